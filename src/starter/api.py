@@ -1,0 +1,33 @@
+"""/api/v1: the public router and the protected router (authentication required by default)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from starter.api_keys.router import router as api_keys_router
+from starter.auth import router as auth_routes
+from starter.auth.deps import current_principal
+from starter.health import router as health_routes
+from starter.users.router import admin_router as users_admin_router
+from starter.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+
+
+def build_api_router() -> APIRouter:
+    public = APIRouter()
+    public.include_router(auth_routes.public)
+    public.include_router(health_routes.router)
+
+    # Deny by default: everything here runs `current_principal` first (401 before anything else).
+    protected = APIRouter(dependencies=[Depends(current_principal)])
+    protected.include_router(auth_routes.protected)
+    protected.include_router(users_router)
+    protected.include_router(users_admin_router)
+    protected.include_router(api_keys_router)
+    protected.include_router(health_routes.admin_router)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(public)
+    api.include_router(protected)
+    return api

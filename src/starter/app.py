@@ -1,0 +1,93 @@
+"""`create_app(settings)`: the one way to build the HTTP application (production and tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+from starter import __version__
+from starter.api import build_api_router
+from starter.auth.api_key_usage import ApiKeyUsageRecorder
+from starter.core import db
+from starter.core.config import Settings
+from starter.core.envelope import CompactJSONResponse
+from starter.core.error_handlers import install_error_handlers
+from starter.core.middleware import RequestContextMiddleware
+from starter.docs import install_docs
+
+API_KEY_USAGE_FLUSH_SECS = 10.0
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable operation ids: the handler's name (matches the v1 contract's ids)."""
+    return route.name
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    url = db.resolve_database_url(settings.database)
+    await db.ensure_database_exists(url)
+    app.state.pool = await db.create_pool(url, settings.database)
+    app.state.started_monotonic = time.monotonic()
+    usage: ApiKeyUsageRecorder = app.state.api_key_usage
+    flusher = asyncio.create_task(usage.run(app.state.pool, API_KEY_USAGE_FLUSH_SECS))
+    try:
+        yield
+    finally:
+        flusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await flusher
+        await app.state.pool.close()
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    origins = settings.server.cors_origins
+    return [
+        Middleware(
+            RequestContextMiddleware,
+            max_body_bytes=settings.server.max_body_bytes,
+            access_log=settings.server.access_log,
+        ),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_credentials="*" not in origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["x-request-id", "x-response-time", "retry-after"],
+            max_age=600,
+        ),
+    ]
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app. No side effects until the lifespan starts (pool, background flush)."""
+    app = FastAPI(
+        title="starter API",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,
+        default_response_class=CompactJSONResponse,
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+        middleware=_middleware(settings),
+    )
+    app.router.redirect_slashes = False
+    app.state.settings = settings
+    app.state.api_key_usage = ApiKeyUsageRecorder()
+    app.state.started_monotonic = time.monotonic()
+    install_error_handlers(app)
+    app.include_router(build_api_router())
+    install_docs(app)
+    return app

@@ -1,0 +1,138 @@
+"""Who is calling: bearer session token, API key (bearer or X-API-Key) or session cookie.
+
+Deny by default: the protected router depends on `current_principal`; role gates are
+`require_moderator` / `require_admin` (403 with the contract's messages).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPBearer
+
+from starter.auth import repository, service
+from starter.auth.schemas import Principal
+from starter.core.config import Settings
+from starter.core.deps import Conn
+from starter.core.errors import Forbidden, Unauthorized
+from starter.core.security import digest
+from starter.rbac.policies import require_role
+from starter.rbac.roles import Role
+
+SESSION_COOKIE = "starter_session"
+CSRF_COOKIE = "starter_csrf"
+CSRF_HEADER = "x-csrf-token"
+API_KEY_PREFIX = "sk_"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Declared for OpenAPI only (auto_error=False): parsing below follows the contract exactly.
+bearer_scheme = HTTPBearer(
+    auto_error=False, scheme_name="bearer_auth", description="Session token or API key"
+)
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key", auto_error=False, scheme_name="api_key", description="API key"
+)
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None or not header.startswith("Bearer "):
+        return None
+    return header[len("Bearer ") :] or None
+
+
+def is_api_key(credential: str) -> bool:
+    return credential.startswith(API_KEY_PREFIX) and len(credential) != 64
+
+
+async def _from_api_key(conn: Conn, request: Request, key: str) -> Principal | None:
+    row = await repository.find_api_key_principal(conn, digest(key))
+    if row is None:
+        return None
+    request.app.state.api_key_usage.record(row["api_key_id"])
+    return Principal(
+        id=row["id"],
+        username=row["username"],
+        email=row["email"],
+        role=Role(row["role"]),
+        api_key_id=row["api_key_id"],
+        scopes=frozenset(row["permissions"] or []),
+    )
+
+
+def _check_csrf(request: Request) -> None:
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not expected or not hmac.compare_digest(expected, sent):
+        raise Forbidden("Missing or invalid CSRF token")
+
+
+async def resolve_principal(request: Request, conn: Conn) -> Principal | None:
+    """The caller, or None when no valid credential was presented."""
+    settings = settings_of(request).auth
+    bearer = _bearer_token(request)
+    if bearer is not None:
+        if is_api_key(bearer):
+            return await _from_api_key(conn, request, bearer)
+        return await service.authenticate_session(conn, settings, bearer)
+    if "authorization" in request.headers:
+        return None  # a malformed Authorization header never falls back to the cookie
+    api_key = request.headers.get("x-api-key")
+    if api_key:
+        return await _from_api_key(conn, request, api_key)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        principal = await service.authenticate_session(conn, settings, cookie)
+        if principal is not None:
+            _check_csrf(request)
+            return replace(principal, via_cookie=True)
+    return None
+
+
+def _check_api_key_scope(request: Request, principal: Principal) -> None:
+    if principal.api_key_id is None or request.method in SAFE_METHODS:
+        return
+    if "write" not in principal.scopes:
+        raise Forbidden("API key lacks the 'write' scope")
+
+
+async def current_principal(
+    request: Request,
+    conn: Conn,
+    _bearer: Annotated[object, Depends(bearer_scheme)] = None,
+    _api_key: Annotated[object, Depends(api_key_scheme)] = None,
+) -> Principal:
+    principal = await resolve_principal(request, conn)
+    if principal is None:
+        raise Unauthorized()
+    _check_api_key_scope(request, principal)
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def require_moderator(principal: CurrentUser) -> Principal:
+    require_role(principal.role, Role.MODERATOR)
+    return principal
+
+
+def require_admin(principal: CurrentUser) -> Principal:
+    require_role(principal.role, Role.ADMIN)
+    return principal
+
+
+Moderator = Annotated[Principal, Depends(require_moderator)]
+Admin = Annotated[Principal, Depends(require_admin)]
+AppSettings = Annotated[Settings, Depends(settings_of)]

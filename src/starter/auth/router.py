@@ -1,0 +1,97 @@
+"""/auth: register, login, logout, logout-all, me, refresh."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import Request, Response
+
+from starter.auth import service
+from starter.auth.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, CurrentUser
+from starter.auth.schemas import (
+    AuthUser,
+    LoginRequest,
+    LoginResponse,
+    RefreshResponse,
+    RegisterRequest,
+    UserProfile,
+)
+from starter.core.deps import Conn
+from starter.core.envelope import ApiResponse, ok
+from starter.core.errors import Unauthorized
+from starter.core.routing import api_router
+from starter.core.security import random_string
+
+public = api_router(prefix="/auth", tags=["Authentication"])
+protected = api_router(prefix="/auth", tags=["Authentication"])
+
+
+@public.post("/register", summary="Create an account")
+async def register(body: RegisterRequest, conn: Conn) -> ApiResponse[UserProfile]:
+    async with conn.transaction():
+        user = await service.create_account(conn, body.username, body.email, body.password)
+    return ok(user)
+
+
+def _set_session_cookies(response: Response, result: service.LoginResult, secure: bool) -> None:
+    max_age = max(0, int((result.expires_at - datetime.now(UTC)).total_seconds()))
+    for name, value, http_only in (
+        (SESSION_COOKIE, result.token, True),
+        (CSRF_COOKIE, random_string(24), False),  # readable by the SPA: double-submit CSRF
+    ):
+        response.set_cookie(
+            name, value, max_age=max_age, httponly=http_only, secure=secure, samesite="lax"
+        )
+
+
+@public.post(
+    "/login",
+    summary="Log in with username, email or either",
+    description="Returns a bearer token and also sets an HttpOnly session cookie for the web app.",
+)
+async def login(
+    body: LoginRequest, conn: Conn, request: Request, response: Response, settings: AppSettings
+) -> ApiResponse[LoginResponse]:
+    address = request.client.host if request.client else None
+    result = await service.login(conn, settings.auth, body, address)
+    _set_session_cookies(response, result, settings.auth.cookie_secure)
+    return ok(
+        LoginResponse(session_token=result.token, expires_at=result.expires_at, user=result.user)
+    )
+
+
+@protected.post("/logout", summary="End this session")
+async def logout(principal: CurrentUser, conn: Conn, response: Response) -> ApiResponse[str]:
+    if principal.session_id is None:
+        raise Unauthorized()
+    await service.logout(conn, principal.session_id)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return ok("Logged out successfully")
+
+
+@protected.post("/logout-all", summary="End every session of this user")
+async def logout_all(principal: CurrentUser, conn: Conn, response: Response) -> ApiResponse[str]:
+    ended = await service.logout_all(conn, principal.id)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return ok("Logged out from all devices", f"Ended {ended} session(s)")
+
+
+@protected.get("/me", summary="The authenticated user")
+async def me(principal: CurrentUser) -> ApiResponse[AuthUser]:
+    return ok(principal.auth_user())
+
+
+@protected.post(
+    "/refresh",
+    summary="Extend this session",
+    description="Sets expiry to now + the configured extension; 409 if refreshed too recently.",
+    responses={409: {"description": "Refreshed too recently"}},
+)
+async def refresh(
+    principal: CurrentUser, conn: Conn, settings: AppSettings
+) -> ApiResponse[RefreshResponse]:
+    if principal.session_id is None:
+        raise Unauthorized()
+    return ok(await service.refresh(conn, settings.auth, principal.session_id))

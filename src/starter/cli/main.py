@@ -1,0 +1,144 @@
+"""`starter`: the root command. Each domain contributes its own Typer group."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from starter.cli import admin
+from starter.cli.runtime import (
+    CliError,
+    database_url,
+    fail,
+    prepare_database,
+    settings_or_exit,
+)
+from starter.core import db
+from starter.core.migrate import MigrationError, migrate_down, migrate_up, migration_status
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="starter",
+    help="starter: API server, background worker, migrations and admin tools.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(admin.app, name="admin")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine; turn expected failures into one readable line and exit 1."""
+    try:
+        return asyncio.run(coroutine)
+    except (CliError, MigrationError) as error:
+        fail(str(error))
+    except db.CONNECTION_ERRORS as error:
+        fail(f"database unreachable: {type(error).__name__}: {error}")
+
+
+@app.command()
+def server(
+    port: Annotated[int | None, typer.Option(help="Port (default STARTER__SERVER__PORT)")] = None,
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes")] = 1,
+) -> None:
+    """Run the HTTP API and web app (migrates and ensures the initial admin first)."""
+    from starter.cli.serve import serve
+
+    settings = settings_or_exit()
+    run(prepare_database(settings, initial_admin=True))
+    serve(settings, host=host, port=port, workers=workers)
+
+
+@app.command()
+def dev(
+    port: Annotated[int | None, typer.Option(help="Port (default STARTER__SERVER__PORT)")] = None,
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+) -> None:
+    """Everything in one process for a laptop: embedded PostgreSQL, migrations, API, SPA."""
+    from starter.cli.serve import serve
+
+    settings = settings_or_exit()
+    run(prepare_database(settings, initial_admin=True))
+    serve(settings, host=host, port=port, workers=1, dev=True)
+
+
+@app.command()
+def migrate(
+    direction: Annotated[str, typer.Argument(help="up, down or status")] = "up",
+    steps: Annotated[int, typer.Option(min=1, help="How many to revert with `down`")] = 1,
+) -> None:
+    """Apply (`up`), revert (`down`) or list (`status`) schema migrations."""
+    if direction not in {"up", "down", "status"}:
+        fail(f"unknown direction '{direction}': use up, down or status")
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        url = await database_url(settings)
+        async with db.connect_once(url) as conn:
+            if direction == "up":
+                applied = await migrate_up(conn)
+                typer.echo(f"Applied {len(applied)} migration(s)")
+                for m in applied:
+                    typer.echo(f"  {m.version:03d} {m.name}")
+            elif direction == "down":
+                reverted = await migrate_down(conn, steps)
+                typer.echo(f"Reverted {len(reverted)} migration(s)")
+                for m in reverted:
+                    typer.echo(f"  {m.version:03d} {m.name}")
+            else:
+                for status in await migration_status(conn):
+                    mark = "applied" if status.applied else "pending"
+                    if status.applied and not status.checksum_ok:
+                        mark = "applied (CHANGED since applied)"
+                    typer.echo(f"{status.version:03d} {status.name:<30} {mark}")
+
+    run(go())
+
+
+@app.command("health-check")
+def health_check() -> None:
+    """Probe the database: prints OK and exits 0, or one line and exits 1."""
+    settings = settings_or_exit()
+
+    async def probe() -> None:
+        try:
+            url = await database_url(settings)
+            async with db.connect_once(url) as conn:
+                await conn.fetchval("SELECT 1")
+        except Exception as error:
+            raise CliError(f"Database connection failed: {type(error).__name__}") from None
+
+    run(probe())
+    typer.echo("OK")
+
+
+@app.command("export-openapi")
+def export_openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document")] = Path(
+        "docs/openapi.json"
+    ),
+) -> None:
+    """Write the OpenAPI document generated from the code."""
+    from starter.app import create_app
+    from starter.docs import build_openapi
+
+    document = build_openapi(create_app(settings_or_exit()))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(f"OpenAPI specification exported to: {output}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

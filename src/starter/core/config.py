@@ -1,0 +1,126 @@
+"""Settings loaded from `STARTER__…` environment variables (and `.env`).
+
+Nested sections use `__`: `STARTER__SERVER__PORT=8080` sets `settings.server.port`.
+Secrets are `SecretStr`, so they never show up in `repr()` or logs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "STARTER__"
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=1, le=65535)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
+    request_timeout_secs: int = Field(default=30, ge=1)
+    # None: the SPA built into the package; "" disables static serving.
+    web_build_path: str | None = None
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    access_log: bool = True
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+
+class DatabaseSettings(BaseModel):
+    url: SecretStr | None = None
+    user: str = Field(default="starter_user", min_length=1)
+    password: SecretStr = SecretStr("starter_pass")
+    host: str = Field(default="localhost", min_length=1)
+    port: int = Field(default=5432, ge=1, le=65535)
+    database: str = Field(default="starter_db", min_length=1)
+    max_connections: int = Field(default=10, ge=1)
+    min_connections: int = Field(default=2, ge=1)
+    connect_timeout_secs: float = Field(default=30, gt=0)
+    idle_timeout_secs: float = Field(default=300, gt=0)
+    max_lifetime_secs: float = Field(default=600, gt=0)
+    embedded_dir: Path = Path(".starter/pgdata")
+
+    @model_validator(mode="after")
+    def _pool_bounds(self) -> DatabaseSettings:
+        if self.max_connections < self.min_connections:
+            raise ValueError("max_connections must be >= min_connections")
+        return self
+
+    @property
+    def uses_embedded(self) -> bool:
+        """No URL and none of the split connection fields given: run embedded PostgreSQL."""
+        split = {"user", "password", "host", "port", "database"}
+        return self.url is None and not (split & self.model_fields_set)
+
+    def composed_url(self) -> str:
+        """The URL from the split fields (the original's way of configuring the database)."""
+        user = quote(self.user, safe="")
+        password = quote(self.password.get_secret_value(), safe="")
+        return f"postgresql://{user}:{password}@{self.host}:{self.port}/{self.database}"
+
+
+class AuthSettings(BaseModel):
+    session_duration_hours: float = Field(default=24, gt=0)
+    cleanup_interval_secs: float = Field(default=3600, gt=0)
+    refresh_extend_hours: float = Field(default=24, gt=0)
+    refresh_min_interval_minutes: float = Field(default=5, ge=0)
+    idle_session_days: int = Field(default=30, ge=1)
+    activity_write_interval_secs: float = Field(default=60, ge=0)
+    login_max_failures_per_account: int = Field(default=10, ge=1)
+    login_max_failures_per_address: int = Field(default=50, ge=1)
+    login_failure_window_secs: int = Field(default=900, ge=1)
+    cookie_secure: bool = False
+
+
+class WorkerSettings(BaseModel):
+    concurrency: int = Field(default=4, ge=1)
+    poll_interval_secs: float = Field(default=5, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+    retry_backoff_base_secs: float = Field(default=2, ge=0)
+
+
+class Settings(BaseSettings):
+    """Every knob of the platform. Build with `load_settings()` to get one-line errors."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    initial_admin_password: SecretStr | None = None
+    environment: str = "development"
+    log_level: str = "info"
+    log_json: bool | None = None
+
+
+class ConfigError(Exception):
+    """Invalid configuration; `str()` is one line naming the variable."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    variable = ENV_PREFIX + "__".join(str(part).upper() for part in first["loc"] if part != "")
+    return f"invalid configuration: {variable}: {first['msg']}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment; raise ConfigError with a one-line message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error)) from None

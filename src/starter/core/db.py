@@ -1,0 +1,140 @@
+"""PostgreSQL access: where the server is, the asyncpg pool, and connection codecs.
+
+With no database configured, `resolve_database_url` starts (or attaches to) an embedded
+PostgreSQL via `pgserver` in `STARTER__DATABASE__EMBEDDED_DIR`; several processes share it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import orjson
+import structlog
+
+from starter.core.config import DatabaseSettings
+
+log = structlog.get_logger(__name__)
+
+Pool = asyncpg.Pool
+Record = asyncpg.Record
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    # Pool connections are proxies; both speak the same query API.
+    Connection: TypeAlias = asyncpg.Connection[Record] | PoolConnectionProxy[Record]
+else:
+    Connection = asyncpg.Connection
+
+_embedded_servers: dict[Path, Any] = {}
+
+
+def start_embedded_postgres(data_dir: Path) -> str:
+    """Start or attach to the embedded server in `data_dir`; return its admin URL."""
+    data_dir = data_dir.resolve()
+    server = _embedded_servers.get(data_dir)
+    if server is None:
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            import pgserver  # imported lazily: its import scans the process table
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = pgserver.get_server(data_dir, cleanup_mode="stop")
+        _embedded_servers[data_dir] = server
+    return str(server.get_uri())
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL pointing at another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + database))
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/") or "postgres"
+
+
+def resolve_database_url(settings: DatabaseSettings) -> str:
+    """The URL the app connects to: explicit URL, split fields, or the embedded server."""
+    if settings.url is not None:
+        return settings.url.get_secret_value()
+    if not settings.uses_embedded:
+        return settings.composed_url()
+    admin_url = start_embedded_postgres(settings.embedded_dir)
+    # Export it so child processes (uvicorn workers, the worker) reuse the same server.
+    os.environ.setdefault("STARTER__DATABASE__URL", with_database(admin_url, "starter"))
+    return with_database(admin_url, "starter")
+
+
+async def ensure_database_exists(url: str) -> None:
+    """Create the target database if it is missing (like the original server does)."""
+    name = database_name(url)
+    try:
+        conn = await asyncpg.connect(url, timeout=10)
+    except asyncpg.InvalidCatalogNameError:
+        admin = await asyncpg.connect(with_database(url, "postgres"), timeout=10)
+        try:
+            quoted = '"' + name.replace('"', '""') + '"'
+            await admin.execute(f"CREATE DATABASE {quoted}")
+        except asyncpg.DuplicateDatabaseError:
+            pass
+        finally:
+            await admin.close()
+    else:
+        await conn.close()
+
+
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """JSON/JSONB decode to Python values (orjson), encode from Python values."""
+    for type_name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            type_name,
+            encoder=lambda value: orjson.dumps(value).decode(),
+            decoder=orjson.loads,
+            schema="pg_catalog",
+        )
+
+
+async def create_pool(url: str, settings: DatabaseSettings) -> Pool:
+    pool = await asyncpg.create_pool(
+        url,
+        min_size=settings.min_connections,
+        max_size=settings.max_connections,
+        max_inactive_connection_lifetime=settings.idle_timeout_secs,
+        timeout=settings.connect_timeout_secs,
+        init=init_connection,
+        command_timeout=60,
+    )
+    assert pool is not None
+    return pool
+
+
+@asynccontextmanager
+async def connect_once(url: str) -> AsyncIterator[asyncpg.Connection]:
+    """One short-lived connection with our codecs (CLI commands, migrations)."""
+    conn = await asyncpg.connect(url, timeout=30)
+    await init_connection(conn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    ConnectionError,
+    OSError,
+    asyncio.TimeoutError,
+)

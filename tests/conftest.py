@@ -1,0 +1,196 @@
+"""Test fixtures: a real PostgreSQL, a migrated template database, one fresh database per test
+cloned from it, and the production app (`create_app`) talked to over HTTP (ASGI)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from starter.app import create_app
+from starter.core import db as dbmod
+from starter.core.config import AuthSettings, DatabaseSettings, ServerSettings, Settings
+from starter.core.migrate import fingerprint, migrate_up
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_PGDATA = ROOT / ".starter" / "test-pgdata"
+PASSWORD = "SecurePass123!"
+TEMPLATE_LOCK = 0x7E57_DB
+
+
+def _server_url() -> str:
+    """Admin URL of the test server: STARTER__DATABASE__URL's server, or the embedded one."""
+    configured = os.environ.get("STARTER__DATABASE__URL")
+    if configured:
+        return dbmod.with_database(configured, "postgres")
+    return dbmod.with_database(dbmod.start_embedded_postgres(TEST_PGDATA), "postgres")
+
+
+async def _build_template(admin_url: str, name: str) -> None:
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute("SELECT pg_advisory_lock($1)", TEMPLATE_LOCK)
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            if os.environ.get("STARTER__DATABASE__URL") is None:
+                await admin.execute("ALTER SYSTEM SET fsync = off")
+                await admin.execute("ALTER SYSTEM SET synchronous_commit = off")
+                await admin.execute("SELECT pg_reload_conf()")
+            building = f"{name}_building"
+            await admin.execute(f'DROP DATABASE IF EXISTS "{building}"')
+            await admin.execute(f'CREATE DATABASE "{building}"')
+            conn = await asyncpg.connect(dbmod.with_database(admin_url, building))
+            try:
+                await migrate_up(conn)
+            finally:
+                await conn.close()
+            await admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+            await admin.execute(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true')
+    finally:
+        await admin.execute("SELECT pg_advisory_unlock($1)", TEMPLATE_LOCK)
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> tuple[str, str]:
+    """(admin URL, template database name), built once per session (xdist-safe)."""
+    admin_url = _server_url()
+    template = f"starter_tpl_{fingerprint()}"
+    asyncio.run(_build_template(admin_url, template))
+    return admin_url, template
+
+
+@pytest.fixture
+async def database_url(pg_server: tuple[str, str]) -> AsyncIterator[str]:
+    """A fresh database cloned from the migrated template, dropped afterwards."""
+    admin_url, template = pg_server
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await admin.close()
+    yield dbmod.with_database(admin_url, name)
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+def make_settings(database_url: str, **sections: Any) -> Settings:
+    """Settings for tests: explicit database, no .env, quiet access log, fast activity writes."""
+    from pydantic import SecretStr
+
+    values: dict[str, Any] = {
+        "database": DatabaseSettings(
+            url=SecretStr(database_url), min_connections=1, max_connections=8
+        ),
+        "server": ServerSettings(access_log=False),
+        "auth": AuthSettings(),
+    }
+    values.update(sections)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A direct connection to the test database, for arranging and checking rows."""
+    async with dbmod.connect_once(database_url) as conn:
+        yield conn
+
+
+@dataclass
+class AppUser:
+    id: str
+    username: str
+    email: str
+    role: str
+    token: str
+    password: str = PASSWORD
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+MakeUser = Callable[..., Awaitable[AppUser]]
+
+
+@pytest.fixture
+async def make_user(client: httpx.AsyncClient, db: asyncpg.Connection) -> MakeUser:
+    """Register through the API, promote by SQL when asked, log in; returns a AppUser."""
+
+    async def factory(role: str = "user", username: str | None = None) -> AppUser:
+        name = username or f"{role}_{uuid.uuid4().hex[:8]}"
+        email = f"{name}@example.com"
+        response = await client.post(
+            "/api/v1/auth/register", json={"username": name, "email": email, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        user_id = response.json()["data"]["id"]
+        if role != "user":
+            await db.execute("UPDATE users SET role = $1 WHERE id = $2", role, uuid.UUID(user_id))
+        login = await client.post(
+            "/api/v1/auth/login", json={"username": name, "password": PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        client.cookies.clear()
+        return AppUser(user_id, name, email, role, login.json()["data"]["session_token"])
+
+    return factory
+
+
+@pytest.fixture
+async def user(make_user: MakeUser) -> AppUser:
+    return await make_user("user")
+
+
+@pytest.fixture
+async def moderator(make_user: MakeUser) -> AppUser:
+    return await make_user("moderator")
+
+
+@pytest.fixture
+async def admin(make_user: MakeUser) -> AppUser:
+    return await make_user("admin")
+
+
+def assert_error(
+    response: httpx.Response, status: int, code: str, message: str | None = None
+) -> None:
+    """The response is the error envelope with this status and code (and exact message)."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == code, body
+    if message is not None:
+        assert body["error"]["message"] == message, body
