@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import structlog
 from fastapi import FastAPI
 
 from starter.app import create_app
@@ -58,6 +59,19 @@ async def _build_template(admin_url: str, name: str) -> None:
     finally:
         await admin.execute("SELECT pg_advisory_unlock($1)", TEMPLATE_LOCK)
         await admin.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_exception_logs() -> None:
+    """Tests never call `configure_logging`, so structlog keeps its default console renderer,
+    which draws rich tracebacks with every local variable (minutes for FastAPI objects).
+    Print plain tracebacks instead."""
+    processors = list(structlog.get_config()["processors"])
+    if isinstance(processors[-1], structlog.dev.ConsoleRenderer):
+        processors[-1] = structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
+        structlog.configure(processors=processors)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from starter import __version__
 from starter.api import API_PREFIX
-from starter.core.envelope import CompactJSONResponse
+from starter.core.envelope import CompactJSONResponse, ErrorDetail, ErrorResponse
 
 TITLE = "starter API"
 DESCRIPTION = (
@@ -52,8 +52,51 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         for path, item in document["paths"].items()
         if path.startswith(API_PREFIX)
     }
+    _document_error_responses(document)
     app.openapi_schema = document
     return document
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_FRAMEWORK_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}}
+
+
+def _document_error_responses(document: dict[str, Any]) -> None:
+    """Describe the errors every operation really answers, all in the error envelope.
+
+    FastAPI documents its own 422 body (`HTTPValidationError`), which we never send: our 422 is
+    the envelope and only for JSON bodies of the wrong shape; bad path/query values are 400.
+    """
+    for item in document["paths"].values():
+        for operation in item.values():
+            responses: dict[str, Any] = operation.setdefault("responses", {})
+            framework_422 = responses.pop("422", None)
+            has_body = "requestBody" in operation
+            has_params = bool(operation.get("parameters")) or framework_422 is not None
+            if has_body:
+                responses.setdefault("400", _error("Malformed JSON or invalid field value"))
+                responses["422"] = _error("JSON body of the wrong shape")
+                responses.setdefault("413", _error("Request body larger than 2 MiB"))
+                responses.setdefault("415", _error("Content-Type is not application/json"))
+            elif has_params:
+                responses.setdefault("400", _error("Invalid path or query parameter"))
+            if operation.get("security"):
+                responses.setdefault("401", _error("Missing or invalid credentials"))
+            for status, response in responses.items():
+                if status[0] in "45" and not response.get("content"):
+                    response["content"] = {"application/json": {"schema": _ERROR_REF}}
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in _FRAMEWORK_SCHEMAS:
+        schemas.pop(name, None)
+    error_schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    error_schema.pop("$defs", None)
+    schemas.setdefault("ErrorDetail", ErrorDetail.model_json_schema())
+    schemas.setdefault("ErrorResponse", error_schema)
 
 
 def install_docs(app: FastAPI) -> None:

@@ -35,8 +35,8 @@ class ApiKeyUsageRecorder:
         except Exception:
             log.warning("api_keys.usage_flush_failed", keys=len(usage))
             for key_id, count, last in usage:  # keep them for the next attempt
-                previous, _ = self._pending.get(key_id, (0, last))
-                self._pending[key_id] = (previous + count, last)
+                previous, newer = self._pending.get(key_id, (0, last))
+                self._pending[key_id] = (previous + count, max(last, newer))
             return 0
         return len(usage)
 

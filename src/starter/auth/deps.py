@@ -100,10 +100,12 @@ async def resolve_principal(request: Request, conn: Conn) -> Principal | None:
 
 
 def _check_api_key_scope(request: Request, principal: Principal) -> None:
-    if principal.api_key_id is None or request.method in SAFE_METHODS:
+    """API keys need the `read` scope for safe methods and `write` for the others."""
+    if principal.api_key_id is None:
         return
-    if "write" not in principal.scopes:
-        raise Forbidden("API key lacks the 'write' scope")
+    needed = "read" if request.method in SAFE_METHODS else "write"
+    if needed not in principal.scopes:
+        raise Forbidden(f"API key lacks the '{needed}' scope")
 
 
 async def current_principal(

@@ -68,6 +68,14 @@ async def any_admin_exists(conn: Connection) -> bool:
     return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin')"))
 
 
+ADMIN_BOOTSTRAP_LOCK = 0x5354_4144  # arbitrary, unique to the initial-admin bootstrap
+
+
+async def lock_admin_bootstrap(conn: Connection) -> None:
+    """Serialise initial-admin creation across processes (released at transaction end)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", ADMIN_BOOTSTRAP_LOCK)
+
+
 # --- sessions ---------------------------------------------------------------------------
 
 

@@ -33,11 +33,13 @@ async def register(body: RegisterRequest, conn: Conn) -> ApiResponse[UserProfile
     return ok(user)
 
 
-def _set_session_cookies(response: Response, result: service.LoginResult, secure: bool) -> None:
-    max_age = max(0, int((result.expires_at - datetime.now(UTC)).total_seconds()))
+def _set_session_cookies(
+    response: Response, token: str, csrf: str, expires_at: datetime, secure: bool
+) -> None:
+    max_age = max(0, int((expires_at - datetime.now(UTC)).total_seconds()))
     for name, value, http_only in (
-        (SESSION_COOKIE, result.token, True),
-        (CSRF_COOKIE, random_string(24), False),  # readable by the SPA: double-submit CSRF
+        (SESSION_COOKIE, token, True),
+        (CSRF_COOKIE, csrf, False),  # readable by the SPA: double-submit CSRF
     ):
         response.set_cookie(
             name, value, max_age=max_age, httponly=http_only, secure=secure, samesite="lax"
@@ -54,7 +56,9 @@ async def login(
 ) -> ApiResponse[LoginResponse]:
     address = request.client.host if request.client else None
     result = await service.login(conn, settings.auth, body, address)
-    _set_session_cookies(response, result, settings.auth.cookie_secure)
+    _set_session_cookies(
+        response, result.token, random_string(24), result.expires_at, settings.auth.cookie_secure
+    )
     return ok(
         LoginResponse(session_token=result.token, expires_at=result.expires_at, user=result.user)
     )
@@ -90,8 +94,18 @@ async def me(principal: CurrentUser) -> ApiResponse[AuthUser]:
     responses={409: {"description": "Refreshed too recently"}},
 )
 async def refresh(
-    principal: CurrentUser, conn: Conn, settings: AppSettings
+    principal: CurrentUser, conn: Conn, settings: AppSettings, request: Request, response: Response
 ) -> ApiResponse[RefreshResponse]:
     if principal.session_id is None:
         raise Unauthorized()
-    return ok(await service.refresh(conn, settings.auth, principal.session_id))
+    result = await service.refresh(conn, settings.auth, principal.session_id)
+    if principal.via_cookie:
+        # The browser would otherwise drop the cookie at the old expiry.
+        _set_session_cookies(
+            response,
+            request.cookies[SESSION_COOKIE],
+            request.cookies.get(CSRF_COOKIE) or random_string(24),
+            result.expires_at,
+            settings.auth.cookie_secure,
+        )
+    return ok(result)

@@ -228,19 +228,26 @@ async def set_password(conn: Connection, user_id: UUID, password: str) -> bool:
 
 
 async def ensure_initial_admin(conn: Connection, password: str | None) -> bool:
-    """Create `admin` from STARTER__INITIAL_ADMIN_PASSWORD when no admin exists yet."""
-    if await repository.any_admin_exists(conn):
-        return False
+    """Create `admin` from STARTER__INITIAL_ADMIN_PASSWORD when no admin exists yet.
+
+    Safe when several servers start at once: the check and the insert run under one
+    transaction-scoped advisory lock, so the loser sees the winner's admin and skips.
+    """
     if not password:
-        log.warning(
-            "auth.no_admin",
-            hint="set STARTER__INITIAL_ADMIN_PASSWORD or run `starter admin create-admin`",
-        )
+        if not await repository.any_admin_exists(conn):
+            log.warning(
+                "auth.no_admin",
+                hint="set STARTER__INITIAL_ADMIN_PASSWORD or run `starter admin create-admin`",
+            )
         return False
-    password_hash = await passwords.hash_password(password)
-    async with unique_violations_as_conflicts():
-        await repository.insert_user(
-            conn, "admin", "admin@example.com", password_hash, Role.ADMIN.value, True
-        )
+    async with conn.transaction():
+        await repository.lock_admin_bootstrap(conn)
+        if await repository.any_admin_exists(conn):
+            return False
+        password_hash = await passwords.hash_password(password)
+        async with unique_violations_as_conflicts():
+            await repository.insert_user(
+                conn, "admin", "admin@example.com", password_hash, Role.ADMIN.value, True
+            )
     log.info("auth.initial_admin_created", username="admin")
     return True

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
 
-from starter.cli.runtime import CliError, database_url, fail, settings_or_exit
+from starter.cli.runtime import database_url, run, settings_or_exit
 from starter.core import db
+from starter.tasks import cli as tasks_cli
 
 app = typer.Typer(help="Direct-database maintenance commands.", no_args_is_help=True)
+app.add_typer(tasks_cli.app)  # list-tasks, task-stats, clear-completed, retry-failed
 
 
 @app.command("cleanup-sessions")
@@ -24,7 +25,7 @@ def cleanup_sessions() -> None:
         async with db.connect_once(await database_url(settings)) as conn:
             return await cleanup_expired_sessions(conn, settings.auth)
 
-    ended = asyncio.run(go())
+    ended = run(go())
     typer.echo(f"Deactivated {ended} expired session(s)")
 
 
@@ -38,7 +39,6 @@ def create_admin(
 ) -> None:
     """Create an administrator account (interactive, or all values as flags)."""
     from starter.auth.service import create_account
-    from starter.core.errors import AppError
     from starter.rbac.roles import Role
 
     settings = settings_or_exit()
@@ -48,16 +48,68 @@ def create_admin(
 
     async def go() -> str:
         async with db.connect_once(await database_url(settings)) as conn:
-            try:
-                user = await create_account(
-                    conn, username, email, password, Role.ADMIN, email_verified=True
-                )
-            except AppError as error:
-                raise CliError(error.message) from None
+            # Validation and uniqueness errors (AppError) become one line via `run`.
+            user = await create_account(
+                conn, username, email, password, Role.ADMIN, email_verified=True
+            )
             return str(user.id)
 
-    try:
-        user_id = asyncio.run(go())
-    except CliError as error:
-        fail(str(error))
+    user_id = run(go())
     typer.echo(f"Created admin '{username}' ({user_id})")
+
+
+@app.command("evaluate-alerts")
+def evaluate_alerts() -> None:
+    """Evaluate every active or silenced alert now (the worker also does this periodically)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from starter.monitoring.alerting import EvaluationSummary
+    from starter.monitoring.alerting import evaluate_alerts as evaluate
+
+    settings = settings_or_exit()
+
+    async def go() -> EvaluationSummary:
+        async with db.connect_once(await database_url(settings)) as conn:
+            return await evaluate(conn)
+
+    summary = run(go())
+    table = Table("alert", "status", "value", "condition", "firing", "change", "note")
+    for outcome in summary.outcomes:
+        table.add_row(
+            outcome.name,
+            outcome.status,
+            "-" if outcome.value is None else f"{outcome.value:g}",
+            outcome.comparison or "-",
+            "yes" if outcome.firing else "no",
+            outcome.change,
+            outcome.reason or (f"incident {outcome.incident_id}" if outcome.incident_id else ""),
+        )
+    console = Console()
+    if summary.outcomes:
+        console.print(table)
+    console.print(
+        f"Evaluated {len(summary.outcomes)} alert(s): {summary.count('fired')} fired, "
+        f"{summary.count('resolved')} resolved, {summary.count('skipped')} skipped"
+    )
+
+
+@app.command("prune-monitoring")
+def prune_monitoring(
+    older_than_days: Annotated[
+        int, typer.Option("--older-than-days", min=0, help="Delete data older than this")
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would go")] = False,
+) -> None:
+    """Delete monitoring events and metrics older than N days (the worker does this hourly)."""
+    from starter.monitoring.service import prune_old_data
+
+    settings = settings_or_exit()
+
+    async def go() -> dict[str, int]:
+        async with db.connect_once(await database_url(settings)) as conn:
+            return await prune_old_data(conn, older_than_days, dry_run=dry_run)
+
+    counts = run(go())
+    verb = "Would delete" if dry_run else "Deleted"
+    typer.echo(f"{verb} {counts['events']} event(s) and {counts['metrics']} metric(s)")

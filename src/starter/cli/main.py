@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Coroutine
@@ -15,12 +14,14 @@ from starter.cli import admin
 from starter.cli.runtime import (
     CliError,
     database_url,
+    describe_error,
     fail,
     prepare_database,
     settings_or_exit,
 )
+from starter.cli.runtime import run as run_command
 from starter.core import db
-from starter.core.migrate import MigrationError, migrate_down, migrate_up, migration_status
+from starter.core.migrate import migrate_down, migrate_up, migration_status
 
 T = TypeVar("T")
 
@@ -35,13 +36,8 @@ app.add_typer(admin.app, name="admin")
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine; turn expected failures into one readable line and exit 1."""
-    try:
-        return asyncio.run(coroutine)
-    except (CliError, MigrationError) as error:
-        fail(str(error))
-    except db.CONNECTION_ERRORS as error:
-        fail(f"database unreachable: {type(error).__name__}: {error}")
+    """Run a coroutine; any failure becomes one readable line and exit 1."""
+    return run_command(coroutine)
 
 
 @app.command()
@@ -63,12 +59,36 @@ def dev(
     port: Annotated[int | None, typer.Option(help="Port (default STARTER__SERVER__PORT)")] = None,
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
 ) -> None:
-    """Everything in one process for a laptop: embedded PostgreSQL, migrations, API, SPA."""
-    from starter.cli.serve import serve
+    """Everything in one process for a laptop: embedded PostgreSQL, migrations, API, SPA, worker."""
+    from starter.cli.serve import serve_with_worker
 
     settings = settings_or_exit()
-    run(prepare_database(settings, initial_admin=True))
-    serve(settings, host=host, port=port, workers=1, dev=True)
+    url = run(prepare_database(settings, initial_admin=True))
+    serve_with_worker(settings, host=host, port=port, database_url=url)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, help="Max concurrent tasks (default STARTER__WORKER__CONCURRENCY)"),
+    ] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus metrics on this port")
+    ] = None,
+) -> None:
+    """Run the background worker: claims and runs tasks until SIGTERM/SIGINT, then drains."""
+    from starter.worker.lifecycle import run_worker
+
+    settings = settings_or_exit()
+    url = run(prepare_database(settings, initial_admin=False))
+    slots = concurrency or settings.worker.concurrency
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port)
+    typer.echo(f"Background worker starting with {slots} max concurrent tasks")
+    run(run_worker(settings, url, concurrency=slots))
 
 
 @app.command()
@@ -142,3 +162,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:  # last resort: one readable line, never a traceback
+        typer.secho(f"error: {describe_error(error)}", err=True, fg=typer.colors.RED)
+        sys.exit(1)

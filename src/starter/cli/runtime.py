@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, NoReturn, TypeVar
 
 import typer
 
 from starter.core import db
 from starter.core.config import ConfigError, Settings, load_settings
+from starter.core.errors import AppError
 from starter.core.logging import configure_logging
-from starter.core.migrate import migrate_up
+from starter.core.migrate import MigrationError, migrate_up
+
+T = TypeVar("T")
 
 
 class CliError(Exception):
@@ -19,6 +24,29 @@ class CliError(Exception):
 def fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(1)
+
+
+def describe_error(error: BaseException) -> str:
+    """One readable line for any failure a command can meet."""
+    if isinstance(error, CliError | MigrationError | ConfigError):
+        return str(error)
+    if isinstance(error, AppError):
+        return error.message
+    if isinstance(error, db.CONNECTION_ERRORS):
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return f"database unreachable: {type(error).__name__}" + (f": {detail}" if detail else "")
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine; any failure becomes one line on stderr and exit code 1."""
+    try:
+        return asyncio.run(coroutine)
+    except (KeyboardInterrupt, typer.Exit, typer.Abort):
+        raise
+    except Exception as error:
+        fail(describe_error(error))
 
 
 def settings_or_exit() -> Settings:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Generator
+from types import FrameType
 
 import uvicorn
 
 from starter.core.config import Settings
+
+GRACEFUL_SHUTDOWN_SECS = 10
 
 
 def serve(
@@ -32,6 +40,8 @@ def serve(
         proxy_headers=True,
         server_header=False,
         lifespan="on",
+        # Open live streams never finish on their own; cancel them after this grace period.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECS,
     )
 
 
@@ -41,3 +51,67 @@ def app_from_environment() -> object:
     from starter.core.config import load_settings
 
     return create_app(load_settings())
+
+
+class _DevServer(uvicorn.Server):
+    """uvicorn sharing its loop with an in-process worker: a signal stops both, no re-raise."""
+
+    def __init__(self, config: uvicorn.Config, stop: asyncio.Event) -> None:
+        super().__init__(config)
+        self._stop = stop
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        self._loop = asyncio.get_running_loop()
+        signals = (signal.SIGINT, signal.SIGTERM)
+        originals = {sig: signal.signal(sig, self._on_signal) for sig in signals}
+        try:
+            yield
+        finally:
+            for sig, handler in originals.items():
+                signal.signal(sig, handler)
+
+    def _on_signal(self, sig: int, frame: FrameType | None) -> None:
+        self.handle_exit(sig, frame)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+
+
+def serve_with_worker(
+    settings: Settings, *, host: str | None, port: int | None, database_url: str
+) -> None:
+    """`starter dev`: the HTTP server and a background worker in one process and one loop."""
+    from starter.worker.lifecycle import run_worker
+
+    os.environ.setdefault("STARTER__ENVIRONMENT", "development")
+    config = uvicorn.Config(
+        "starter.cli.serve:app_from_environment",
+        factory=True,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+        lifespan="on",
+        # Open live streams never finish on their own; cancel them after this grace period.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECS,
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        server = _DevServer(config, stop)
+        worker = asyncio.create_task(
+            run_worker(settings, database_url, install_signals=False, stop=stop)
+        )
+        try:
+            await server.serve()
+        finally:
+            stop.set()
+            await worker
+
+    asyncio.run(main())

@@ -85,6 +85,66 @@ class WorkerSettings(BaseModel):
     poll_interval_secs: float = Field(default=5, gt=0)
     max_retries: int = Field(default=3, ge=0)
     retry_backoff_base_secs: float = Field(default=2, ge=0)
+    # Leases: a running task belongs to its worker until `lease_secs` after the last heartbeat.
+    lease_secs: float = Field(default=30, gt=0)
+    heartbeat_interval_secs: float = Field(default=5, gt=0)
+    shutdown_grace_secs: float = Field(default=30, ge=0)
+    reaper_interval_secs: float = Field(default=10, gt=0)
+    # Worker rows without a heartbeat for this long are deleted.
+    prune_dead_workers_after_secs: float = Field(default=600, gt=0)
+    scheduler_tick_secs: float = Field(default=1, gt=0)
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_success_threshold: int = Field(default=3, ge=1)
+    breaker_open_secs: float = Field(default=60, ge=0)
+
+
+class EmailSettings(BaseModel):
+    """SMTP delivery for the `email` task; without `smtp_host`, `.eml` files go to the outbox."""
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_use_tls: bool = False  # STARTTLS; implicit TLS when smtp_port is 465
+    smtp_timeout_secs: float = Field(default=30, gt=0)
+    from_address: str = "noreply@example.com"
+    outbox_dir: Path = Path(".starter/outbox")
+
+
+class WebhookSettings(BaseModel):
+    allow_private: bool = False
+    timeout_secs: float = Field(default=10, gt=0)
+    max_response_bytes: int = Field(default=1024 * 1024, ge=1)
+    max_redirects: int = Field(default=5, ge=0)
+    # Hosts (as written in the URL) exempt from the private-address check, e.g. "hooks.internal".
+    allowed_private_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("allowed_private_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [host.strip().lower() for host in value.split(",") if host.strip()]
+        return value
+
+
+class FilesSettings(BaseModel):
+    """The only directory tree `file_cleanup` may touch."""
+
+    root: Path = Path(".starter/files")
+
+
+class TasksSettings(BaseModel):
+    # True restores the original's public POST /tasks/types (SPEC A2 row 12).
+    open_type_registration: bool = False
+
+
+class MonitoringSettings(BaseModel):
+    alert_interval_secs: float = Field(default=30, gt=0)
+    retention_days: int = Field(default=30, ge=1)
+    stream_heartbeat_secs: float = Field(default=15, gt=0)
+    stream_queue_size: int = Field(default=100, ge=1)
+    # Per-route request counters and latency histograms (prometheus_client).
+    http_metrics: bool = True
 
 
 class Settings(BaseSettings):
@@ -102,6 +162,11 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
+    files: FilesSettings = Field(default_factory=FilesSettings)
+    monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
+    tasks: TasksSettings = Field(default_factory=TasksSettings)
     initial_admin_password: SecretStr | None = None
     environment: str = "development"
     log_level: str = "info"

@@ -104,6 +104,16 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def _keep_session(_conn: asyncpg.Connection) -> None:
+    """Pool release hook: nothing to undo beyond what asyncpg always does.
+
+    asyncpg's default reset runs `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`
+    on every release — one extra round trip per request. Pooled connections never carry
+    session state (LISTEN connections are dedicated, locks are transaction-scoped, no SET or
+    cursors), and an unfinished transaction is still rolled back by asyncpg before this hook.
+    """
+
+
 async def create_pool(url: str, settings: DatabaseSettings) -> Pool:
     pool = await asyncpg.create_pool(
         url,
@@ -112,6 +122,7 @@ async def create_pool(url: str, settings: DatabaseSettings) -> Pool:
         max_inactive_connection_lifetime=settings.idle_timeout_secs,
         timeout=settings.connect_timeout_secs,
         init=init_connection,
+        reset=_keep_session,
         command_timeout=60,
     )
     assert pool is not None
@@ -134,6 +145,14 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.TooManyConnectionsError,
+    # The server ended the session (pg_terminate_backend, shutdown, crash, dropped database).
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.DatabaseDroppedError,
+    asyncpg.IdleSessionTimeoutError,
+    # A FATAL message that arrives while the connection is idle leaves asyncpg's protocol in
+    # a state where the next query fails with this; the connection is unusable.
+    asyncpg.InternalClientError,
     ConnectionError,
     OSError,
     asyncio.TimeoutError,

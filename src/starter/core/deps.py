@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from starter.core.db import Connection, Pool
+from starter.core.db import CONNECTION_ERRORS, Connection, Pool
 
 
 def get_pool(request: Request) -> Pool:
@@ -18,7 +18,12 @@ def get_pool(request: Request) -> Pool:
 async def get_conn(request: Request) -> AsyncIterator[Connection]:
     """One pooled connection per request (shared by auth and the handler)."""
     async with get_pool(request).acquire() as conn:
-        yield conn
+        try:
+            yield conn
+        except CONNECTION_ERRORS:
+            # Never hand a broken connection back: the pool replaces it on the next acquire.
+            conn.terminate()
+            raise
 
 
 async def get_tx(conn: Annotated[Connection, Depends(get_conn)]) -> AsyncIterator[Connection]:

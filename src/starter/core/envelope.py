@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 
 def format_timestamp(value: datetime) -> str:
     """RFC 3339 UTC with exactly six fractional digits and `Z` (sorts lexicographically)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 Timestamp = Annotated[

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from starter.core.db import CONNECTION_ERRORS
 from starter.core.envelope import CompactJSONResponse, error_body
 from starter.core.errors import (
     AppError,
@@ -21,6 +21,7 @@ from starter.core.errors import (
     ShapeInvalid,
     ValidationFailed,
 )
+from starter.core.routing import pending_body_error
 
 log = structlog.get_logger(__name__)
 
@@ -40,10 +41,16 @@ def _reason(error: dict[str, Any]) -> str:
     return message[0].lower() + message[1:] if message else "invalid value"
 
 
-def translate_validation_error(exc: RequestValidationError) -> AppError:
-    """Query/path problems are 400; a body that is not JSON is 400; a wrong shape is 422."""
+def translate_validation_error(
+    exc: RequestValidationError, body_error: AppError | None = None
+) -> AppError:
+    """Path, then query problems are 400; then the body: not JSON 400 (or 415), wrong shape 422."""
     errors = list(exc.errors())
-    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid"}
+    params = [e for e in errors if tuple(e.get("loc", ()))[:1] in {("path",), ("query",)}]
+    params.sort(key=lambda e: 0 if e["loc"][0] == "path" else 1)
+    if body_error is not None and not params:
+        return body_error
+    first = (params or errors or [{"loc": ("body",), "msg": "invalid"}])[0]
     loc = tuple(first.get("loc", ("body",)))
     if first.get("type") == "json_invalid":
         return InvalidJson(f"Request body is not valid JSON: {first.get('msg', '')}".rstrip(": "))
@@ -60,9 +67,9 @@ async def _app_error(_request: Request, exc: Exception) -> Response:
     return render(exc)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> Response:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return render(translate_validation_error(exc))
+    return render(translate_validation_error(exc, pending_body_error(request)))
 
 
 async def _http_error(_request: Request, exc: Exception) -> Response:
@@ -85,12 +92,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    for error_type in (
-        asyncpg.PostgresConnectionError,
-        asyncpg.InterfaceError,
-        asyncpg.CannotConnectNowError,
-        asyncpg.TooManyConnectionsError,
-        ConnectionError,
-        TimeoutError,
-    ):
-        app.add_exception_handler(error_type, _database_gone)
+    for error_type in CONNECTION_ERRORS:
+        if issubclass(error_type, Exception):
+            app.add_exception_handler(error_type, _database_gone)

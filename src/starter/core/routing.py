@@ -1,11 +1,15 @@
 """A route class that parses JSON bodies the contract's way before FastAPI sees them:
-wrong or missing content type → 415, unparseable JSON (NaN included) → 400."""
+wrong or missing content type → 415, unparseable JSON (NaN included) → 400.
+
+The body problem is not raised here: it is remembered on the request and reported when body
+validation fails, so authentication (401) and role gates (403), which run as dependencies,
+still answer first — the order the contract specifies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
 from email.message import Message
+from typing import Any
 
 import orjson
 from fastapi import APIRouter
@@ -13,7 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
-from starter.core.errors import InvalidJson, UnsupportedMediaType
+from starter.core.errors import AppError, InvalidJson, UnsupportedMediaType
 
 
 def is_json_content_type(value: str | None) -> bool:
@@ -27,6 +31,15 @@ def is_json_content_type(value: str | None) -> bool:
     return subtype == "json" or subtype.endswith("+json")
 
 
+UNPARSEABLE = object()
+
+
+def pending_body_error(request: Request) -> AppError | None:
+    """The 415/400 found while reading the body, if any (see module docstring)."""
+    error: AppError | None = getattr(request.state, "body_error", None)
+    return error
+
+
 class JsonBodyRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -35,13 +48,15 @@ class JsonBodyRoute(APIRoute):
 
         async def parse_then_handle(request: Request) -> Response:
             if not is_json_content_type(request.headers.get("content-type")):
-                raise UnsupportedMediaType()
+                request.state.body_error = UnsupportedMediaType()
+                return await handler(request)
             body = await request.body()
             try:
                 # orjson rejects NaN/Infinity and invalid UTF-8, as the contract requires.
                 request._json = orjson.loads(body)
             except orjson.JSONDecodeError as error:
-                raise InvalidJson(f"Request body is not valid JSON: {error}") from None
+                request.state.body_error = InvalidJson(f"Request body is not valid JSON: {error}")
+                request._json = UNPARSEABLE  # fails body validation after the dependencies ran
             return await handler(request)
 
         return parse_then_handle

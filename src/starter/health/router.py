@@ -10,7 +10,7 @@ from fastapi import Request
 
 from starter import __version__
 from starter.auth.deps import Admin
-from starter.core.envelope import ApiResponse, CompactJSONResponse, ok
+from starter.core.envelope import ApiResponse, CompactJSONResponse, ErrorResponse, ok
 from starter.core.errors import AppError
 from starter.core.routing import api_router
 from starter.health import checks
@@ -19,6 +19,7 @@ from starter.health.schemas import (
     DetailedHealthResponse,
     DocumentationLinks,
     HealthResponse,
+    LivenessResponse,
     ProbeResponse,
 )
 
@@ -45,7 +46,7 @@ def _all_healthy(components: dict[str, ComponentHealth]) -> bool:
 @router.get(
     "",
     summary="Basic health",
-    responses={503: {"description": "Database unreachable"}},
+    responses={503: {"model": ErrorResponse, "description": "Database unreachable"}},
 )
 async def health(request: Request) -> ApiResponse[HealthResponse]:
     database = await checks.check_database(request.app.state.pool)
@@ -84,8 +85,8 @@ async def detailed_health(request: Request) -> CompactJSONResponse:
 
 
 @router.get("/live", summary="Liveness probe (the process answers)")
-async def health_live() -> ApiResponse[ProbeResponse]:
-    return ok(ProbeResponse(status="alive", timestamp=datetime.now(UTC), probe="liveness"))
+async def health_live() -> ApiResponse[LivenessResponse]:
+    return ok(LivenessResponse(status="alive", timestamp=datetime.now(UTC), probe="liveness"))
 
 
 @router.get(

@@ -33,8 +33,11 @@ class DetailedHealthResponse(BaseModel):
     checks: dict[str, ComponentHealth]
 
 
-class ProbeResponse(BaseModel):
+class LivenessResponse(BaseModel):
     status: str
     timestamp: Timestamp
     probe: str
-    checks: dict[str, ComponentHealth] | None = None
+
+
+class ProbeResponse(LivenessResponse):
+    checks: dict[str, ComponentHealth]

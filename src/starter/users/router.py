@@ -1,4 +1,229 @@
+"""/users (own account, reads, moderation, administration) and /admin/users/stats.
+
+Static `/users/me…` routes are declared before `/users/{id}…` so they win the match.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends
+
+from starter.auth.deps import Admin, CurrentUser, Moderator
+from starter.core.deps import Conn, Tx
+from starter.core.envelope import ApiResponse, ErrorResponse, ok
+from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
+from starter.users import service
+from starter.users.schemas import (
+    ChangePasswordRequest,
+    CreateUserRequest,
+    DeleteAccountRequest,
+    DeleteUserRequest,
+    ResetPasswordRequest,
+    UpdateProfileRequest,
+    UpdateUserProfileRequest,
+    UpdateUserRoleRequest,
+    UpdateUserStatusRequest,
+    UserProfile,
+    UserStats,
+)
 
 router = api_router(tags=["Users"])
 admin_router = api_router(tags=["Admin"])
+
+UsersPage = Annotated[Page, Depends(page_params(50, 100, clamp=True))]
+
+_ERRORS = {
+    400: "Validation error",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "User not found",
+    409: "Username or email already exists",
+    422: "Request body has the wrong shape",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": ErrorResponse, "description": _ERRORS[s]} for s in (401, *statuses)}
+
+
+# --- own account ----------------------------------------------------------------------------
+
+
+@router.get("/users/me/profile", summary="Get own profile", responses=errors(404))
+async def get_profile(principal: CurrentUser, conn: Conn) -> ApiResponse[UserProfile]:
+    return ok(await service.own_profile(conn, principal.id))
+
+
+@router.get(
+    "/users/me",
+    summary="Get own profile (alias of /users/me/profile)",
+    responses=errors(404),
+)
+async def get_own_user(principal: CurrentUser, conn: Conn) -> ApiResponse[UserProfile]:
+    return ok(await service.own_profile(conn, principal.id))
+
+
+@router.put(
+    "/users/me/profile",
+    summary="Update own profile",
+    description="A changed email must be verified again.",
+    responses=errors(400, 409, 422),
+)
+async def update_own_profile(
+    principal: CurrentUser, body: UpdateProfileRequest, conn: Tx
+) -> ApiResponse[UserProfile]:
+    return ok(await service.update_own_profile(conn, principal.id, body.username, body.email))
+
+
+@router.put(
+    "/users/me/password",
+    summary="Change own password",
+    description="Wrong current password is 401 INVALID_CREDENTIALS; other sessions stay active.",
+    responses=errors(400, 422),
+)
+async def change_own_password(
+    principal: CurrentUser, body: ChangePasswordRequest, conn: Tx
+) -> ApiResponse[str]:
+    await service.change_own_password(conn, principal.id, body.current_password, body.new_password)
+    return ok(
+        "Password updated successfully",
+        "Password has been changed. All existing sessions remain active.",
+    )
+
+
+@router.delete(
+    "/users/me",
+    summary="Delete own account",
+    description="Deactivates the account and ends every session. Requires `DELETE` confirmation.",
+    responses=errors(400, 422),
+)
+async def delete_own_account(
+    principal: CurrentUser, body: DeleteAccountRequest, conn: Tx
+) -> ApiResponse[str]:
+    await service.delete_own_account(conn, principal.id, body.password, body.confirmation)
+    return ok(
+        "Account deleted successfully",
+        "Your account has been deactivated. All data will be retained for 30 days.",
+    )
+
+
+# --- reads and moderation -------------------------------------------------------------------
+
+
+@router.get(
+    "/users",
+    summary="List users",
+    description="Active users, newest first (moderator or admin). `limit` ≤ 100.",
+    responses=errors(400, 403),
+)
+async def list_users(
+    _principal: Moderator, page: UsersPage, conn: Conn
+) -> ApiResponse[list[UserProfile]]:
+    return ok(await service.list_users(conn, page.limit, page.offset))
+
+
+@router.get(
+    "/users/{id}",
+    summary="Get user by ID",
+    description="Users see themselves, moderators users and moderators, admins everyone active.",
+    responses=errors(400, 404),
+)
+async def get_user_by_id(principal: CurrentUser, id: UUID, conn: Conn) -> ApiResponse[UserProfile]:
+    return ok(await service.user_by_id(conn, principal, id))
+
+
+@router.put(
+    "/users/{id}/status",
+    summary="Update user status",
+    description="Deactivation also ends every session of that user (moderator or admin).",
+    responses=errors(400, 403, 404, 422),
+)
+async def update_user_status(
+    _principal: Moderator, id: UUID, body: UpdateUserStatusRequest, conn: Tx
+) -> ApiResponse[UserProfile]:
+    user = await service.update_status(conn, id, body.is_active)
+    return ok(user, "User account status updated")
+
+
+@router.post(
+    "/users/{id}/reset-password",
+    summary="Reset user password",
+    description="Sets a new password and ends every session of that user (moderator or admin).",
+    responses=errors(400, 403, 404, 422),
+)
+async def reset_user_password(
+    _principal: Moderator, id: UUID, body: ResetPasswordRequest, conn: Tx
+) -> ApiResponse[str]:
+    await service.reset_password(conn, id, body.new_password)
+    return ok(
+        "Password reset successfully",
+        "User's password has been updated. All existing sessions have been invalidated.",
+    )
+
+
+# --- administration -------------------------------------------------------------------------
+
+
+@router.post(
+    "/users",
+    summary="Create user",
+    description="Admin only; `role` defaults to `user`.",
+    responses=errors(400, 403, 409, 422),
+)
+async def create_user(
+    _principal: Admin, body: CreateUserRequest, conn: Tx
+) -> ApiResponse[UserProfile]:
+    user = await service.create_user(conn, body.username, body.email, body.password, body.role)
+    return ok(user)
+
+
+@router.put(
+    "/users/{id}/profile",
+    summary="Update user profile",
+    description="Admin only; works on inactive users; `email_verified` changes only when given.",
+    responses=errors(400, 403, 404, 409, 422),
+)
+async def update_user_profile(
+    _principal: Admin, id: UUID, body: UpdateUserProfileRequest, conn: Tx
+) -> ApiResponse[UserProfile]:
+    user = await service.update_profile(conn, id, body.username, body.email, body.email_verified)
+    return ok(user)
+
+
+@router.put(
+    "/users/{id}/role",
+    summary="Update user role",
+    responses=errors(400, 403, 404, 422),
+)
+async def update_user_role(
+    _principal: Admin, id: UUID, body: UpdateUserRoleRequest, conn: Tx
+) -> ApiResponse[UserProfile]:
+    user = await service.update_role(conn, id, body.role)
+    return ok(user, "User role updated successfully")
+
+
+@router.delete(
+    "/users/{id}",
+    summary="Delete user account",
+    description=(
+        "Admin only. Soft delete deactivates the account and ends its sessions (idempotent); "
+        "`hard_delete` removes the row with its sessions."
+    ),
+    responses=errors(400, 403, 404, 422),
+)
+async def delete_user(
+    principal: Admin, id: UUID, body: DeleteUserRequest, conn: Tx
+) -> ApiResponse[str]:
+    await service.delete_user(conn, principal.id, id, bool(body.hard_delete))
+    return ok(
+        "User account deleted successfully",
+        "User account has been deactivated. Data retained for 30 days for recovery.",
+    )
+
+
+@admin_router.get("/admin/users/stats", summary="Get user statistics", responses=errors(403))
+async def get_user_stats(_principal: Admin, conn: Conn) -> ApiResponse[UserStats]:
+    return ok(await service.user_stats(conn))

@@ -1,0 +1,117 @@
+"""SQL for user administration on the users table (credentials and sessions belong to auth)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from starter.core.db import Connection, Record
+
+PROFILE_COLUMNS = "id, username, email, role, is_active, email_verified, created_at, last_login_at"
+
+
+async def find_active(conn: Connection, user_id: UUID) -> Record | None:
+    return await conn.fetchrow(
+        f"SELECT {PROFILE_COLUMNS} FROM users WHERE id = $1 AND is_active", user_id
+    )
+
+
+async def lock_active(conn: Connection, user_id: UUID) -> Record | None:
+    """The active user's row, locked until the caller's transaction ends."""
+    return await conn.fetchrow(
+        f"SELECT {PROFILE_COLUMNS} FROM users WHERE id = $1 AND is_active FOR UPDATE", user_id
+    )
+
+
+async def lock_any(conn: Connection, user_id: UUID) -> Record | None:
+    """The user's row whatever its state, locked until the caller's transaction ends."""
+    return await conn.fetchrow(
+        f"SELECT {PROFILE_COLUMNS} FROM users WHERE id = $1 FOR UPDATE", user_id
+    )
+
+
+async def list_active(conn: Connection, limit: int, offset: int) -> list[Record]:
+    return await conn.fetch(
+        f"""SELECT {PROFILE_COLUMNS} FROM users WHERE is_active
+            ORDER BY created_at DESC, id LIMIT $1 OFFSET $2""",
+        limit,
+        offset,
+    )
+
+
+async def update_own_profile(
+    conn: Connection, user_id: UUID, username: str | None, email: str | None
+) -> Record | None:
+    """Change the given fields of an active user; a different email clears `email_verified`."""
+    return await conn.fetchrow(
+        f"""UPDATE users SET
+                username = COALESCE($2, username),
+                email = COALESCE($3, email),
+                email_verified = CASE WHEN $3::text IS NOT NULL AND $3::text <> email
+                                      THEN FALSE ELSE email_verified END
+            WHERE id = $1 AND is_active
+            RETURNING {PROFILE_COLUMNS}""",
+        user_id,
+        username,
+        email,
+    )
+
+
+async def update_profile(
+    conn: Connection,
+    user_id: UUID,
+    username: str | None,
+    email: str | None,
+    email_verified: bool | None,
+) -> Record | None:
+    """Admin edit of any user (active or not); `email_verified` changes only when given."""
+    return await conn.fetchrow(
+        f"""UPDATE users SET
+                username = COALESCE($2, username),
+                email = COALESCE($3, email),
+                email_verified = COALESCE($4, email_verified)
+            WHERE id = $1
+            RETURNING {PROFILE_COLUMNS}""",
+        user_id,
+        username,
+        email,
+        email_verified,
+    )
+
+
+async def set_active(conn: Connection, user_id: UUID, is_active: bool) -> Record | None:
+    return await conn.fetchrow(
+        f"UPDATE users SET is_active = $2 WHERE id = $1 RETURNING {PROFILE_COLUMNS}",
+        user_id,
+        is_active,
+    )
+
+
+async def set_role(conn: Connection, user_id: UUID, role: str) -> Record | None:
+    return await conn.fetchrow(
+        f"UPDATE users SET role = $2 WHERE id = $1 RETURNING {PROFILE_COLUMNS}", user_id, role
+    )
+
+
+async def delete(conn: Connection, user_id: UUID) -> bool:
+    """Remove the row; sessions and API keys go with it (ON DELETE CASCADE)."""
+    status = await conn.execute("DELETE FROM users WHERE id = $1", user_id)
+    return status != "DELETE 0"
+
+
+async def stats(conn: Connection) -> Record:
+    """Every UserStats count in one pass over users."""
+    row = await conn.fetchrow(
+        """SELECT
+               count(*) AS total_users,
+               count(*) FILTER (WHERE is_active) AS active_users,
+               count(*) FILTER (WHERE is_active AND email_verified) AS email_verified,
+               count(*) FILTER (WHERE is_active AND role = 'user') AS role_user,
+               count(*) FILTER (WHERE is_active AND role = 'moderator') AS role_moderator,
+               count(*) FILTER (WHERE is_active AND role = 'admin') AS role_admin,
+               count(*) FILTER (WHERE created_at > NOW() - INTERVAL '24 hours') AS last_24h,
+               count(*) FILTER (WHERE created_at > NOW() - INTERVAL '7 days') AS last_7d,
+               count(*) FILTER (WHERE created_at > NOW() - INTERVAL '30 days') AS last_30d
+           FROM users"""
+    )
+    assert row is not None
+    return row

@@ -1,0 +1,98 @@
+"""Users request and response bodies (field names are the v1 contract's)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from starter.auth.schemas import RoleName, UserProfile
+from starter.core.envelope import RequestModel, ResponseModel, Timestamp
+
+__all__ = [
+    "ChangePasswordRequest",
+    "CreateUserRequest",
+    "DeleteAccountRequest",
+    "DeleteUserRequest",
+    "RecentRegistrations",
+    "ResetPasswordRequest",
+    "UpdateProfileRequest",
+    "UpdateUserProfileRequest",
+    "UpdateUserRoleRequest",
+    "UpdateUserStatusRequest",
+    "UserProfile",
+    "UserRoleStats",
+    "UserStats",
+]
+
+
+class UpdateProfileRequest(RequestModel):
+    username: str | None = Field(default=None, examples=["alice"])
+    email: str | None = Field(default=None, examples=["alice@example.com"])
+
+
+class ChangePasswordRequest(RequestModel):
+    current_password: str
+    new_password: str = Field(examples=["N3w-Secure-Pass!"])
+
+
+class DeleteAccountRequest(RequestModel):
+    password: str
+    confirmation: str = Field(description="Must be exactly `DELETE`.", examples=["DELETE"])
+
+
+class UpdateUserStatusRequest(RequestModel):
+    is_active: bool
+    reason: str | None = None
+
+
+class ResetPasswordRequest(RequestModel):
+    new_password: str = Field(examples=["N3w-Secure-Pass!"])
+    require_change: bool | None = None
+    reason: str | None = None
+
+
+class CreateUserRequest(RequestModel):
+    username: str = Field(examples=["bob"])
+    email: str = Field(examples=["bob@example.com"])
+    password: str = Field(examples=["SecurePass123!"])
+    role: RoleName | None = Field(default=None, description="Defaults to `user`.")
+
+
+class UpdateUserProfileRequest(RequestModel):
+    username: str | None = None
+    email: str | None = None
+    email_verified: bool | None = None
+
+
+class UpdateUserRoleRequest(RequestModel):
+    role: RoleName
+    reason: str | None = None
+
+
+class DeleteUserRequest(RequestModel):
+    reason: str | None = None
+    hard_delete: bool | None = Field(
+        default=None, description="Remove the row (and its sessions) instead of deactivating."
+    )
+
+
+class UserRoleStats(ResponseModel):
+    user: int
+    moderator: int
+    admin: int
+
+
+class RecentRegistrations(ResponseModel):
+    last_24h: int
+    last_7d: int
+    last_30d: int
+
+
+class UserStats(ResponseModel):
+    total_users: int
+    active_users: int
+    inactive_users: int
+    email_verified: int
+    email_unverified: int
+    by_role: UserRoleStats
+    recent_registrations: RecentRegistrations
+    last_updated: Timestamp

@@ -1,0 +1,106 @@
+"""Failed-login limiting per account and per client address (429 RATE_LIMITED + Retry-After)."""
+
+from __future__ import annotations
+
+import asyncpg
+import httpx
+
+from starter.core.config import AuthSettings
+from tests.auth.conftest import ClientFor, login, register
+from tests.conftest import assert_error
+
+MESSAGE = "Too many failed login attempts. Please try again later."
+WRONG = "WrongPassword1!"
+
+
+def _limited(response: httpx.Response, window: int = 60) -> None:
+    assert_error(response, 429, "RATE_LIMITED", MESSAGE)
+    assert 1 <= int(response.headers["retry-after"]) <= window + 1
+
+
+async def test_account_limit_blocks_even_the_right_password(client_for: ClientFor) -> None:
+    limits = AuthSettings(login_max_failures_per_account=3, login_failure_window_secs=60)
+    async with client_for(auth=limits) as app:
+        await register(app, "target")
+        for _ in range(3):
+            assert_error(
+                await login(app, username="target", password=WRONG), 401, "INVALID_CREDENTIALS"
+            )
+        _limited(await login(app, username="target"))
+        _limited(await login(app, username="target", password=WRONG))
+
+
+async def test_account_limit_counts_unknown_accounts_too(client_for: ClientFor) -> None:
+    limits = AuthSettings(login_max_failures_per_account=2, login_failure_window_secs=60)
+    async with client_for(auth=limits) as app:
+        for _ in range(2):
+            assert_error(await login(app, username="ghost_user"), 401, "INVALID_CREDENTIALS")
+        _limited(await login(app, username="ghost_user"))
+        # another account is unaffected
+        assert_error(await login(app, username="other_user"), 401, "INVALID_CREDENTIALS")
+
+
+async def test_address_limit_spans_accounts(client_for: ClientFor) -> None:
+    limits = AuthSettings(login_max_failures_per_address=3, login_failure_window_secs=60)
+    async with client_for(auth=limits) as app:
+        await register(app, "victim")
+        for name in ("first_try", "second_try", "third_try"):
+            assert_error(await login(app, username=name), 401, "INVALID_CREDENTIALS")
+        _limited(await login(app, username="victim"))
+
+
+async def test_success_clears_the_account_counter(client_for: ClientFor) -> None:
+    limits = AuthSettings(login_max_failures_per_account=3, login_failure_window_secs=60)
+    async with client_for(auth=limits) as app:
+        await register(app, "forgetful")
+        for _ in range(2):
+            assert_error(
+                await login(app, username="forgetful", password=WRONG), 401, "INVALID_CREDENTIALS"
+            )
+        assert (await login(app, username="forgetful")).status_code == 200
+        for _ in range(2):
+            assert_error(
+                await login(app, username="forgetful", password=WRONG), 401, "INVALID_CREDENTIALS"
+            )
+        assert (await login(app, username="forgetful")).status_code == 200
+
+
+async def test_failures_outside_the_window_do_not_count(
+    client_for: ClientFor, db: asyncpg.Connection
+) -> None:
+    limits = AuthSettings(login_max_failures_per_account=2, login_failure_window_secs=60)
+    async with client_for(auth=limits) as app:
+        await register(app, "slowpoke")
+        for _ in range(2):
+            await login(app, username="slowpoke", password=WRONG)
+        _limited(await login(app, username="slowpoke"))
+        await db.execute("UPDATE login_failures SET failed_at = NOW() - interval '61 seconds'")
+        assert (await login(app, username="slowpoke")).status_code == 200
+
+
+async def test_defaults_do_not_trip_on_five_typos(client: httpx.AsyncClient) -> None:
+    await register(client, "typist")
+    for _ in range(5):
+        assert_error(
+            await login(client, username="typist", password=WRONG), 401, "INVALID_CREDENTIALS"
+        )
+    assert (await login(client, username="typist")).status_code == 200
+
+
+async def test_validation_errors_are_not_counted(
+    client_for: ClientFor, db: asyncpg.Connection
+) -> None:
+    limits = AuthSettings(login_max_failures_per_account=1, login_failure_window_secs=60)
+    async with client_for(auth=limits) as app:
+        await register(app, "careful")
+        for _ in range(3):
+            assert_error(
+                await login(app, username="careful", password=""), 400, "VALIDATION_FAILED"
+            )
+        assert await db.fetchval("SELECT count(*) FROM login_failures") == 0
+        assert (await login(app, username="careful")).status_code == 200
+
+
+async def test_health_is_never_limited(client: httpx.AsyncClient) -> None:
+    for _ in range(20):
+        assert (await client.get("/api/v1/health")).status_code == 200

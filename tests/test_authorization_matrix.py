@@ -1,0 +1,194 @@
+"""Every endpoint of the API core × {anonymous, user, other user, moderator, admin}.
+
+One table, one parametrized test. `user` owns the target resources (the `{id}` user and the
+`{key_id}` API key); `other_user` is another plain user. Each cell gets its own fresh caller
+and target, so a cell's side effects (logout, self-delete, revocation) never leak into the next.
+Bodies are valid, so the status reflects authorization only (SPEC §4, §5, A2 #18, A3).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import PASSWORD, AppUser, MakeUser
+
+ROLES = ("anonymous", "user", "other_user", "moderator", "admin")
+NEW_PASSWORD = "N3w!Passw0rd#42"
+
+PUBLIC = (200, 200, 200, 200, 200)
+AUTHENTICATED = (401, 200, 200, 200, 200)
+MODERATOR = (401, 403, 403, 200, 200)
+ADMIN = (401, 403, 403, 403, 200)
+OWNER_OR_STAFF = (401, 200, 404, 200, 200)
+OWNER_ONLY = (401, 200, 404, 404, 404)
+
+FORBIDDEN_MESSAGES = {
+    MODERATOR: "Access denied: moderator role or higher required",
+    ADMIN: "Admin access required",
+}
+ERROR_CODES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}
+
+
+@dataclass
+class Cell:
+    target: AppUser
+    caller: AppUser | None
+    key_id: str | None = None
+
+
+Body = Callable[[Cell], Any]
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def _new_account(_cell: Cell) -> dict[str, str]:
+    name = _unique("new")
+    return {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    expected: tuple[int, int, int, int, int]
+    body: Body | None = field(default=None, compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+MATRIX: list[Row] = [
+    # --- auth (SPEC §3)
+    Row("POST", "/auth/register", PUBLIC, _new_account),
+    Row(
+        "POST",
+        "/auth/login",
+        PUBLIC,
+        lambda c: {"username": c.target.username, "password": PASSWORD},
+    ),
+    Row("POST", "/auth/logout", AUTHENTICATED),
+    Row("POST", "/auth/logout-all", AUTHENTICATED),
+    Row("GET", "/auth/me", AUTHENTICATED),
+    Row("POST", "/auth/refresh", AUTHENTICATED),
+    # --- own account (SPEC §4 rows 1-4, A2 #18)
+    Row("GET", "/users/me", AUTHENTICATED),
+    Row("GET", "/users/me/profile", AUTHENTICATED),
+    Row("PUT", "/users/me/profile", AUTHENTICATED, lambda c: {}),
+    Row(
+        "PUT",
+        "/users/me/password",
+        AUTHENTICATED,
+        lambda c: {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+    ),
+    Row(
+        "DELETE",
+        "/users/me",
+        AUTHENTICATED,
+        lambda c: {"password": PASSWORD, "confirmation": "DELETE"},
+    ),
+    # --- other users (SPEC §4 rows 5-13, §5.4)
+    Row("GET", "/users/{id}", OWNER_OR_STAFF),
+    Row("GET", "/users", MODERATOR),
+    Row("PUT", "/users/{id}/status", MODERATOR, lambda c: {"is_active": True}),
+    Row("POST", "/users/{id}/reset-password", MODERATOR, lambda c: {"new_password": NEW_PASSWORD}),
+    Row("POST", "/users", ADMIN, _new_account),
+    Row("PUT", "/users/{id}/profile", ADMIN, lambda c: {"email_verified": True}),
+    Row("PUT", "/users/{id}/role", ADMIN, lambda c: {"role": "moderator"}),
+    Row("DELETE", "/users/{id}", ADMIN, lambda c: {}),
+    Row("GET", "/admin/users/stats", ADMIN),
+    # --- API keys (A3: one's own keys only)
+    Row("POST", "/api-keys", AUTHENTICATED, lambda c: {"name": "matrix-key"}),
+    Row("GET", "/api-keys", AUTHENTICATED),
+    Row("DELETE", "/api-keys/{key_id}", OWNER_ONLY),
+    # --- health (SPEC §8)
+    Row("GET", "/health", PUBLIC),
+    Row("GET", "/health/detailed", PUBLIC),
+    Row("GET", "/health/live", PUBLIC),
+    Row("GET", "/health/ready", PUBLIC),
+    Row("GET", "/health/startup", PUBLIC),
+    Row("GET", "/admin/health", ADMIN),
+]
+
+
+async def _api_key_of(client: httpx.AsyncClient, owner: AppUser) -> str:
+    response = await client.post("/api/v1/api-keys", json={"name": "owned"}, headers=owner.headers)
+    assert response.status_code == 200, response.text
+    key_id: str = response.json()["data"]["id"]
+    return key_id
+
+
+async def _cell(client: httpx.AsyncClient, make_user: MakeUser, row: Row, role: str) -> Cell:
+    caller = None
+    if role != "anonymous":
+        caller = await make_user("user" if role in ("user", "other_user") else role)
+    needs_target = "{" in row.path or row.body is not None
+    if role == "user" or not needs_target:
+        target = caller or await make_user("user")
+    else:
+        target = await make_user("user")
+    key_id = await _api_key_of(client, target) if "{key_id}" in row.path else None
+    return Cell(target, caller, key_id)
+
+
+def _mismatch(row: Row, role: str, expected: int, response: httpx.Response) -> str | None:
+    where = f"{role:<10} {row.id}: expected {expected}, got {response.status_code}"
+    if response.status_code != expected:
+        return f"{where} {response.text[:160]}"
+    body = response.json()
+    if expected == 200:
+        return None if body.get("success") is True else f"{where} but no success envelope"
+    error = body.get("error", {})
+    if error.get("code") != ERROR_CODES[expected]:
+        return f"{where} with code {error.get('code')} (expected {ERROR_CODES[expected]})"
+    message = FORBIDDEN_MESSAGES.get(row.expected) if expected == 403 else None
+    if message is not None and error.get("message") != message:
+        return f"{where} with message {error.get('message')!r} (expected {message!r})"
+    return None
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[row.id for row in MATRIX])
+async def test_authorization_matrix(
+    client: httpx.AsyncClient, make_user: MakeUser, row: Row
+) -> None:
+    problems: list[str] = []
+    for role, expected in zip(ROLES, row.expected, strict=True):
+        cell = await _cell(client, make_user, row, role)
+        client.cookies.clear()  # only the bearer token (or nothing) identifies the caller
+        path = "/api/v1" + row.path.format(id=cell.target.id, key_id=cell.key_id)
+        response = await client.request(
+            row.method,
+            path,
+            json=row.body(cell) if row.body is not None else None,
+            headers=cell.caller.headers if cell.caller else {},
+        )
+        client.cookies.clear()
+        problem = _mismatch(row, role, expected, response)
+        if problem:
+            problems.append(problem)
+    assert not problems, "\n".join(problems)
+
+
+def test_matrix_covers_every_core_operation() -> None:
+    """Every auth/users/api-keys/health/admin operation of the app has a row."""
+    from starter.app import create_app
+    from starter.docs import build_openapi
+    from tests.conftest import make_settings
+
+    document = build_openapi(create_app(make_settings("postgresql://unused@127.0.0.1:1/x")))
+    core_areas = {"auth", "users", "api-keys", "health", "admin"}
+    operations = {
+        f"{method.upper()} {path.replace('{id}', '{key_id}') if path.startswith('/api-keys') else path}"
+        for path, item in document["paths"].items()
+        for method in item
+        if path.strip("/").split("/")[0] in core_areas
+    }
+    assert operations == {row.id for row in MATRIX}

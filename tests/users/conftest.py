@@ -1,0 +1,1 @@
+"""Users-test setup: shared fixtures live in tests/conftest.py."""
