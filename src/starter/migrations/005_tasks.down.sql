@@ -1,0 +1,4 @@
+DROP TABLE IF EXISTS task_artifacts;
+DROP TABLE IF EXISTS workers;
+DROP TABLE IF EXISTS tasks;
+DROP TABLE IF EXISTS task_types;

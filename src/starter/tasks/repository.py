@@ -1,0 +1,290 @@
+"""Task SQL. Parametrized queries only; status changes NOTIFY in the same statement, so the
+notification exists if and only if the change commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from starter.core.db import Connection, Record
+from starter.tasks.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
+
+TASK_COLUMNS = (
+    "id, task_type, status, priority, max_attempts, current_attempt, last_error, created_at, "
+    "updated_at, scheduled_at, started_at, completed_at, created_by, metadata, payload, result, "
+    "retry_strategy"
+)
+TYPE_COLUMNS = "task_type, description, is_active, created_at, updated_at"
+WORKER_COLUMNS = "id, hostname, pid, concurrency, in_flight, task_types, started_at, heartbeat_at"
+# The listing order (SPEC A2 row 4): rank (critical first), then age; id breaks ties.
+LISTING_ORDER = "ORDER BY priority_rank, created_at, id"
+
+
+def _notify_ready(alias: str) -> str:
+    return f"pg_notify('{TASKS_READY}', {alias}.task_type) AS notified_ready"
+
+
+def _notify_status(alias: str) -> str:
+    return (
+        f"pg_notify('{TASK_STATUS}', jsonb_build_object('id', {alias}.id, 'task_type', "
+        f"{alias}.task_type, 'status', {alias}.status, 'created_by', {alias}.created_by)::text)"
+        " AS notified_status"
+    )
+
+
+# --- task types --------------------------------------------------------------------------------
+
+
+async def list_active_types(conn: Connection) -> list[Record]:
+    return await conn.fetch(
+        f"SELECT {TYPE_COLUMNS} FROM task_types WHERE is_active ORDER BY task_type"
+    )
+
+
+async def upsert_type(conn: Connection, task_type: str, description: str) -> Record:
+    """New types are active; an existing type gets the new description (is_active unchanged)."""
+    row = await conn.fetchrow(
+        f"""INSERT INTO task_types (task_type, description) VALUES ($1, $2)
+            ON CONFLICT (task_type) DO UPDATE SET description = EXCLUDED.description
+            RETURNING {TYPE_COLUMNS}""",
+        task_type,
+        description,
+    )
+    assert row is not None
+    return row
+
+
+async def upsert_types_if_changed(
+    conn: Connection, task_types: list[str], descriptions: list[str]
+) -> None:
+    """Start-up registration: writes only rows that are new or whose description changed,
+    so many processes starting together do not contend on unchanged rows."""
+    await conn.execute(
+        """INSERT INTO task_types (task_type, description)
+           SELECT * FROM unnest($1::text[], $2::text[])
+           ON CONFLICT (task_type) DO UPDATE SET description = EXCLUDED.description
+           WHERE task_types.description IS DISTINCT FROM EXCLUDED.description""",
+        task_types,
+        descriptions,
+    )
+
+
+async def is_active_type(conn: Connection, task_type: str) -> bool:
+    found = await conn.fetchval(
+        "SELECT 1 FROM task_types WHERE task_type = $1 AND is_active", task_type
+    )
+    return found is not None
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+async def insert_task(
+    conn: Connection,
+    *,
+    task_type: str,
+    payload: Any,
+    priority: str,
+    scheduled_at: datetime | None,
+    created_by: UUID | None,
+    metadata: dict[str, Any],
+    retry_strategy: Any,
+    max_attempts: int,
+) -> Record:
+    """Insert a pending task and wake the workers (both on commit)."""
+    row = await conn.fetchrow(
+        f"""WITH inserted AS (
+                INSERT INTO tasks (task_type, payload, priority, scheduled_at, created_by,
+                                   metadata, retry_strategy, max_attempts)
+                VALUES ($1, COALESCE($2::jsonb, 'null'::jsonb), $3, COALESCE($4, NOW()), $5,
+                        $6::jsonb, $7::jsonb, $8)
+                RETURNING {TASK_COLUMNS})
+            SELECT i.*, {_notify_ready("i")}, {_notify_status("i")} FROM inserted i""",
+        task_type,
+        payload,
+        priority,
+        scheduled_at,
+        created_by,
+        metadata,
+        retry_strategy,
+        max_attempts,
+    )
+    assert row is not None
+    return row
+
+
+async def list_tasks(
+    conn: Connection,
+    *,
+    owner: UUID | None,
+    task_type: str | None,
+    status: str | None,
+    priority: str | None,
+    limit: int,
+    offset: int,
+) -> list[Record]:
+    """One page in listing order; `owner` restricts to that user's tasks (in SQL)."""
+    conditions: list[str] = []
+    args: list[Any] = []
+    filters = (
+        ("task_type", task_type),
+        ("status", status),
+        ("priority", priority),
+        ("created_by", owner),
+    )
+    for column, value in filters:
+        if value is not None:
+            args.append(value)
+            conditions.append(f"{column} = ${len(args)}")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    args += [limit, offset]
+    return await conn.fetch(
+        f"""SELECT {TASK_COLUMNS} FROM tasks {where} {LISTING_ORDER}
+            LIMIT ${len(args) - 1} OFFSET ${len(args)}""",
+        *args,
+    )
+
+
+async def get_task(conn: Connection, task_id: UUID, *, for_update: bool = False) -> Record | None:
+    lock = " FOR UPDATE" if for_update else ""
+    return await conn.fetchrow(f"SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1{lock}", task_id)
+
+
+async def status_counts(conn: Connection, tag: str | None = None) -> dict[str, int]:
+    """Tasks per status (optionally only those whose metadata `tag` equals `tag`)."""
+    if tag is None:
+        rows = await conn.fetch("SELECT status, count(*) AS n FROM tasks GROUP BY status")
+    else:
+        rows = await conn.fetch(
+            """SELECT status, count(*) AS n FROM tasks WHERE metadata->>'tag' = $1
+               GROUP BY status""",
+            tag,
+        )
+    return {row["status"]: row["n"] for row in rows}
+
+
+async def cancel_waiting(conn: Connection, task_id: UUID) -> Record | None:
+    """pending/retrying → cancelled; None when the task is in another state."""
+    return await conn.fetchrow(
+        f"""WITH updated AS (
+                UPDATE tasks SET status = 'cancelled', completed_at = NOW(),
+                                 locked_by = NULL, locked_until = NULL
+                WHERE id = $1 AND status IN ('pending', 'retrying')
+                RETURNING {TASK_COLUMNS})
+            SELECT u.*, {_notify_status("u")} FROM updated u""",
+        task_id,
+    )
+
+
+async def request_cancel(conn: Connection, task_id: UUID) -> bool:
+    """Flag a running task; its worker hears TASK_CANCEL on commit and stops the handler."""
+    row = await conn.fetchrow(
+        f"""WITH updated AS (
+                UPDATE tasks SET cancel_requested = TRUE
+                WHERE id = $1 AND status = 'running' RETURNING id)
+            SELECT u.id, pg_notify('{TASK_CANCEL}', u.id::text) AS notified FROM updated u""",
+        task_id,
+    )
+    return row is not None
+
+
+_RESET_TO_PENDING = """status = 'pending', current_attempt = 0, last_error = NULL, result = NULL,
+    scheduled_at = NOW(), started_at = NULL, completed_at = NULL, locked_by = NULL,
+    locked_until = NULL, heartbeat_at = NULL, cancel_requested = FALSE"""
+
+
+async def reset_failed(conn: Connection, task_id: UUID) -> Record | None:
+    """failed → pending with a fresh attempt count; None when the task is not failed."""
+    return await conn.fetchrow(
+        f"""WITH updated AS (
+                UPDATE tasks SET {_RESET_TO_PENDING}
+                WHERE id = $1 AND status = 'failed' RETURNING {TASK_COLUMNS})
+            SELECT u.*, {_notify_ready("u")}, {_notify_status("u")} FROM updated u""",
+        task_id,
+    )
+
+
+async def reset_all_failed(conn: Connection, task_type: str | None) -> list[Record]:
+    """Every failed task (optionally of one type) → pending; returns what changed."""
+    return await conn.fetch(
+        f"""WITH updated AS (
+                UPDATE tasks SET {_RESET_TO_PENDING}
+                WHERE status = 'failed' AND ($1::text IS NULL OR task_type = $1)
+                RETURNING id, task_type, status, created_by)
+            SELECT u.*, {_notify_ready("u")}, {_notify_status("u")} FROM updated u""",
+        task_type,
+    )
+
+
+async def delete_finished(conn: Connection, task_id: UUID) -> bool:
+    result = await conn.execute(
+        """DELETE FROM tasks WHERE id = $1
+           AND status IN ('completed', 'failed', 'cancelled')""",
+        task_id,
+    )
+    return result != "DELETE 0"
+
+
+async def newest_artifact(conn: Connection, task_id: UUID) -> Record | None:
+    return await conn.fetchrow(
+        """SELECT name, content_type, content FROM task_artifacts WHERE task_id = $1
+           ORDER BY created_at DESC, name LIMIT 1""",
+        task_id,
+    )
+
+
+async def live_workers(conn: Connection, stale_after_secs: float) -> list[Record]:
+    return await conn.fetch(
+        f"""SELECT {WORKER_COLUMNS} FROM workers
+            WHERE stopped_at IS NULL AND heartbeat_at > NOW() - make_interval(secs => $1)
+            ORDER BY started_at, id""",
+        stale_after_secs,
+    )
+
+
+# --- admin CLI ---------------------------------------------------------------------------------
+
+
+async def recent_tasks(
+    conn: Connection, *, status: str | None, task_type: str | None, limit: int
+) -> list[Record]:
+    """Newest first, as the original's `admin list-tasks`."""
+    return await conn.fetch(
+        f"""SELECT {TASK_COLUMNS} FROM tasks
+            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR task_type = $2)
+            ORDER BY created_at DESC, id LIMIT $3""",
+        status,
+        task_type,
+        limit,
+    )
+
+
+async def average_completion_secs(conn: Connection, tag: str | None) -> float | None:
+    value: float | None = await conn.fetchval(
+        """SELECT EXTRACT(EPOCH FROM avg(COALESCE(completed_at, updated_at) - created_at))::float8
+           FROM tasks WHERE status = 'completed' AND ($1::text IS NULL OR metadata->>'tag' = $1)""",
+        tag,
+    )
+    return value
+
+
+_COMPLETED_BEFORE = """status = 'completed'
+    AND (completed_at < $1 OR (completed_at IS NULL AND updated_at < $1))"""
+
+
+async def count_completed_before(conn: Connection, cutoff: datetime) -> int:
+    count: int = await conn.fetchval(
+        f"SELECT count(*) FROM tasks WHERE {_COMPLETED_BEFORE}", cutoff
+    )
+    return count
+
+
+async def delete_completed_batch(conn: Connection, cutoff: datetime, batch_size: int) -> int:
+    result = await conn.execute(
+        f"""DELETE FROM tasks WHERE id IN (
+                SELECT id FROM tasks WHERE {_COMPLETED_BEFORE} LIMIT $2)""",
+        cutoff,
+        batch_size,
+    )
+    return int(result.split()[-1])

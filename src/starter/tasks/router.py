@@ -1,0 +1,206 @@
+"""/tasks: task types (public router) and tasks (protected router).
+
+Static paths (/tasks/stats, /tasks/dead-letter, /tasks/workers) are declared before
+/tasks/{id} so they win the match; /tasks/types lives on the public router, included first.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import Depends, Request
+from starlette.responses import Response
+
+from starter.auth.deps import (
+    AppSettings,
+    CurrentUser,
+    Moderator,
+    api_key_scheme,
+    bearer_scheme,
+    resolve_principal,
+)
+from starter.auth.schemas import Principal
+from starter.core.deps import Conn, Tx
+from starter.core.envelope import ApiResponse, ErrorResponse, ok
+from starter.core.pagination import Page, page_params
+from starter.core.routing import api_router
+from starter.tasks import service, types
+from starter.tasks.schemas import (
+    CreateTaskRequest,
+    RegisterTaskTypeRequest,
+    TaskResponse,
+    TaskStats,
+    TaskTypeResponse,
+    WorkerResponse,
+)
+
+public = api_router(prefix="/tasks", tags=["Tasks"])
+router = api_router(prefix="/tasks", tags=["Tasks"])
+
+TasksPage = Annotated[Page, Depends(page_params(100, 1000, clamp=True))]
+
+_ERRORS = {
+    400: "Validation error",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Task not found",
+    409: "The task is already finished",
+    422: "Request body has the wrong shape",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": ErrorResponse, "description": _ERRORS[s]} for s in statuses}
+
+
+async def optional_principal(
+    request: Request,
+    conn: Conn,
+    _bearer: Annotated[object, Depends(bearer_scheme)] = None,
+    _api_key: Annotated[object, Depends(api_key_scheme)] = None,
+) -> Principal | None:
+    """The caller if a valid credential was sent; None (never 401) otherwise."""
+    return await resolve_principal(request, conn)
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+# --- task types (public) -----------------------------------------------------------------------
+
+
+@public.get("/types", summary="List active task types")
+async def list_task_types(conn: Conn) -> ApiResponse[list[TaskTypeResponse]]:
+    return ok(await types.list_types(conn))
+
+
+@public.post(
+    "/types",
+    summary="Register (upsert) a task type",
+    description="Admins, or API keys with the `tasks:register` scope; public when "
+    "`STARTER__TASKS__OPEN_TYPE_REGISTRATION=true`.",
+    responses=errors(401, 403, 422),
+)
+async def register_task_type(
+    body: RegisterTaskTypeRequest, principal: MaybePrincipal, settings: AppSettings, conn: Conn
+) -> ApiResponse[TaskTypeResponse]:
+    registered = await types.register_type(
+        conn,
+        principal,
+        body.task_type,
+        body.description,
+        open_registration=settings.tasks.open_type_registration,
+    )
+    return ok(registered)
+
+
+# --- tasks (authenticated) ---------------------------------------------------------------------
+
+
+@router.post("", summary="Create a task", responses=errors(400, 401, 422))
+async def create_task(
+    body: CreateTaskRequest, principal: CurrentUser, conn: Tx
+) -> ApiResponse[TaskResponse]:
+    return ok(await service.create_task(conn, principal, body))
+
+
+@router.get(
+    "",
+    summary="List tasks",
+    description="Ordered by priority rank (critical first), then creation time. Users see "
+    "their own tasks; moderators and admins see all.",
+    responses=errors(400, 401),
+)
+async def list_tasks(
+    principal: CurrentUser,
+    conn: Conn,
+    page: TasksPage,
+    task_type: str | None = None,
+    status: str | None = None,
+    priority: str | None = None,
+) -> ApiResponse[list[TaskResponse]]:
+    tasks = await service.list_tasks(
+        conn,
+        principal,
+        task_type=task_type,
+        status=status,
+        priority=priority,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return ok(tasks)
+
+
+@router.get("/stats", summary="Task counts by status (moderator+)", responses=errors(401, 403))
+async def get_stats(principal: CurrentUser, conn: Conn) -> ApiResponse[TaskStats]:
+    return ok(await service.stats(conn, principal))
+
+
+@router.get("/dead-letter", summary="Failed tasks (dead-letter queue)", responses=errors(400, 401))
+async def get_dead_letter_queue(
+    principal: CurrentUser, conn: Conn, page: TasksPage
+) -> ApiResponse[list[TaskResponse]]:
+    return ok(await service.dead_letter(conn, principal, limit=page.limit, offset=page.offset))
+
+
+@router.get("/workers", summary="Live workers (moderator+)", responses=errors(401, 403))
+async def list_workers(
+    _principal: Moderator, settings: AppSettings, conn: Conn
+) -> ApiResponse[list[WorkerResponse]]:
+    return ok(await service.live_workers(conn, settings.worker.lease_secs))
+
+
+@router.get("/{id}", summary="Get a task", responses=errors(400, 401, 404))
+async def get_task(id: UUID, principal: CurrentUser, conn: Conn) -> ApiResponse[TaskResponse]:
+    return ok(await service.get_task(conn, principal, id))
+
+
+@router.post(
+    "/{id}/cancel",
+    summary="Cancel a task",
+    description="Pending or retrying tasks are cancelled at once; a running task is cancelled "
+    "cooperatively by its worker; finished tasks answer 409.",
+    responses=errors(400, 401, 404, 409),
+)
+async def cancel_task(id: UUID, principal: CurrentUser, conn: Tx) -> ApiResponse[str]:
+    await service.cancel_task(conn, principal, id)
+    return ok("Task cancelled successfully", f"Task {id} has been cancelled")
+
+
+@router.post("/{id}/retry", summary="Retry a failed task", responses=errors(400, 401, 404))
+async def retry_task(id: UUID, principal: CurrentUser, conn: Tx) -> ApiResponse[str]:
+    await service.retry_task(conn, principal, id)
+    return ok("Task retried successfully", f"Task {id} has been reset to pending status")
+
+
+@router.delete("/{id}", summary="Delete a finished task", responses=errors(400, 401, 404))
+async def delete_task(id: UUID, principal: CurrentUser, conn: Tx) -> ApiResponse[str]:
+    await service.delete_task(conn, principal, id)
+    return ok("Task deleted successfully", f"Task {id} has been permanently deleted")
+
+
+def _attachment(filename: str) -> str:
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.get(
+    "/{id}/artifact",
+    summary="Download a task's artifact (e.g. a generated report)",
+    response_class=Response,
+    responses={
+        200: {"description": "The artifact", "content": {"application/octet-stream": {}}},
+        **errors(400, 401, 404),
+    },
+)
+async def get_task_artifact(id: UUID, principal: CurrentUser, conn: Conn) -> Response:
+    found = await service.artifact(conn, principal, id)
+    return Response(
+        found.content,
+        media_type=found.content_type,
+        headers={"Content-Disposition": _attachment(found.name)},
+    )

@@ -1,0 +1,100 @@
+"""Task request and response bodies (field names are the v1 contract's)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, field_validator
+
+from starter.core.envelope import RequestModel, ResponseModel, Timestamp
+
+TaskStatus = Literal["pending", "running", "completed", "failed", "cancelled", "retrying"]
+TaskPriority = Literal["low", "normal", "high", "critical"]
+STATUSES: tuple[str, ...] = get_args(TaskStatus)
+PRIORITIES: tuple[str, ...] = get_args(TaskPriority)
+
+
+class RegisterTaskTypeRequest(RequestModel):
+    task_type: str = Field(examples=["email"])
+    description: str = Field(examples=["Email notification tasks"])
+
+
+class TaskTypeResponse(ResponseModel):
+    task_type: str
+    description: str | None
+    is_active: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class CreateTaskRequest(RequestModel):
+    task_type: str = Field(examples=["email"])
+    payload: Any = Field(
+        examples=[{"to": "a@example.com", "subject": "Hi", "body": "Hello"}],
+        description="Any JSON value (null allowed); at most 1 MB serialized.",
+    )
+    priority: str | None = Field(
+        default=None,
+        examples=["normal"],
+        description="low, normal, high or critical; anything else means normal.",
+    )
+    scheduled_at: AwareDatetime | None = Field(
+        default=None, strict=False, description="Between 1 hour ago and 365 days ahead."
+    )
+    metadata: dict[str, Any] | None = None
+    retry_strategy: Any = Field(
+        default=None,
+        examples=[{"fixed": {"interval": {"secs": 5, "nanos": 0}, "max_attempts": 3}}],
+        description="Our addition: exponential, linear, fixed or none (default exponential, "
+        "5 attempts).",
+    )
+    max_attempts: int | None = Field(
+        default=None, description="Our addition: 1–100; overrides the strategy's max_attempts."
+    )
+
+
+class TaskResponse(ResponseModel):
+    id: UUID
+    task_type: str
+    status: TaskStatus
+    priority: TaskPriority
+    max_attempts: int
+    current_attempt: int
+    last_error: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    scheduled_at: Timestamp | None
+    started_at: Timestamp | None
+    completed_at: Timestamp | None
+    created_by: UUID | None
+    metadata: dict[str, Any]
+    payload: Any = Field(description="Our addition: the task's input.")
+    result: Any = Field(description="Our addition: the handler's output (null until done).")
+    retry_strategy: Any = Field(description="Our addition: the stored retry strategy.")
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _object_or_empty(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else {}
+
+
+class TaskStats(ResponseModel):
+    total: int
+    pending: int
+    running: int
+    completed: int
+    failed: int
+    cancelled: int
+    retrying: int
+
+
+class WorkerResponse(ResponseModel):
+    id: UUID
+    hostname: str
+    pid: int
+    concurrency: int
+    in_flight: int
+    task_types: list[str]
+    started_at: Timestamp
+    heartbeat_at: Timestamp

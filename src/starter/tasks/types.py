@@ -1,0 +1,73 @@
+"""Task types: public listing, guarded registration, built-in types registered at start-up."""
+
+from __future__ import annotations
+
+import structlog
+
+from starter.auth.schemas import Principal
+from starter.core.db import Connection
+from starter.core.errors import Forbidden, Unauthorized
+from starter.rbac.policies import ADMIN_GATE_MESSAGE
+from starter.rbac.roles import Permission, Role
+from starter.tasks import repository
+from starter.tasks.handlers.base import HandlerSpec
+from starter.tasks.registry import BUILTIN_HANDLERS
+from starter.tasks.schemas import TaskTypeResponse
+
+log = structlog.get_logger(__name__)
+
+REGISTER_SCOPE = Permission.REGISTER_TASK_TYPES.value
+KEY_SCOPE_MESSAGE = f"API key lacks the '{REGISTER_SCOPE}' scope"
+
+
+async def list_types(conn: Connection) -> list[TaskTypeResponse]:
+    rows = await repository.list_active_types(conn)
+    return [TaskTypeResponse.model_validate(dict(row)) for row in rows]
+
+
+def check_may_register(principal: Principal | None, *, open_registration: bool) -> None:
+    """SPEC A2 row 12: admins, or API keys with the `tasks:register` scope, unless open.
+
+    A key acts with its scopes: `tasks:register` suffices alone; an admin's key without it needs
+    `write` (like every other write through a key).
+    """
+    if open_registration:
+        return
+    if principal is None:
+        raise Unauthorized()
+    if principal.api_key_id is not None:
+        if REGISTER_SCOPE in principal.scopes:
+            return
+        if principal.role is Role.ADMIN and "write" in principal.scopes:
+            return
+        raise Forbidden(KEY_SCOPE_MESSAGE)
+    if principal.role is not Role.ADMIN:
+        raise Forbidden(ADMIN_GATE_MESSAGE)
+
+
+async def register_type(
+    conn: Connection,
+    principal: Principal | None,
+    task_type: str,
+    description: str,
+    *,
+    open_registration: bool,
+) -> TaskTypeResponse:
+    """Upsert (SPEC §6.2): a new type is active; an existing one gets the new description."""
+    check_may_register(principal, open_registration=open_registration)
+    row = await repository.upsert_type(conn, task_type, description)
+    log.info(
+        "task_type.registered",
+        task_type=task_type,
+        by=str(principal.id) if principal is not None else None,
+    )
+    return TaskTypeResponse.model_validate(dict(row))
+
+
+async def register_builtin_types(
+    conn: Connection, specs: tuple[HandlerSpec, ...] = BUILTIN_HANDLERS
+) -> None:
+    """Upsert the built-in handlers' types directly in the database (server and worker start)."""
+    await repository.upsert_types_if_changed(
+        conn, [spec.task_type for spec in specs], [spec.description for spec in specs]
+    )

@@ -1,0 +1,134 @@
+"""`queue.enqueue` inside the caller's transaction: the task (and its wake-up notification)
+exists if and only if the caller commits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+
+from starter.core import db as dbmod
+from starter.tasks.channels import TASK_STATUS, TASKS_READY
+from starter.tasks.queue import enqueue
+from starter.tasks.retry import DEFAULT_STRATEGY_JSON
+from starter.tasks.service import register_builtin_types
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+async def conn(db: asyncpg.Connection) -> asyncpg.Connection:
+    await register_builtin_types(db)
+    return db
+
+
+@pytest.fixture
+async def heard(database_url: str) -> AsyncIterator[list[tuple[str, str]]]:
+    received: list[tuple[str, str]] = []
+
+    def on_notify(_c: object, _pid: int, channel: str, payload: str) -> None:
+        received.append((channel, payload))
+
+    async with dbmod.connect_once(database_url) as listener:
+        await listener.add_listener(TASKS_READY, on_notify)
+        await listener.add_listener(TASK_STATUS, on_notify)
+        yield received
+
+
+async def settle() -> None:
+    await asyncio.sleep(0.2)
+
+
+async def test_rolled_back_enqueue_leaves_no_task_and_no_notification(
+    conn: asyncpg.Connection, heard: list[tuple[str, str]]
+) -> None:
+    with pytest.raises(Boom):
+        async with conn.transaction():
+            row = await enqueue(conn, task_type="delay_task", payload={"delay_seconds": 0})
+            assert await conn.fetchval("SELECT count(*) FROM tasks WHERE id = $1", row["id"]) == 1
+            raise Boom
+    await settle()
+    assert await conn.fetchval("SELECT count(*) FROM tasks") == 0
+    assert await conn.fetchval("SELECT count(*) FROM events WHERE source = 'tasks'") == 0
+    assert heard == []
+
+
+async def test_committed_enqueue_notifies_only_on_commit(
+    conn: asyncpg.Connection, heard: list[tuple[str, str]]
+) -> None:
+    async with conn.transaction():
+        row = await enqueue(conn, task_type="delay_task", payload={}, priority="high")
+        await settle()
+        assert heard == []  # nothing is delivered before the commit
+    await settle()
+    assert (TASKS_READY, "delay_task") in heard
+    assert any(channel == TASK_STATUS and str(row["id"]) in payload for channel, payload in heard)
+    assert await conn.fetchval("SELECT priority FROM tasks WHERE id = $1", row["id"]) == "high"
+    tags = await conn.fetchval("SELECT tags FROM events WHERE source = 'tasks'")
+    assert tags == {"task_id": str(row["id"]), "task_type": "delay_task", "status": "pending"}
+
+
+async def test_enqueue_rolls_back_with_the_business_write(
+    conn: asyncpg.Connection, heard: list[tuple[str, str]]
+) -> None:
+    """A failing business write after the enqueue takes the task with it."""
+    with pytest.raises(asyncpg.UniqueViolationError):
+        async with conn.transaction():
+            await enqueue(conn, task_type="delay_task", payload={})
+            for _ in range(2):
+                await conn.execute(
+                    "INSERT INTO users (id, username, email, password_hash) "
+                    "VALUES ('00000000-0000-4000-8000-000000000001', 'u', 'u@x.io', 'h')"
+                )
+    await settle()
+    assert await conn.fetchval("SELECT count(*) FROM tasks") == 0
+    assert heard == []
+
+
+async def test_enqueue_outside_a_transaction_commits_by_itself(
+    conn: asyncpg.Connection, heard: list[tuple[str, str]]
+) -> None:
+    row = await enqueue(conn, task_type="delay_task", payload=None)
+    assert not conn.is_in_transaction()
+    await settle()
+    assert (TASKS_READY, "delay_task") in heard
+    stored = await conn.fetchrow("SELECT * FROM tasks WHERE id = $1", row["id"])
+    assert stored["payload"] is None
+    assert stored["status"] == "pending" and stored["current_attempt"] == 0
+    assert stored["max_attempts"] == 5
+    assert stored["retry_strategy"] == DEFAULT_STRATEGY_JSON
+    assert stored["metadata"] == {} and stored["created_by"] is None
+    assert abs(stored["scheduled_at"] - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+async def test_enqueue_with_schedule_strategy_and_metadata(conn: asyncpg.Connection) -> None:
+    when = datetime.now(UTC) + timedelta(minutes=5)
+    row = await enqueue(
+        conn,
+        task_type="delay_task",
+        payload={"a": 1},
+        scheduled_at=when,
+        metadata={"source": "test"},
+        retry_strategy={
+            "linear": {"base_delay": 1, "increment": 2, "max_delay": 10, "max_attempts": 4}
+        },
+    )
+    assert row["scheduled_at"] == when
+    assert row["metadata"] == {"source": "test"}
+    assert row["max_attempts"] == 4
+    assert row["retry_strategy"]["linear"]["increment"] == 2
+
+
+async def test_enqueue_rejects_bad_input(conn: asyncpg.Connection) -> None:
+    with pytest.raises(ValueError, match="unknown priority"):
+        await enqueue(conn, task_type="delay_task", payload={}, priority="urgent")
+    with pytest.raises(ValueError):
+        await enqueue(conn, task_type="delay_task", payload={}, retry_strategy={"bogus": {}})
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        await enqueue(conn, task_type="never_registered", payload={})
+    assert await conn.fetchval("SELECT count(*) FROM tasks") == 0
