@@ -1,0 +1,270 @@
+"""Monitoring benchmark: event ingest rate and tag-filtered reads over 1 million events.
+
+    .venv/bin/python bench/monitoring.py [--events 1000000] [--ingest 3000] [--reads 200]
+                                         [--concurrency 16] [--explain] [--keep]
+
+Protocol: a scratch database `starter_bench_monitoring` is (re)created and migrated, then
+`--events` rows are bulk-loaded with one INSERT … SELECT generate_series (tags: env 1/3,
+service 1/50, host 1/1000, a unique request_id; 30 days of timestamps) and ANALYZEd.
+A real server process (`starter server`) is started on it. Ingest: `--ingest` POST
+/monitoring/events, one event per request, from `--concurrency` concurrent clients. Reads:
+`--reads` sequential GET /monitoring/events?tags=…&limit=100 per selectivity, client-side
+latency; `server CPU` is the server process's CPU time per request (independent of how busy
+the machine is). The HTTP metrics middleware has its own script, bench/http_metrics.py.
+Database: STARTER__DATABASE__URL's server or the embedded one. Target: tag reads p99 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# bench/queue.py is named like the stdlib `queue` module: keep this folder off the import path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+
+from starter.core import db  # noqa: E402
+from starter.core.config import Settings, load_settings  # noqa: E402
+from starter.core.migrate import migrate_up  # noqa: E402
+
+BENCH_DB = "starter_bench_monitoring"
+PASSWORD = "SecurePass123!"  # noqa: S105 (a throwaway bench account)
+LOAD_SQL = """
+INSERT INTO events (event_type, source, level, message, tags, payload, recorded_at, created_at)
+SELECT (ARRAY['log', 'metric', 'trace', 'alert'])[1 + n % 4],
+       'app-' || (n % 20),
+       (ARRAY['info', 'warn', 'error', 'debug'])[1 + (n / 7) % 4],
+       'bulk event ' || n,
+       jsonb_build_object('env', (ARRAY['prod', 'staging', 'dev'])[1 + n % 3],
+                          'service', 'svc-' || (n % 50), 'host', 'host-' || (n % 1000),
+                          'request_id', md5(n::text)),
+       jsonb_build_object('n', n),
+       ts, ts
+FROM generate_series(1, $1::int) AS n,
+     LATERAL (SELECT NOW() - n * (INTERVAL '30 days' / $1::int) AS ts) AS t
+"""
+TAG_QUERIES = {
+    "env:prod (1/3)": "env:prod",
+    "service:svc-7 (1/50)": "service:svc-7",
+    "host:host-17 (1/1000)": "host:host-17",
+    "request_id (1 row)": "request_id:" + "b6d767d2f8ed5d21a44b0e5886680cb9",  # md5('22')
+    "env+service (1/150)": "env:prod,service:svc-3",
+    "no match": "env:nowhere",
+}
+EXPLAINED = {
+    "tags env:prod": '{"env": "prod"}',
+    "tags host:host-17": '{"host": "host-17"}',
+    "tags request_id": '{"request_id": "b6d767d2f8ed5d21a44b0e5886680cb9"}',
+    "tags no match": '{"env": "nowhere"}',
+}
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux), to report work per request independently
+    of how busy the machine is."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_note(pid: int, before: float | None, requests: int) -> str:
+    after = cpu_seconds(pid)
+    if before is None or after is None:
+        return ""
+    return f"; server CPU {(after - before) / requests * 1e3:.2f} ms/request"
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def fresh_database(settings: Settings, events: int) -> str:
+    url = db.resolve_database_url(settings.database)
+    admin = await asyncpg.connect(db.with_database(url, "postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        await admin.execute(f'ALTER DATABASE "{BENCH_DB}" SET synchronous_commit = off')
+    finally:
+        await admin.close()
+    bench_url = db.with_database(url, BENCH_DB)
+    async with db.connect_once(bench_url) as conn:
+        await migrate_up(conn)
+        started = time.perf_counter()
+        await conn.execute(LOAD_SQL, events)
+        await conn.execute("VACUUM ANALYZE events")
+        took = time.perf_counter() - started
+    print(f"loaded {events:,} events in {took:.1f} s (incl. indexes and VACUUM ANALYZE)")
+    return bench_url
+
+
+async def explain(url: str) -> None:
+    async with db.connect_once(url) as conn:
+        for title, tags in EXPLAINED.items():
+            rows = await conn.fetch(
+                "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM events "
+                "WHERE tags @> $1::text::jsonb ORDER BY recorded_at DESC LIMIT 100 OFFSET 0",
+                tags,
+            )
+            print(f"\n-- {title}")
+            print("\n".join(row[0] for row in rows))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, port: int, *, http_metrics: bool = True) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "STARTER__DATABASE__URL": url,
+        "STARTER__SERVER__ACCESS_LOG": "false",
+        "STARTER__LOG_LEVEL": "warning",
+        "STARTER__MONITORING__HTTP_METRICS": str(http_metrics).lower(),
+        "STARTER__INITIAL_ADMIN_PASSWORD": PASSWORD,
+    }
+    starter = Path(sys.executable).with_name("starter")
+    return subprocess.Popen(
+        [str(starter), "server", "--port", str(port), "--host", "127.0.0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+async def wait_ready(base: str, within_secs: float = 60) -> None:
+    deadline = time.monotonic() + within_secs
+    async with httpx.AsyncClient(base_url=base) as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get("/api/v1/health/live")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError("server did not become ready")
+
+
+async def login(client: httpx.AsyncClient) -> dict[str, str]:
+    body = {"username": "benchuser", "email": "bench@example.com", "password": PASSWORD}
+    await client.post("/api/v1/auth/register", json=body)
+    response = await client.post(
+        "/api/v1/auth/login", json={"username": "benchuser", "password": PASSWORD}
+    )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['data']['session_token']}"}
+
+
+async def ingest(
+    client: httpx.AsyncClient, headers: dict[str, str], total: int, conc: int, *, pid: int
+) -> None:
+    latencies: list[float] = []
+    counter = iter(range(total))
+
+    async def one_client() -> None:
+        for n in counter:
+            body = {
+                "event_type": "log",
+                "source": "app-bench",
+                "level": "info",
+                "message": f"ingest {n}",
+                "tags": {"env": "bench", "n": str(n)},
+            }
+            started = time.perf_counter()
+            response = await client.post("/api/v1/monitoring/events", json=body, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+
+    cpu_before = cpu_seconds(pid)
+    started = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(conc)))
+    took = time.perf_counter() - started
+    print(
+        f"ingest: {total:,} POST /monitoring/events at concurrency {conc}: "
+        f"{total / took:,.0f} events/s; latency p50 {percentile(latencies, 0.5) * 1e3:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1e3:.1f} ms" + cpu_note(pid, cpu_before, total)
+    )
+
+
+async def reads(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    count: int,
+    *,
+    pid: int,
+    report: bool = True,
+) -> None:
+    if report:
+        print(f"tag-filtered reads (limit=100, {count} sequential requests each):")
+    for title, tags in TAG_QUERIES.items():
+        latencies = []
+        cpu_before = cpu_seconds(pid)
+        for _ in range(count):
+            started = time.perf_counter()
+            response = await client.get(
+                "/api/v1/monitoring/events", params={"tags": tags, "limit": 100}, headers=headers
+            )
+            latencies.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+        rows = len(response.json()["data"])
+        if report:
+            print(
+                f"  {title:<24} rows {rows:>3}  p50 {percentile(latencies, 0.5) * 1e3:6.1f} ms  "
+                f"p99 {percentile(latencies, 0.99) * 1e3:6.1f} ms"
+                + cpu_note(pid, cpu_before, count)
+            )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--ingest", type=int, default=3000)
+    parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+
+    settings = load_settings()
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    url = await fresh_database(settings, args.events)
+    if args.explain:
+        await explain(url)
+    port = free_port()
+    server = start_server(url, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_ready(base)
+        limits = httpx.Limits(max_connections=args.concurrency)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+            headers = await login(client)
+            await reads(client, headers, 20, pid=server.pid, report=False)  # warm up
+            await reads(client, headers, args.reads, pid=server.pid)
+            await ingest(client, headers, args.ingest, args.concurrency, pid=server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if not args.keep:
+        admin = await asyncpg.connect(db.with_database(url, "postgres"))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,66 @@
+"""GET /stream: Server-Sent Events of the changes the caller may see (see `stream`).
+
+Authenticated like every protected route (bearer token, API key or session cookie), but with
+a connection borrowed only for the lookup: a stream lasting hours must not pin a pooled
+connection, so this router is mounted outside the protected router's per-request connection.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import StreamingResponse
+
+from starter.auth.deps import api_key_scheme, bearer_scheme, current_principal, settings_of
+from starter.auth.schemas import Principal
+from starter.core.deps import get_pool
+from starter.core.errors import ServiceUnavailable
+from starter.core.routing import api_router
+from starter.monitoring.stream import StreamHub, Viewer, sse_events
+from starter.rbac.roles import Role
+
+router = api_router(tags=["Monitoring"])
+
+
+async def stream_principal(
+    request: Request,
+    _bearer: Annotated[object, Depends(bearer_scheme)] = None,
+    _api_key: Annotated[object, Depends(api_key_scheme)] = None,
+) -> Principal:
+    async with get_pool(request).acquire() as conn:
+        return await current_principal(request, conn)
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "text/event-stream: `event: task|event|alert|incident`, JSON `data`",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def live_stream(
+    request: Request, principal: Annotated[Principal, Depends(stream_principal)]
+) -> StreamingResponse:
+    """Live task status changes the caller may see; for moderator+ also new error/warn events,
+    alert state changes and incident changes. Heartbeat comments keep idle streams open."""
+    hub: StreamHub = request.app.state.stream_hub
+    settings = settings_of(request).monitoring
+    viewer = Viewer(principal.id, principal.role.at_least(Role.MODERATOR))
+    try:
+        subscriber = await hub.subscribe(viewer)
+    except TimeoutError:
+        raise ServiceUnavailable() from None
+    return StreamingResponse(
+        sse_events(
+            hub,
+            subscriber,
+            heartbeat_secs=settings.stream_heartbeat_secs,
+            is_disconnected=request.is_disconnected,
+        ),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
