@@ -31,7 +31,12 @@ test: install lint
 	$(BIN)/pytest -n 2 -q
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/http.py
+	$(BIN)/python bench/monitoring.py
+	$(BIN)/python bench/http_metrics.py
+	$(BIN)/python bench/queue.py
 
 clean:
 	rm -rf $(VENV) .starter .pytest_cache .mypy_cache .ruff_cache
+

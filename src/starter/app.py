@@ -8,6 +8,8 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
+import structlog
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware import Middleware
@@ -22,8 +24,13 @@ from starter.core.envelope import CompactJSONResponse
 from starter.core.error_handlers import install_error_handlers
 from starter.core.middleware import RequestContextMiddleware
 from starter.docs import install_docs
+from starter.monitoring.http_metrics import HttpMetricsMiddleware
+from starter.monitoring.stream import StreamHub
+from starter.spa import install_spa
+from starter.tasks.service import register_builtin_types
 
 API_KEY_USAGE_FLUSH_SECS = 10.0
+log = structlog.get_logger(__name__)
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -37,21 +44,35 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     url = db.resolve_database_url(settings.database)
     await db.ensure_database_exists(url)
     app.state.pool = await db.create_pool(url, settings.database)
+    try:
+        async with app.state.pool.acquire() as conn:
+            await register_builtin_types(conn)
+    except asyncpg.UndefinedTableError:
+        # Not migrated yet: keep serving so /health/startup can say so (503 "starting").
+        log.warning("startup.schema_missing", hint="run `starter migrate up`")
     app.state.started_monotonic = time.monotonic()
     usage: ApiKeyUsageRecorder = app.state.api_key_usage
     flusher = asyncio.create_task(usage.run(app.state.pool, API_KEY_USAGE_FLUSH_SECS))
+    # The live stream's single LISTEN connection opens with the first subscriber.
+    app.state.stream_hub = StreamHub(
+        url,
+        queue_size=settings.monitoring.stream_queue_size,
+        connect_timeout=settings.database.connect_timeout_secs,
+    )
     try:
         yield
     finally:
+        await app.state.stream_hub.close()
         flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await flusher
+        await usage.flush(app.state.pool)  # the flusher may never have started
         await app.state.pool.close()
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
     origins = settings.server.cors_origins
-    return [
+    stack = [
         Middleware(
             RequestContextMiddleware,
             max_body_bytes=settings.server.max_body_bytes,
@@ -67,6 +88,10 @@ def _middleware(settings: Settings) -> list[Middleware]:
             max_age=600,
         ),
     ]
+    if settings.monitoring.http_metrics:
+        # Outermost, so it sees the final status of every response (errors included).
+        stack.insert(0, Middleware(HttpMetricsMiddleware))
+    return stack
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -90,4 +115,5 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(build_api_router())
     install_docs(app)
+    install_spa(app, settings.server)  # last: its catch-all must not shadow the API
     return app
