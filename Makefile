@@ -7,7 +7,7 @@ PORT ?= $(or $(STARTER__SERVER__PORT),3000)
 
 .PHONY: install run dev test lint typecheck check-openapi bench clean
 
-install: $(STAMP)
+install: $(STAMP) web
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -27,8 +27,9 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install lint
-	$(BIN)/pytest -n 2 -q
+test: install lint web-check browser
+	$(BIN)/pytest -n 2 -q -m "not e2e"
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
@@ -36,7 +37,59 @@ bench: install
 	$(BIN)/python bench/monitoring.py
 	$(BIN)/python bench/http_metrics.py
 	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) .starter .pytest_cache .mypy_cache .ruff_cache
 
+# --- Web app (web/ → src/starter/web/dist). Everything here is skipped, with a note, without Node.
+NPM := $(shell command -v npm 2>/dev/null)
+WEB_DIST := src/starter/web/dist
+WEB_DEPS := web/node_modules/.package-lock.json
+# dist/index.html is the build's stamp: rebuilt only when a web source is newer than it.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts web/tsconfig.json
+NO_NODE := echo "note: Node.js/npm not found: skipping the web app (the API still works). Install Node 20.19+ and rerun."
+
+.PHONY: web web-dev web-schema web-check browser
+
+web:
+ifdef NPM
+	@$(MAKE) --no-print-directory $(WEB_DIST)/index.html
+else
+	@$(NO_NODE)
+endif
+
+$(WEB_DEPS): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB_DIST)/index.html: $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $@
+
+web-dev: $(WEB_DEPS)
+	cd web && STARTER_API_URL=http://localhost:$(PORT) npm run dev
+
+# The typed client is generated from the committed OpenAPI document.
+web-schema: $(WEB_DEPS)
+	cd web && npx openapi-typescript ../docs/openapi.json -o src/api/schema.d.ts
+
+web-check:
+ifdef NPM
+	@$(MAKE) --no-print-directory $(WEB_DEPS)
+	@tmp=$$(mktemp -d) && (cd web && npx openapi-typescript ../docs/openapi.json -o $$tmp/schema.d.ts >/dev/null) \
+	  && if ! diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null; then \
+	    rm -rf $$tmp; echo "web/src/api/schema.d.ts is stale: run 'make web-schema'"; exit 1; fi; rm -rf $$tmp
+	cd web && npx tsc --noEmit
+	cd web && npx vitest run
+else
+	@$(NO_NODE)
+endif
+
+# Browser tests drive Debian's chromium; install it when missing and possible (never a download of our own).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "note: /usr/bin/chromium is missing and cannot be installed here: browser tests will be skipped"; fi; \
+	fi

@@ -7,6 +7,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,22 +84,32 @@ def pg_server() -> tuple[str, str]:
     return admin_url, template
 
 
+@asynccontextmanager
+async def temporary_database(admin_url: str, template: str | None = None) -> AsyncIterator[str]:
+    """A new database (cloned from `template`, or empty) that is dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"{clause}')
+    finally:
+        await admin.close()
+    try:
+        yield dbmod.with_database(admin_url, name)
+    finally:
+        admin = await asyncpg.connect(admin_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
 @pytest.fixture
 async def database_url(pg_server: tuple[str, str]) -> AsyncIterator[str]:
     """A fresh database cloned from the migrated template, dropped afterwards."""
     admin_url, template = pg_server
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    finally:
-        await admin.close()
-    yield dbmod.with_database(admin_url, name)
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with temporary_database(admin_url, template) as url:
+        yield url
 
 
 def make_settings(database_url: str, **sections: Any) -> Settings:

@@ -12,9 +12,8 @@ import orjson
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Match
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 from starter.core.config import ServerSettings
 from starter.core.error_handlers import render
@@ -66,39 +65,16 @@ def _is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-_PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
-    """Methods some API route accepts at this path. Probed through `matches` (public on every
-    route), because FastAPI keeps included routers as opaque nested routes."""
-    allowed = []
-    for method in _PROBED_METHODS:
-        probe = {**request.scope, "method": method}
-        for route in app.router.routes:
-            if getattr(route, "endpoint", None) is request.scope.get("endpoint"):
-                continue  # the catch-all itself matches everything
-            if route.matches(probe)[0] is Match.FULL:
-                allowed.append(method)
-                break
-    return allowed
-
-
-def _api_fallback(app: FastAPI, request: Request) -> Response:
-    allowed = _allowed_methods(app, request)
-    if allowed:
-        return render(MethodNotAllowed(headers={"Allow": ", ".join(allowed)}))
-    return render(NotFound())
-
-
 def install_spa(app: FastAPI, settings: ServerSettings) -> None:
-    """Mount the SPA last, after every API and docs route."""
+    """Serve the SPA from the router's default handler, which runs only when NO route matched:
+    routes added later (tests, plugins) are never shadowed, and a path some API route serves
+    with another method keeps the framework's own 405."""
     root = dist_dir(settings)
 
     async def fallback(request: Request) -> Response:
         path = request.url.path
         if _is_api_path(path) or root is None:
-            return _api_fallback(app, request)
+            return render(NotFound())
         if request.method not in {"GET", "HEAD"}:
             return render(MethodNotAllowed(headers={"Allow": "GET, HEAD"}))
         candidate = (root / path.lstrip("/")).resolve()
@@ -109,11 +85,15 @@ def install_spa(app: FastAPI, settings: ServerSettings) -> None:
             root / "index.html", status_code=status, headers={"cache-control": NO_CACHE}
         )
 
+    not_found = app.router.default
+
+    async def default(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await not_found(scope, receive, send)
+            return
+        response = await fallback(Request(scope, receive))
+        await response(scope, receive, send)
+
     if root is not None and (root / "assets").is_dir():
         app.mount("/assets", ImmutableStaticFiles(directory=root / "assets"), name="spa-assets")
-    app.add_route(
-        "/{path:path}",
-        fallback,
-        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        include_in_schema=False,
-    )
+    app.router.default = default

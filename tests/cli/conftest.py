@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
-import asyncpg
 import pytest
 
-from starter.core import db as dbmod
-from tests.conftest import ROOT
+from tests.conftest import ROOT, temporary_database
 
 STARTER = str(ROOT / ".venv" / "bin" / "starter")
 COMMAND_TIMEOUT_SECS = 120
@@ -84,16 +81,5 @@ def free_port() -> int:
 @pytest.fixture
 async def empty_database_url(pg_server: tuple[str, str]) -> AsyncIterator[str]:
     """A database with no migrations applied, dropped afterwards."""
-    admin_url, _template = pg_server
-    name = f"t_empty_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield dbmod.with_database(admin_url, name)
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with temporary_database(pg_server[0]) as url:
+        yield url

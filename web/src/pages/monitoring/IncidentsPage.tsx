@@ -1,0 +1,117 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Link, useNavigate } from "@tanstack/react-router";
+import { useState, type FormEvent } from "react";
+import { api, unwrap } from "../../api/client";
+import { choices, INCIDENT_STATUSES, SEVERITIES, type Incident, type IncidentStatus, type Severity } from "../../api/types";
+import { StatusBadge } from "../../components/Badge";
+import { Button } from "../../components/Button";
+import { SelectField, TextArea, TextField } from "../../components/Field";
+import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
+import { Table, type Column } from "../../components/Table";
+import { relativeTime } from "../../lib/format";
+import { useAction } from "../../lib/useAction";
+import { useFallbackInterval } from "../../live/LiveUpdates";
+import { useIncidentUpdate } from "./incidentUpdate";
+
+const LIMIT = 50;
+
+function CreateIncident() {
+  const navigate = useNavigate();
+  const [values, setValues] = useState({ title: "", description: "", severity: "medium" as Severity });
+  const create = useAction<typeof values, Incident>({
+    run: (v) => unwrap(api.POST("/monitoring/incidents", { body: { title: v.title, description: v.description || null, severity: v.severity } })),
+    success: (incident) => `Incident "${incident.title}" opened.`,
+    invalidate: [["monitoring", "incidents"], ["monitoring", "stats"]],
+    onDone: (incident) => void navigate({ to: "/admin/monitoring/incidents/$incidentId", params: { incidentId: incident.id } }),
+    toastErrors: false,
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (values.title.trim()) create.mutate(values);
+  };
+  return (
+    <Card title="Open an incident">
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2" aria-label="Create incident">
+        {create.error ? (
+          <div className="sm:col-span-2">
+            <ErrorNotice error={create.error} />
+          </div>
+        ) : null}
+        <TextField label="Title" name="incident_title" required value={values.title} onChange={(e) => setValues((v) => ({ ...v, title: e.target.value }))} />
+        <SelectField label="Severity" value={values.severity} onChange={(e) => setValues((v) => ({ ...v, severity: e.target.value as Severity }))} options={choices(SEVERITIES)} />
+        <div className="sm:col-span-2">
+          <TextArea label="Description" rows={3} value={values.description} onChange={(e) => setValues((v) => ({ ...v, description: e.target.value }))} className="font-sans" />
+        </div>
+        <div>
+          <Button type="submit" busy={create.isPending}>
+            Open incident
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+export function IncidentsPage() {
+  const [offset, setOffset] = useState(0);
+  const incidents = useQuery({
+    queryKey: ["monitoring", "incidents", offset],
+    queryFn: () => unwrap(api.GET("/monitoring/incidents", { params: { query: { limit: LIMIT, offset } } })),
+    placeholderData: keepPreviousData,
+    refetchInterval: useFallbackInterval(15_000),
+  });
+  const update = useIncidentUpdate();
+
+  const columns: Column<Incident>[] = [
+    {
+      key: "title",
+      header: "Incident",
+      render: (i) => (
+        <Link to="/admin/monitoring/incidents/$incidentId" params={{ incidentId: i.id }} className="font-medium text-brand-700 underline">
+          {i.title || "(untitled)"}
+        </Link>
+      ),
+    },
+    { key: "severity", header: "Severity", render: (i) => <StatusBadge value={i.severity} /> },
+    {
+      key: "status",
+      header: "Status",
+      render: (i) => (
+        <label className="flex items-center gap-2">
+          <span className="sr-only">Status of {i.title}</span>
+          <select
+            className="rounded border border-slate-300 bg-white px-2 py-1 text-xs"
+            value={i.status}
+            disabled={update.isPending}
+            onChange={(e) => update.mutate({ id: i.id, body: { status: e.target.value as IncidentStatus } })}
+          >
+            {INCIDENT_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </select>
+        </label>
+      ),
+    },
+    { key: "started", header: "Started", render: (i) => relativeTime(i.started_at) },
+    { key: "resolved", header: "Resolved", render: (i) => relativeTime(i.resolved_at) },
+  ];
+
+  return (
+    <>
+      <PageHeader title="Incidents" description="New incidents arrive live." />
+      {incidents.error ? <ErrorNotice error={incidents.error} /> : null}
+      {incidents.isPending ? <Loading /> : <Table caption="Incidents" columns={columns} rows={incidents.data ?? []} rowKey={(i) => i.id} empty="No incidents. Good." />}
+      <nav aria-label="Pagination" className="mb-6 mt-4 flex justify-between">
+        <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
+          Previous
+        </Button>
+        <Button variant="secondary" disabled={(incidents.data?.length ?? 0) < LIMIT} onClick={() => setOffset(offset + LIMIT)}>
+          Next
+        </Button>
+      </nav>
+      <CreateIncident />
+    </>
+  );
+}

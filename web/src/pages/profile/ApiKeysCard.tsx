@@ -1,0 +1,94 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api, unwrap } from "../../api/client";
+import type { ApiKey, ApiKeyCreated } from "../../api/types";
+import { StatusBadge } from "../../components/Badge";
+import { Button } from "../../components/Button";
+import { Dialog } from "../../components/Dialog";
+import { TextField } from "../../components/Field";
+import { Card, ErrorNotice } from "../../components/Layout";
+import { Table, type Column } from "../../components/Table";
+import { formatDateTime, relativeTime } from "../../lib/format";
+import { useAction } from "../../lib/useAction";
+
+const KEYS = ["api-keys"];
+
+export function ApiKeysCard() {
+  const keys = useQuery({ queryKey: KEYS, queryFn: () => unwrap(api.GET("/api-keys")) });
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
+  const [copied, setCopied] = useState(false);
+  const create = useAction<string, ApiKeyCreated>({
+    run: (keyName) => unwrap(api.POST("/api-keys", { body: { name: keyName } })),
+    invalidate: [KEYS],
+    onDone: (key) => {
+      setCreated(key);
+      setCopied(false);
+      setName("");
+    },
+    toastErrors: false,
+  });
+  const revoke = useAction<string, unknown>({
+    run: (id) => unwrap(api.DELETE("/api-keys/{id}", { params: { path: { id } } })),
+    success: "API key revoked.",
+    invalidate: [KEYS],
+  });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (name.trim()) create.mutate(name.trim());
+  }
+
+  const columns: Column<ApiKey>[] = [
+    { key: "name", header: "Name", render: (key) => key.name },
+    { key: "prefix", header: "Prefix", render: (key) => <code className="font-mono text-xs">{key.key_prefix}…</code> },
+    { key: "scopes", header: "Scopes", render: (key) => key.permissions.join(", ") },
+    { key: "state", header: "State", render: (key) => <StatusBadge value={key.is_active ? "active" : "closed"} /> },
+    { key: "used", header: "Last used", render: (key) => `${relativeTime(key.last_used_at)} (${key.usage_count}×)` },
+    { key: "expires", header: "Expires", render: (key) => formatDateTime(key.expires_at) },
+    {
+      key: "actions",
+      header: "Actions",
+      render: (key) =>
+        key.is_active ? (
+          <Button variant="danger" className="px-2 py-1 text-xs" aria-label={`Revoke ${key.name}`} onClick={() => window.confirm(`Revoke ${key.name}?`) && revoke.mutate(key.id)}>
+            Revoke
+          </Button>
+        ) : null,
+    },
+  ];
+
+  return (
+    <Card title="API keys">
+      <p className="mb-3 text-sm text-slate-600">For scripts and machines: send as <code>Authorization: Bearer …</code> or <code>X-API-Key</code>.</p>
+      <form onSubmit={submit} className="mb-4 flex flex-wrap items-end gap-2" aria-label="Create API key">
+        <div className="min-w-48 flex-1">
+          <TextField label="Key name" name="key_name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
+        </div>
+        <Button type="submit" busy={create.isPending}>
+          Create key
+        </Button>
+      </form>
+      {create.error ? <ErrorNotice error={create.error} /> : null}
+      {keys.error ? <ErrorNotice error={keys.error} /> : null}
+      <Table caption="API keys" columns={columns} rows={keys.data ?? []} rowKey={(key) => key.id} empty="No API keys yet." />
+      <Dialog open={created !== null} title="Your new API key" onClose={() => setCreated(null)} footer={<Button onClick={() => setCreated(null)}>I have saved it</Button>}>
+        <p className="mb-2 text-sm text-slate-600">This secret is shown only once. Store it somewhere safe now.</p>
+        <div className="flex items-center gap-2">
+          <code className="flex-1 break-all rounded bg-slate-100 p-2 font-mono text-sm" data-testid="api-key-secret">
+            {created?.key}
+          </code>
+          <Button
+            variant="secondary"
+            onClick={async () => {
+              await navigator.clipboard?.writeText(created?.key ?? "");
+              setCopied(true);
+            }}
+          >
+            {copied ? "Copied" : "Copy"}
+          </Button>
+        </div>
+      </Dialog>
+    </Card>
+  );
+}

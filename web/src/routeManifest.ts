@@ -1,0 +1,30 @@
+/**
+ * Every path the SPA defines. The build writes these to routes.json; the server answers
+ * index.html with 200 for them and with 404 for anything else (so the SPA shows Not Found).
+ * `$name` segments match any single path segment.
+ */
+export const SPA_ROUTES = [
+  "/",
+  "/auth/login",
+  "/auth/register",
+  "/admin",
+  "/admin/tasks",
+  "/admin/tasks/new",
+  "/admin/tasks/dead-letter",
+  "/admin/tasks/$taskId",
+  "/admin/users",
+  "/admin/users/new",
+  "/admin/users/$userId",
+  "/admin/analytics",
+  "/admin/profile",
+  "/admin/health",
+  "/admin/monitoring",
+  "/admin/monitoring/events",
+  "/admin/monitoring/metrics",
+  "/admin/monitoring/alerts",
+  "/admin/monitoring/incidents",
+  "/admin/monitoring/incidents/$incidentId",
+  "/admin/monitoring/stats",
+] as const;
+
+export type SpaRoute = (typeof SPA_ROUTES)[number];
