@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
 from starter import __version__
-from starter.api import build_api_router
+from starter.api import include_api
 from starter.auth.api_key_usage import ApiKeyUsageRecorder
 from starter.core import db
 from starter.core.config import Settings
@@ -113,7 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.api_key_usage = ApiKeyUsageRecorder()
     app.state.started_monotonic = time.monotonic()
     install_error_handlers(app)
-    app.include_router(build_api_router())
+    include_api(app)
     install_docs(app)
     install_spa(app, settings.server)  # last: its catch-all must not shadow the API
     return app

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from starter import __version__
-from starter.api import API_PREFIX
+from starter.api import API_PREFIX, protected_operation_ids
 from starter.core.envelope import CompactJSONResponse, ErrorDetail, ErrorResponse
 
 TITLE = "starter API"
@@ -52,6 +52,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         for path, item in document["paths"].items()
         if path.startswith(API_PREFIX)
     }
+    _declare_security(document, protected_operation_ids())
     _document_error_responses(document)
     app.openapi_schema = document
     return document
@@ -63,6 +64,28 @@ _FRAMEWORK_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}}
+
+
+SECURITY_SCHEMES = {
+    "bearer_auth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Session token (64 characters) or API key",
+    },
+    "api_key": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "API key"},
+}
+
+
+def _declare_security(document: dict[str, Any], protected: set[str]) -> None:
+    """Authentication runs as one router-level dependency, not as per-route security
+    dependencies (which would cost two extra dependency resolutions per request), so the
+    document's security requirements are declared here."""
+    components = document.setdefault("components", {})
+    components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+    for item in document["paths"].values():
+        for operation in item.values():
+            if operation.get("operationId") in protected:
+                operation["security"] = [{"bearer_auth": []}, {"api_key": []}]
 
 
 def _document_error_responses(document: dict[str, Any]) -> None:

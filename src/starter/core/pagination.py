@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starter.core.errors import ValidationFailed
@@ -16,10 +16,11 @@ class Page:
 
 def page_params(
     default_limit: int, max_limit: int | None = None, *, clamp: bool = False
-) -> Callable[[int | None, int | None], Page]:
+) -> Callable[[int | None, int | None], Awaitable[Page]]:
     """Build a dependency reading `limit`/`offset`; negatives are 400, over-cap is 400 or clamped."""
 
-    def dependency(limit: int | None = None, offset: int | None = None) -> Page:
+    # async: FastAPI would run a sync dependency in a worker thread on every request.
+    async def dependency(limit: int | None = None, offset: int | None = None) -> Page:
         resolved = default_limit if limit is None else limit
         if resolved < 0:
             raise ValidationFailed("limit", "must not be negative")
