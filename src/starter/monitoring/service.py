@@ -51,9 +51,11 @@ async def record_event(
     level: str | None = None,
     tags: dict[str, Any] | None = None,
     payload: dict[str, Any] | None = None,
-) -> None:
-    """Record one internal event (no ownership or size rules: callers are trusted code)."""
-    await _insert_event(
+    recorded_at: datetime | None = None,
+) -> Record:
+    """Insert one event (no ownership or size rules: callers are trusted code or have already
+    validated) and tell live-stream moderators about warnings and errors."""
+    row = await repo.insert_event(
         conn,
         event_type=event_type,
         source=source,
@@ -61,28 +63,6 @@ async def record_event(
         level=level,
         tags=tags or {},
         payload=payload or {},
-    )
-
-
-async def _insert_event(
-    conn: Connection,
-    *,
-    event_type: str,
-    source: str,
-    message: str | None,
-    level: str | None,
-    tags: dict[str, Any],
-    payload: dict[str, Any],
-    recorded_at: datetime | None = None,
-) -> Record:
-    row = await repo.insert_event(
-        conn,
-        event_type=event_type,
-        source=source,
-        message=message,
-        level=level,
-        tags=tags,
-        payload=payload,
         recorded_at=recorded_at,
     )
     # Moderators watching the live stream hear about problems, not about every event.
@@ -133,7 +113,7 @@ def _validate_event(body: CreateEventRequest) -> None:
 async def create_event(conn: Connection, principal: Principal, body: CreateEventRequest) -> Event:
     require_source(principal.role, principal.username, principal.id, body.source)
     _validate_event(body)
-    row = await _insert_event(
+    row = await record_event(
         conn,
         event_type=body.event_type,
         source=body.source,
