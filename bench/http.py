@@ -20,7 +20,9 @@ from pathlib import Path
 
 # This file is named like the stdlib `http` package: keep its folder off the import path.
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
+# bench/http.py is named like the stdlib `http` package: this folder goes last on the path
+# (so `import http` is the stdlib) but stays importable for `benchlib`.
+sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE] + [str(_HERE)]
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
@@ -29,7 +31,6 @@ import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -37,8 +38,7 @@ from dataclasses import dataclass  # noqa: E402
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from starter.core import db  # noqa: E402
-from starter.core.config import load_settings  # noqa: E402
+from benchlib import cpu_seconds, free_port, recreate_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = str(ROOT / ".venv" / "bin" / "starter")
@@ -72,24 +72,6 @@ class Phase:
 
 
 # --- database and server -------------------------------------------------------------------
-
-
-async def fresh_database() -> str:
-    url = db.resolve_database_url(load_settings().database)
-    admin = await asyncpg.connect(db.with_database(url, "postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    finally:
-        await admin.close()
-    return db.with_database(url, BENCH_DB)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -253,15 +235,6 @@ def wrk_load(
     )  # fmt: skip
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def measure(
     name: str,
     port: int,
@@ -271,13 +244,13 @@ async def measure(
     connections: int,
     server_pid: int,
 ) -> Phase:
-    cpu_before, wall_before = cpu_seconds(server_pid), time.perf_counter()
+    cpu_before, wall_before = (cpu_seconds(server_pid) or 0.0), time.perf_counter()
     if shutil.which("wrk"):
         phase = await asyncio.to_thread(wrk_load, name, port, path, headers, seconds, connections)
     else:
         phase = await python_load(name, port, path, headers, seconds, connections)
     wall = time.perf_counter() - wall_before
-    phase.server_cpu = (cpu_seconds(server_pid) - cpu_before) / wall if wall else 0.0
+    phase.server_cpu = ((cpu_seconds(server_pid) or 0.0) - cpu_before) / wall if wall else 0.0
     phase.wall = wall
     return phase
 
@@ -334,7 +307,7 @@ async def main() -> int:
     )
     args = parser.parse_args()
 
-    url = await fresh_database()
+    url = await recreate_database(BENCH_DB)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = ROOT / ".starter" / "bench-http-server.log"

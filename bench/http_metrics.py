@@ -18,7 +18,9 @@ from pathlib import Path
 
 # bench/queue.py and bench/http.py shadow stdlib modules: keep this folder off the import path.
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
+# bench/http.py is named like the stdlib `http` package: this folder goes last on the path
+# (so `import http` is the stdlib) but stays importable for `benchlib`.
+sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE] + [str(_HERE)]
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402

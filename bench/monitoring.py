@@ -21,18 +21,20 @@ from pathlib import Path
 
 # bench/queue.py is named like the stdlib `queue` module: keep this folder off the import path.
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
+# bench/http.py is named like the stdlib `http` package: this folder goes last on the path
+# (so `import http` is the stdlib) but stays importable for `benchlib`.
+sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE] + [str(_HERE)]
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import os  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
+from benchlib import cpu_seconds, free_port, recreate_database  # noqa: E402
 from starter.core import db  # noqa: E402
 from starter.core.config import Settings, load_settings  # noqa: E402
 from starter.core.migrate import migrate_up  # noqa: E402
@@ -69,16 +71,6 @@ EXPLAINED = {
 }
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process (Linux), to report work per request independently
-    of how busy the machine is."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_note(pid: int, before: float | None, requests: int) -> str:
     after = cpu_seconds(pid)
     if before is None or after is None:
@@ -92,15 +84,7 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 async def fresh_database(settings: Settings, events: int) -> str:
-    url = db.resolve_database_url(settings.database)
-    admin = await asyncpg.connect(db.with_database(url, "postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        await admin.execute(f'ALTER DATABASE "{BENCH_DB}" SET synchronous_commit = off')
-    finally:
-        await admin.close()
-    bench_url = db.with_database(url, BENCH_DB)
+    bench_url = await recreate_database(BENCH_DB, settings, synchronous_commit=False)
     async with db.connect_once(bench_url) as conn:
         await migrate_up(conn)
         started = time.perf_counter()
@@ -121,12 +105,6 @@ async def explain(url: str) -> None:
             )
             print(f"\n-- {title}")
             print("\n".join(row[0] for row in rows))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server(url: str, port: int, *, http_metrics: bool = True) -> subprocess.Popen[bytes]:

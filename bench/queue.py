@@ -17,7 +17,9 @@ from pathlib import Path
 
 # This file is named like the stdlib `queue` module: keep its folder off the import path.
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
+# bench/http.py is named like the stdlib `http` package: this folder goes last on the path
+# (so `import http` is the stdlib) but stays importable for `benchlib`.
+sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE] + [str(_HERE)]
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
@@ -30,6 +32,7 @@ from typing import Any  # noqa: E402
 
 import asyncpg  # noqa: E402
 
+from benchlib import recreate_database  # noqa: E402
 from starter.core import db  # noqa: E402
 from starter.core.config import Settings, WorkerSettings, load_settings  # noqa: E402
 from starter.core.logging import configure_logging  # noqa: E402
@@ -59,16 +62,8 @@ SELECT count(*), pg_notify('starter_tasks_ready', 'noop') FROM ins
 
 
 async def fresh_database(settings: Settings) -> str:
-    url = db.resolve_database_url(settings.database)
-    admin = await asyncpg.connect(db.with_database(url, "postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        # Both queues are measured, not this disk's fsync latency (it would dominate every commit).
-        await admin.execute(f'ALTER DATABASE "{BENCH_DB}" SET synchronous_commit = off')
-    finally:
-        await admin.close()
-    bench_url = db.with_database(url, BENCH_DB)
+    # Both queues are measured, not this disk's fsync latency (it would dominate every commit).
+    bench_url = await recreate_database(BENCH_DB, settings, synchronous_commit=False)
     async with db.connect_once(bench_url) as conn:
         await migrate_up(conn)
     return bench_url

@@ -17,9 +17,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/http.py is named like the stdlib `http` package: keep this folder off the import path.
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
+# bench/http.py is named like the stdlib `http` package: this folder goes last on the path
+# (so `import http` is the stdlib) but stays importable for `benchlib`.
+sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE] + [str(_HERE)]
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
@@ -27,16 +28,13 @@ import gzip  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 
-import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from starter.core import db  # noqa: E402
-from starter.core.config import load_settings  # noqa: E402
+from benchlib import free_port, recreate_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "src" / "starter" / "web" / "dist"
@@ -78,24 +76,6 @@ def report_bundle(dist: Path) -> bool:
     print(f"  total {total / 1024:.1f} KB gz (target <= {JS_TARGET_BYTES // 1024} KB)")
     print(f"  lazily loaded: {len(lazy)} chunks, {lazy_total / 1024:.1f} KB gz in all")
     return total <= JS_TARGET_BYTES
-
-
-async def fresh_database() -> str:
-    url = db.resolve_database_url(load_settings().database)
-    admin = await asyncpg.connect(db.with_database(url, "postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    finally:
-        await admin.close()
-    return db.with_database(url, BENCH_DB)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -183,7 +163,7 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print("FCP: skipped (no /usr/bin/chromium; `make browser` installs it)")
         return 0 if bundle_ok else 1
-    url = asyncio.run(fresh_database())
+    url = asyncio.run(recreate_database(BENCH_DB))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = ROOT / ".starter" / "bench-web-server.log"
