@@ -8,8 +8,7 @@ import asyncpg
 import httpx
 import pytest
 
-from starter.app import create_app
-from tests.conftest import PASSWORD, assert_error, make_settings
+from tests.conftest import PASSWORD, asgi_client, assert_error, make_settings, started_app
 from tests.core.dbproxy import DatabaseProxy, database_proxy
 
 REGISTER = {"username": "carol_db", "email": "carol@example.com", "password": PASSWORD}
@@ -24,11 +23,11 @@ async def proxy(database_url: str) -> AsyncIterator[DatabaseProxy]:
 
 @pytest.fixture
 async def proxied_client(proxy: DatabaseProxy) -> AsyncIterator[httpx.AsyncClient]:
-    application = create_app(make_settings(proxy.url))
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with (
+        started_app(make_settings(proxy.url)) as application,
+        asgi_client(application, raise_app_exceptions=False) as http,
+    ):
+        yield http
 
 
 async def _login(http: httpx.AsyncClient) -> dict[str, str]:

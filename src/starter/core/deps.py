@@ -1,13 +1,26 @@
-"""Request-scoped database access. The boundary owns the connection and the transaction."""
+"""Request-scoped database access. The boundary owns the connection and the transaction.
+
+The request's connection is acquired on first use and handed back by `RequestContextMiddleware`
+once the response has been sent (`release_request_connection`). A plain `async def` dependency
+instead of a generator on purpose: FastAPI wraps every generator dependency in context managers
+and exit stacks, measured as the largest framework cost of an authenticated read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, MutableMapping
+from typing import Annotated, Any
 
+import asyncpg
+import structlog
 from fastapi import Depends, Request
 
-from starter.core.db import CONNECTION_ERRORS, Connection, Pool
+from starter.core.db import Connection, Pool
+
+REQUEST_CONNECTION = "db_connection"
+log = structlog.get_logger(__name__)
 
 
 def get_pool(request: Request) -> Pool:
@@ -15,15 +28,54 @@ def get_pool(request: Request) -> Pool:
     return pool
 
 
-async def get_conn(request: Request) -> AsyncIterator[Connection]:
+def request_gate(max_connections: int) -> asyncio.Semaphore:
+    """Admits requests to the pool in arrival order.
+
+    asyncpg's pool hands a released connection to whichever task asks next, so under more
+    concurrent requests than connections a newcomer can overtake a waiter again and again
+    (measured: p99 over 1 s with p50 at 15 ms, and more CPU per request). asyncio's semaphore
+    is first come, first served.
+    """
+    return asyncio.Semaphore(max_connections)
+
+
+async def get_conn(request: Request) -> Connection:
     """One pooled connection per request (shared by auth and the handler)."""
-    async with get_pool(request).acquire() as conn:
+    state: dict[str, Any] = request.scope["state"]
+    conn: Connection | None = state.get(REQUEST_CONNECTION)
+    if conn is None:
+        gate: asyncio.Semaphore = request.app.state.request_gate
+        await gate.acquire()
         try:
-            yield conn
-        except CONNECTION_ERRORS:
-            # Never hand a broken connection back: the pool replaces it on the next acquire.
-            conn.terminate()
+            conn = state[REQUEST_CONNECTION] = await get_pool(request).acquire()
+        except BaseException:
+            gate.release()
             raise
+    return conn
+
+
+def discard_request_connection(state: MutableMapping[str, Any]) -> None:
+    """The database went away mid-request: never hand this connection back for reuse."""
+    conn: Connection | None = state.get(REQUEST_CONNECTION)
+    if conn is not None:
+        # The pool may already have detached a connection the server closed.
+        with contextlib.suppress(asyncpg.InterfaceError):
+            conn.terminate()
+
+
+async def release_request_connection(scope: MutableMapping[str, Any]) -> None:
+    """Return the request's connection (if it took one) to the pool; an open transaction is
+    rolled back by asyncpg, a broken connection is closed and replaced on the next acquire."""
+    conn: Connection | None = scope.get("state", {}).pop(REQUEST_CONNECTION, None)
+    if conn is None:
+        return
+    app_state = scope["app"].state
+    try:
+        await app_state.pool.release(conn)
+    except Exception as error:  # the response is already out; only the pool can suffer
+        log.warning("database.release_failed", error=type(error).__name__)
+    finally:
+        app_state.request_gate.release()
 
 
 async def get_tx(conn: Annotated[Connection, Depends(get_conn)]) -> AsyncIterator[Connection]:

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from starter.core.db import CONNECTION_ERRORS
+from starter.core.deps import discard_request_connection
 from starter.core.envelope import CompactJSONResponse, error_body
 from starter.core.errors import (
     AppError,
@@ -83,7 +84,8 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     return render(error)
 
 
-async def _database_gone(_request: Request, exc: Exception) -> Response:
+async def _database_gone(request: Request, exc: Exception) -> Response:
+    discard_request_connection(request.scope["state"])
     log.error("database.unavailable", error=type(exc).__name__)
     return render(ServiceUnavailable())
 

@@ -12,6 +12,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from starter.core.db import CONNECTION_ERRORS
+from starter.core.deps import discard_request_connection, release_request_connection
 from starter.core.envelope import dumps, error_body
 from starter.core.errors import AppError, InternalError, PayloadTooLarge, ServiceUnavailable
 
@@ -93,6 +94,7 @@ class RequestContextMiddleware:
         except Exception as error:  # the last-resort boundary: never leak internals
             await self._handle_unexpected(error, status_holder, send_with_headers, scope)
         finally:
+            await release_request_connection(scope)
             if self.access_log:
                 log.info(
                     "http.request",
@@ -123,6 +125,7 @@ class RequestContextMiddleware:
         if isinstance(error, AppError):
             app_error: AppError = error
         elif isinstance(error, CONNECTION_ERRORS):
+            discard_request_connection(scope["state"])
             log.error("database.unavailable", error=type(error).__name__, path=scope["path"])
             app_error = ServiceUnavailable()
         else:

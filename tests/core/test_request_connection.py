@@ -1,0 +1,117 @@
+"""The request's pooled connection: taken once, handed back after every kind of answer, and
+requests beyond the pool size are admitted in arrival order instead of failing or starving."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from starter.core.config import DatabaseSettings
+from tests.conftest import AppUser, asgi_client, make_settings, started_app
+
+POOL_SIZE = 2
+
+
+@pytest.fixture
+async def small_pool_app(database_url: str) -> AsyncIterator[FastAPI]:
+    from pydantic import SecretStr
+
+    database = DatabaseSettings(
+        url=SecretStr(database_url), min_connections=1, max_connections=POOL_SIZE
+    )
+    async with started_app(make_settings(database_url, database=database)) as application:
+        yield application
+
+
+@pytest.fixture
+async def small_pool_client(small_pool_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(small_pool_app) as http:
+        yield http
+
+
+def assert_all_connections_returned(app: FastAPI) -> None:
+    pool = app.state.pool
+    assert pool.get_idle_size() == pool.get_size()
+    gate: asyncio.Semaphore = app.state.request_gate
+    assert not gate.locked()
+    assert gate._value == POOL_SIZE  # every admission was given back
+
+
+async def _admin(client: httpx.AsyncClient, database_url: str) -> AppUser:
+    import asyncpg
+
+    name = f"pool_admin_{uuid.uuid4().hex[:6]}"
+    payload = {"username": name, "email": f"{name}@example.com", "password": "SecurePass123!"}
+    assert (await client.post("/api/v1/auth/register", json=payload)).status_code == 200
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("UPDATE users SET role = 'admin' WHERE username = $1", name)
+    finally:
+        await conn.close()
+    login = await client.post(
+        "/api/v1/auth/login", json={"username": name, "password": payload["password"]}
+    )
+    client.cookies.clear()
+    data = login.json()["data"]
+    return AppUser(data["user"]["id"], name, payload["email"], "admin", data["session_token"])
+
+
+async def test_more_concurrent_requests_than_connections_all_succeed(
+    small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient, database_url: str
+) -> None:
+    admin = await _admin(small_pool_client, database_url)
+    paths = ["/api/v1/auth/me", "/api/v1/users?limit=5", "/api/v1/users/me"] * 10
+    responses = await asyncio.gather(
+        *(small_pool_client.get(path, headers=admin.headers) for path in paths)
+    )
+    assert [r.status_code for r in responses] == [200] * len(paths)
+    assert_all_connections_returned(small_pool_app)
+
+
+async def test_waiting_requests_are_admitted_in_arrival_order(small_pool_app: FastAPI) -> None:
+    gate: asyncio.Semaphore = small_pool_app.state.request_gate
+    for _ in range(POOL_SIZE):
+        await gate.acquire()
+    admitted: list[int] = []
+
+    async def wait_turn(number: int) -> None:
+        await gate.acquire()
+        admitted.append(number)
+
+    waiters = [asyncio.create_task(wait_turn(n)) for n in range(5)]
+    await asyncio.sleep(0)
+    for _ in range(5):  # each finished request admits exactly the longest-waiting one
+        gate.release()
+        await asyncio.sleep(0)
+    await asyncio.gather(*waiters)
+    assert admitted == [0, 1, 2, 3, 4]
+    for _ in range(POOL_SIZE):  # the last two holders finish
+        gate.release()
+    assert_all_connections_returned(small_pool_app)
+
+
+async def test_connection_is_returned_after_every_kind_of_answer(
+    small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient, database_url: str
+) -> None:
+    admin = await _admin(small_pool_client, database_url)
+    bearer = admin.headers
+    requests = [
+        ("GET", "/api/v1/auth/me", {}, None, 401),  # no credential
+        ("GET", "/api/v1/auth/me", {"Authorization": "Bearer " + "0" * 64}, None, 401),
+        ("GET", f"/api/v1/users/{uuid.uuid4()}", bearer, None, 404),
+        ("GET", "/api/v1/users?limit=-1", bearer, None, 400),
+        ("GET", "/api/v1/users/not-a-uuid", bearer, None, 400),
+        ("PUT", "/api/v1/users/me/profile", bearer, {"username": 5}, 422),
+        ("POST", "/api/v1/auth/register", {}, {"username": "x"}, 422),
+        ("GET", "/api/v1/users?limit=5", bearer, None, 200),
+    ]
+    for _ in range(3):  # more rounds than connections: a leak would hang or fail here
+        for method, path, headers, body, status in requests:
+            response = await small_pool_client.request(method, path, headers=headers, json=body)
+            assert response.status_code == status, (path, response.text)
+    assert_all_connections_returned(small_pool_app)
