@@ -20,7 +20,7 @@ from starter.api import include_api
 from starter.auth.api_key_usage import ApiKeyUsageRecorder
 from starter.core import db
 from starter.core.config import Settings
-from starter.core.envelope import CompactJSONResponse
+from starter.core.deps import request_gate
 from starter.core.error_handlers import install_error_handlers
 from starter.core.middleware import RequestContextMiddleware
 from starter.docs import install_docs
@@ -44,6 +44,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     url = db.resolve_database_url(settings.database)
     await db.ensure_database_exists(url)
     app.state.pool = await db.create_pool(url, settings.database)
+    app.state.request_gate = request_gate(settings.database.max_connections)
     try:
         async with app.state.pool.acquire() as conn:
             await register_builtin_types(conn)
@@ -96,6 +97,9 @@ def _middleware(settings: Settings) -> list[Middleware]:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app. No side effects until the lifespan starts (pool, background flush)."""
+    # No `default_response_class`: with FastAPI's own default, response models are serialized
+    # straight to compact JSON bytes by pydantic-core. Errors and hand-built bodies use
+    # `CompactJSONResponse` explicitly.
     app = FastAPI(
         title="starter API",
         version=__version__,
@@ -103,7 +107,6 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         redirect_slashes=False,
-        default_response_class=CompactJSONResponse,
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
         middleware=_middleware(settings),
