@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
 from starter.api_keys.router import router as api_keys_router
 from starter.auth import router as auth_routes
-from starter.auth.deps import current_principal
+from starter.auth.deps import GUARDS
 from starter.health import router as health_routes
 from starter.monitoring import alert_router as monitoring_alerts
 from starter.monitoring import incident_router as monitoring_incidents
@@ -25,7 +26,7 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     task_routes.public,  # /tasks/types: before the protected /tasks/{id}
     monitoring_routes.public_router,  # prometheus: public, never limited
 )
-# Deny by default: these run `current_principal` first (401 before anything else).
+# Deny by default: every route here must start with an auth guard (checked at mount time).
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_routes.protected,
     users_router,
@@ -40,7 +41,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
 
 
 def protected_operation_ids() -> set[str]:
-    """Operation ids behind `current_principal` (the OpenAPI document marks them secured)."""
+    """Operation ids behind an auth guard (the OpenAPI document marks them secured)."""
     return {
         route.name
         for router in PROTECTED_ROUTERS
@@ -49,16 +50,31 @@ def protected_operation_ids() -> set[str]:
     }
 
 
+def unguarded_routes(router: APIRouter) -> list[str]:
+    """Routes whose first dependency is not an auth guard (so could answer before a 401)."""
+    return [
+        f"{sorted(route.methods or ())} {route.path}"
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and not (route.dependant.dependencies and route.dependant.dependencies[0].call in GUARDS)
+    ]
+
+
 def include_api(app: FastAPI) -> None:
     """Mount every domain router directly on the app under /api/v1.
 
     One level of `include_router` on purpose: FastAPI re-walks nested included routers on every
-    request, which cost more CPU than authentication itself (bench/http.py).
+    request, which cost more CPU than authentication itself (bench/http.py). Protected routes
+    declare their guard themselves (`CurrentUser`, `Moderator`, `Admin` as the first parameter)
+    instead of inheriting a router-level dependency that would be solved a second time; a
+    protected route without one stops the app from being built.
     """
     for router in PUBLIC_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     for router in PROTECTED_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(current_principal)])
+        if missing := unguarded_routes(router):
+            raise RuntimeError(f"protected routes without an auth guard first: {missing}")
+        app.include_router(router, prefix=API_PREFIX)
     # Authenticated (401 first) by its own dependency, which borrows a pooled connection only
     # for the lookup: a long-lived stream must not hold the protected router's connection.
     app.include_router(monitoring_stream.router, prefix=API_PREFIX)

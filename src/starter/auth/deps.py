@@ -16,7 +16,8 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 from starter.auth import repository, service
 from starter.auth.schemas import Principal
 from starter.core.config import Settings
-from starter.core.deps import Conn
+from starter.core.db import Connection
+from starter.core.deps import get_conn
 from starter.core.errors import Forbidden, Unauthorized
 from starter.core.security import digest
 from starter.rbac.policies import require_role
@@ -53,7 +54,7 @@ def is_api_key(credential: str) -> bool:
     return credential.startswith(API_KEY_PREFIX) and len(credential) != 64
 
 
-async def _from_api_key(conn: Conn, request: Request, key: str) -> Principal | None:
+async def _from_api_key(conn: Connection, request: Request, key: str) -> Principal | None:
     row = await repository.find_api_key_principal(conn, digest(key))
     if row is None:
         return None
@@ -77,22 +78,28 @@ def _check_csrf(request: Request) -> None:
         raise Forbidden("Missing or invalid CSRF token")
 
 
-async def resolve_principal(request: Request, conn: Conn) -> Principal | None:
-    """The caller, or None when no valid credential was presented."""
+async def resolve_principal(request: Request, conn: Connection | None = None) -> Principal | None:
+    """The caller, or None when no valid credential was presented.
+
+    The lookup uses `conn`, or else the request's connection, taken only once there is a
+    credential to check (an anonymous request never waits for the pool).
+    """
     settings = settings_of(request).auth
     bearer = _bearer_token(request)
     if bearer is not None:
+        db = conn or await get_conn(request)
         if is_api_key(bearer):
-            return await _from_api_key(conn, request, bearer)
-        return await service.authenticate_session(conn, settings, bearer)
+            return await _from_api_key(db, request, bearer)
+        return await service.authenticate_session(db, settings, bearer)
     if "authorization" in request.headers:
         return None  # a malformed Authorization header never falls back to the cookie
     api_key = request.headers.get("x-api-key")
     if api_key:
-        return await _from_api_key(conn, request, api_key)
+        return await _from_api_key(conn or await get_conn(request), request, api_key)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        principal = await service.authenticate_session(conn, settings, cookie)
+        db = conn or await get_conn(request)
+        principal = await service.authenticate_session(db, settings, cookie)
         if principal is not None:
             _check_csrf(request)
             return replace(principal, via_cookie=True)
@@ -108,32 +115,47 @@ def _check_api_key_scope(request: Request, principal: Principal) -> None:
         raise Forbidden(f"API key lacks the '{needed}' scope")
 
 
-async def current_principal(request: Request, conn: Conn) -> Principal:
+PRINCIPAL = "principal"
+
+
+async def authenticate(request: Request, conn: Connection | None = None) -> Principal:
+    """The caller (401 without a valid credential), remembered on the request."""
     principal = await resolve_principal(request, conn)
     if principal is None:
         raise Unauthorized()
     _check_api_key_scope(request, principal)
-    request.state.principal = principal
+    request.scope["state"][PRINCIPAL] = principal
     return principal
 
 
-CurrentUser = Annotated[Principal, Depends(current_principal)]
+# The guards below are plain `async def` dependencies that take the request connection by a
+# direct call, not as sub-dependencies: FastAPI re-walks a dependency's whole sub-tree on every
+# request even when its value is cached, and that walk cost more than the session lookup.
+# (Sync dependencies would be worse still: each runs in a worker thread.)
+async def current_principal(request: Request) -> Principal:
+    principal: Principal | None = request.scope["state"].get(PRINCIPAL)
+    if principal is None:
+        principal = await authenticate(request)
+    return principal
 
 
-# Dependencies are `async def` on purpose: FastAPI runs sync dependencies in a worker thread,
-# a thread hop per dependency per request (measured: the largest cost of a list endpoint).
-async def require_moderator(principal: CurrentUser) -> Principal:
+async def require_moderator(request: Request) -> Principal:
+    principal = await current_principal(request)
     require_role(principal.role, Role.MODERATOR)
     return principal
 
 
-async def require_admin(principal: CurrentUser) -> Principal:
+async def require_admin(request: Request) -> Principal:
+    principal = await current_principal(request)
     require_role(principal.role, Role.ADMIN)
     return principal
 
 
+CurrentUser = Annotated[Principal, Depends(current_principal)]
 Moderator = Annotated[Principal, Depends(require_moderator)]
 Admin = Annotated[Principal, Depends(require_admin)]
+# Every protected route's first dependency is one of these (checked when the API is mounted).
+GUARDS: frozenset[object] = frozenset({current_principal, require_moderator, require_admin})
 
 
 async def app_settings(request: Request) -> Settings:

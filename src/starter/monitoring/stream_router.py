@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import StreamingResponse
 
-from starter.auth.deps import api_key_scheme, bearer_scheme, current_principal, settings_of
+from starter.auth.deps import api_key_scheme, authenticate, bearer_scheme, settings_of
 from starter.auth.schemas import Principal
 from starter.core.deps import get_pool
 from starter.core.errors import ServiceUnavailable
@@ -29,7 +29,7 @@ async def stream_principal(
     _api_key: Annotated[object, Depends(api_key_scheme)] = None,
 ) -> Principal:
     async with get_pool(request).acquire() as conn:
-        return await current_principal(request, conn)
+        return await authenticate(request, conn)
 
 
 @router.get(

@@ -57,12 +57,11 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 async def optional_principal(
     request: Request,
-    conn: Conn,
     _bearer: Annotated[object, Depends(bearer_scheme)] = None,
     _api_key: Annotated[object, Depends(api_key_scheme)] = None,
 ) -> Principal | None:
     """The caller if a valid credential was sent; None (never 401) otherwise."""
-    return await resolve_principal(request, conn)
+    return await resolve_principal(request)
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]

@@ -1,0 +1,46 @@
+"""Deny by default: a protected route must start with an auth guard or the API won't mount."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+
+from starter.api import PROTECTED_ROUTERS, include_api, unguarded_routes
+from starter.auth.deps import CurrentUser
+from starter.core.deps import Conn
+from starter.core.envelope import ApiResponse, ok
+from starter.core.routing import api_router
+
+
+def test_every_shipped_protected_route_is_guarded() -> None:
+    assert [route for router in PROTECTED_ROUTERS for route in unguarded_routes(router)] == []
+
+
+def test_a_route_without_a_guard_is_reported() -> None:
+    router = api_router()
+
+    @router.get("/open")
+    async def open_route(conn: Conn) -> ApiResponse[int]:
+        return ok(1)
+
+    @router.get("/guard-second")
+    async def guard_second(conn: Conn, principal: CurrentUser) -> ApiResponse[int]:
+        return ok(1)
+
+    @router.get("/guarded")
+    async def guarded(principal: CurrentUser, conn: Conn) -> ApiResponse[int]:
+        return ok(1)
+
+    assert unguarded_routes(router) == ["['GET'] /open", "['GET'] /guard-second"]
+
+
+def test_mounting_refuses_an_unguarded_protected_router(monkeypatch: pytest.MonkeyPatch) -> None:
+    router = api_router()
+
+    @router.get("/leaky")
+    async def leaky() -> ApiResponse[int]:
+        return ok(1)
+
+    monkeypatch.setattr("starter.api.PROTECTED_ROUTERS", (*PROTECTED_ROUTERS, router))
+    with pytest.raises(RuntimeError, match="/leaky"):
+        include_api(FastAPI())
