@@ -32,7 +32,7 @@ test: install lint web-check browser
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 # Each script prints its figures and exits 1 when it misses its target; run them all anyway.
-bench: install
+bench: install load-generator
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	-$(BIN)/python bench/http.py
 	-$(BIN)/python bench/http_metrics.py
@@ -51,7 +51,7 @@ WEB_DEPS := web/node_modules/.package-lock.json
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts web/tsconfig.json
 NO_NODE := echo "note: Node.js/npm not found: skipping the web app (the API still works). Install Node 20.19+ and rerun."
 
-.PHONY: web web-dev web-schema web-check browser
+.PHONY: web web-dev web-schema web-check browser load-generator
 
 web:
 ifdef NPM
@@ -93,4 +93,13 @@ browser:
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "note: /usr/bin/chromium is missing and cannot be installed here: browser tests will be skipped"; fi; \
+	fi
+
+# bench/http.py prefers wrk (C, a sliver of a core) over its own Python client, which would take
+# a core away from the server on a small machine; install Debian's when missing and possible.
+load-generator:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk || true; \
+	  else echo "note: wrk is missing and cannot be installed here: bench/http.py uses its Python client"; fi; \
 	fi

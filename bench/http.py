@@ -1,15 +1,17 @@
 """HTTP benchmark: one real `starter server` process, measured over real sockets, in one run.
 
-    .venv/bin/python bench/http.py [--seconds 10] [--connections 16]
+    .venv/bin/python bench/http.py [--seconds 10] [--rounds 5] [--connections 16]
 
 Protocol: a scratch database `starter_bench_http` is (re)created on STARTER__DATABASE__URL's
 server (or the embedded one) and migrated by the server at start. The server runs as one
 process (`starter server --workers 1`) with the access log off (STARTER__SERVER__ACCESS_LOG=
 false: one stderr line per request would measure the terminal, not the API). An admin is
 created with `starter admin create-admin`, logs in over HTTP, and 60 extra users are seeded.
-Then, for each endpoint, a keep-alive load generator (wrk when on PATH, else the asyncio client
-below with N connections) runs a 1 s warm-up and a fixed-duration phase, and we print
-requests/s, p50 and p99 latency and the ratio of requests/s to the trivial endpoint
+The endpoints then take turns: in each of `--rounds` rounds every endpoint gets a 1 s warm-up
+and a `--seconds / --rounds` measured slice from a keep-alive load generator (wrk when on PATH,
+else the asyncio client below with N connections), so drift on a shared machine hits all of
+them alike. We print requests/s, p50 (median of the slices) and p99 (worst slice) latency,
+server CPU per request and the ratio of requests/s to the trivial endpoint
 (GET /api/v1/health/live). Target: authenticated reads >= 40 % of the trivial endpoint.
 """
 
@@ -31,6 +33,7 @@ import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -46,6 +49,7 @@ BENCH_DB = "starter_bench_http"
 ADMIN = {"username": "bench_admin", "email": "bench_admin@example.com", "password": "B3nch!Mark#42"}
 SEED_USERS = 60
 TARGET_RATIO = 0.40
+WARM_UP_SECONDS = 1.0
 
 
 @dataclass
@@ -69,6 +73,21 @@ class Phase:
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def combine(slices: list[Phase]) -> Phase:
+    """One endpoint's slices as one phase: counts and times add up; p50 is the slices' median
+    and p99 the worst slice's (conservative)."""
+    first = slices[0]
+    wall = sum(part.wall for part in slices)
+    busy = sum(part.server_cpu * part.wall for part in slices)
+    return Phase(
+        first.name, first.path,
+        sum(part.requests for part in slices), sum(part.errors for part in slices),
+        sum(part.seconds for part in slices),
+        statistics.median(part.p50_ms for part in slices), max(part.p99_ms for part in slices),
+        first.tool, busy / wall if wall else 0.0, wall,
+    )  # fmt: skip
 
 
 # --- database and server -------------------------------------------------------------------
@@ -192,7 +211,7 @@ async def python_load(
     request = ("\r\n".join(lines) + "\r\n\r\n").encode()
     latencies: list[float] = []
     errors: list[int] = []
-    record_from = time.perf_counter() + 1.0  # warm-up
+    record_from = time.perf_counter()
     stop_at = record_from + seconds
     await asyncio.gather(
         *(
@@ -213,8 +232,6 @@ def wrk_load(
 ) -> Phase:
     header_args = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
     url = f"http://127.0.0.1:{port}{path}"
-    subprocess.run(["wrk", "-t1", "-c", str(connections), "-d1s", *header_args, url],
-                   check=True, capture_output=True)  # fmt: skip
     out = subprocess.run(
         ["wrk", "-t2", "-c", str(connections), f"-d{int(seconds)}s", "--latency", *header_args, url],
         check=True, capture_output=True, text=True,
@@ -235,6 +252,13 @@ def wrk_load(
     )  # fmt: skip
 
 
+def python_load_in_thread(
+    name: str, port: int, path: str, headers: dict[str, str], seconds: float, connections: int
+) -> Phase:
+    """The asyncio client on its own event loop, so both generators run the same way."""
+    return asyncio.run(python_load(name, port, path, headers, seconds, connections))
+
+
 async def measure(
     name: str,
     port: int,
@@ -244,11 +268,10 @@ async def measure(
     connections: int,
     server_pid: int,
 ) -> Phase:
+    load = wrk_load if shutil.which("wrk") else python_load_in_thread
+    await asyncio.to_thread(load, name, port, path, headers, WARM_UP_SECONDS, connections)
     cpu_before, wall_before = (cpu_seconds(server_pid) or 0.0), time.perf_counter()
-    if shutil.which("wrk"):
-        phase = await asyncio.to_thread(wrk_load, name, port, path, headers, seconds, connections)
-    else:
-        phase = await python_load(name, port, path, headers, seconds, connections)
+    phase = await asyncio.to_thread(load, name, port, path, headers, seconds, connections)
     wall = time.perf_counter() - wall_before
     phase.server_cpu = ((cpu_seconds(server_pid) or 0.0) - cpu_before) / wall if wall else 0.0
     phase.wall = wall
@@ -258,13 +281,15 @@ async def measure(
 # --- the run -------------------------------------------------------------------------------
 
 
-def start_profiler(pid: int, index: int, seconds: float) -> subprocess.Popen[bytes] | None:
+def start_profiler(
+    pid: int, index: int, round_number: int, seconds: float
+) -> subprocess.Popen[bytes] | None:
     """py-spy (a dev dependency) samples the server; collapsed stacks, one file per phase."""
     py_spy = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")
     if not Path(py_spy).exists():
         print("py-spy not found: install the dev dependencies to profile")
         return None
-    target = ROOT / ".starter" / f"bench-http-{index}.txt"
+    target = ROOT / ".starter" / f"bench-http-{index}-{round_number}.txt"
     return subprocess.Popen(
         [py_spy, "record", "--pid", str(pid), "--format", "raw", "--output", str(target),
          "--duration", str(int(seconds)), "--nonblocking"],
@@ -272,7 +297,7 @@ def start_profiler(pid: int, index: int, seconds: float) -> subprocess.Popen[byt
     )  # fmt: skip
 
 
-def report(phases: list[Phase]) -> bool:
+def report(phases: list[Phase], rounds: int) -> bool:
     baseline = phases[0].rps
     print(
         f"\n{'endpoint':<34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
@@ -291,19 +316,28 @@ def report(phases: list[Phase]) -> bool:
     verdict = "met" if ok else "NOT met"
     print(f"\ntarget (authenticated reads >= {TARGET_RATIO:.0%} of live, no errors): {verdict}")
     print(
-        f"load generator: {phases[0].tool}; {phases[0].seconds:.0f} s per phase after 1 s warm-up"
+        f"load generator: {phases[0].tool}; {phases[0].seconds:.0f} s per endpoint in "
+        f"{rounds} interleaved slices, each after a 1 s warm-up"
     )
     return ok
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per phase")
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="measured seconds per endpoint, in all"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="the endpoints take turns this many times (drift on a shared machine hits all alike)",
+    )
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="record the server with py-spy during each phase (.starter/bench-http-<n>.txt)",
+        help="record the server with py-spy (.starter/bench-http-<endpoint>-<round>.txt)",
     )
     args = parser.parse_args()
 
@@ -323,18 +357,28 @@ async def main() -> int:
             ("GET /api/v1/auth/me", "/api/v1/auth/me", auth),
             ("GET /api/v1/users?limit=20 (admin)", "/api/v1/users?limit=20", auth),
         ]
-        phases = []
-        for index, (name, path, headers) in enumerate(plan):
-            print(f"measuring {name} ...", flush=True)
-            profiler = start_profiler(process.pid, index, args.seconds) if args.profile else None
-            phases.append(
-                await measure(
-                    name, port, path, headers, args.seconds, args.connections, process.pid
-                )
+        slice_seconds = max(1.0, round(args.seconds / args.rounds))
+        slices: list[list[Phase]] = [[] for _ in plan]
+        for round_number in range(1, args.rounds + 1):
+            print(
+                f"round {round_number}/{args.rounds}: {slice_seconds:.0f} s per endpoint",
+                flush=True,
             )
-            if profiler is not None:
-                profiler.wait(60)
-        ok = report(phases)
+            for index, (name, path, headers) in enumerate(plan):
+                profiler = (
+                    start_profiler(process.pid, index, round_number, slice_seconds)
+                    if args.profile
+                    else None
+                )
+                slices[index].append(
+                    await measure(
+                        name, port, path, headers, slice_seconds, args.connections, process.pid
+                    )
+                )
+                if profiler is not None:
+                    profiler.wait(60)
+        phases = [combine(parts) for parts in slices]
+        ok = report(phases, args.rounds)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
