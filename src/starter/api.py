@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+import re
+
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import compile_path
 
 from starter.api_keys.router import router as api_keys_router
 from starter.auth import router as auth_routes
-from starter.auth.deps import GUARDS
+from starter.auth.deps import GUARDS, resolve_principal
+from starter.core.error_handlers import http_error, render
+from starter.core.errors import AppError, Unauthorized
 from starter.health import router as health_routes
 from starter.monitoring import alert_router as monitoring_alerts
 from starter.monitoring import incident_router as monitoring_incidents
@@ -78,3 +85,34 @@ def include_api(app: FastAPI) -> None:
     # Authenticated (401 first) by its own dependency, which borrows a pooled connection only
     # for the lookup: a long-lived stream must not hold the protected router's connection.
     app.include_router(monitoring_stream.router, prefix=API_PREFIX)
+    install_auth_before_method_check(app)
+
+
+def protected_paths() -> list[re.Pattern[str]]:
+    """Path patterns of every authenticated operation (the protected routers and the stream)."""
+    routers = (*PROTECTED_ROUTERS, monitoring_stream.router)
+    return [
+        compile_path(API_PREFIX + route.path)[0]
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
+
+
+def install_auth_before_method_check(app: FastAPI) -> None:
+    """A wrong method on an authenticated path answers 401 to an anonymous caller, as the
+    contract orders it (authentication first), and 405 only to a signed-in one."""
+    patterns = protected_paths()
+
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405 and any(p.match(request.url.path) for p in patterns):
+            try:
+                anonymous = await resolve_principal(request) is None
+            except AppError:  # a valid credential that fails a later check (CSRF)
+                anonymous = False
+            if anonymous:
+                return render(Unauthorized())
+        return await http_error(request, exc)
+
+    app.add_exception_handler(HTTPException, method_not_allowed)

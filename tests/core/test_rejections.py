@@ -197,6 +197,25 @@ async def test_wrong_method_on_protected_path_is_405_for_a_user(
 ) -> None:
     response = await client.put("/api/v1/auth/me", headers=user.headers)
     assert_error(response, 405, "METHOD_NOT_ALLOWED", "Method not allowed")
+    assert "GET" in response.headers["allow"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        ("PUT", "/api/v1/auth/me", {}),
+        ("PATCH", "/api/v1/users/me/profile", {}),
+        ("POST", "/api/v1/stream", {}),
+        ("PUT", "/api/v1/monitoring/alerts", {"Authorization": "Bearer " + "0" * 64}),
+        ("DELETE", "/api/v1/tasks/stats", {"X-API-Key": "sk_not_a_key"}),
+    ],
+)
+async def test_wrong_method_on_protected_path_is_401_without_valid_credentials(
+    client: httpx.AsyncClient, method: str, path: str, headers: dict[str, str]
+) -> None:
+    """Authentication comes first, as in the contract (SPEC §1.3): 401, not 405."""
+    response = await client.request(method, path, headers=headers)
+    assert_error(response, 401, "UNAUTHORIZED")
 
 
 async def test_unexpected_exception_is_500_without_internals(

@@ -73,7 +73,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return render(translate_validation_error(exc, pending_body_error(request)))
 
 
-async def _http_error(_request: Request, exc: Exception) -> Response:
+async def http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         return render(NotFound())
@@ -93,7 +93,7 @@ async def _database_gone(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(HTTPException, http_error)
     for error_type in CONNECTION_ERRORS:
         if issubclass(error_type, Exception):
             app.add_exception_handler(error_type, _database_gone)
