@@ -2,8 +2,8 @@
 
 The request's connection is acquired on first use and handed back by `RequestContextMiddleware`
 once the response has been sent (`release_request_connection`). A plain `async def` dependency
-instead of a generator on purpose: FastAPI wraps every generator dependency in context managers
-and exit stacks, measured as the largest framework cost of an authenticated read.
+instead of a generator on purpose: FastAPI wraps every generator dependency in context managers,
+a shielded exit and an exit stack on every request.
 """
 
 from __future__ import annotations
