@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from starter.core.config import DatabaseSettings
 from tests.conftest import AppUser, asgi_client, make_settings, started_app
@@ -19,8 +20,7 @@ POOL_SIZE = 2
 
 @pytest.fixture
 async def small_pool_app(database_url: str) -> AsyncIterator[FastAPI]:
-    from pydantic import SecretStr
-
+    """Its own app on the test database (users made through `client` are valid here too)."""
     database = DatabaseSettings(
         url=SecretStr(database_url), min_connections=1, max_connections=POOL_SIZE
     )
@@ -42,29 +42,9 @@ def assert_all_connections_returned(app: FastAPI) -> None:
     assert gate._value == POOL_SIZE  # every admission was given back
 
 
-async def _admin(client: httpx.AsyncClient, database_url: str) -> AppUser:
-    import asyncpg
-
-    name = f"pool_admin_{uuid.uuid4().hex[:6]}"
-    payload = {"username": name, "email": f"{name}@example.com", "password": "SecurePass123!"}
-    assert (await client.post("/api/v1/auth/register", json=payload)).status_code == 200
-    conn = await asyncpg.connect(database_url)
-    try:
-        await conn.execute("UPDATE users SET role = 'admin' WHERE username = $1", name)
-    finally:
-        await conn.close()
-    login = await client.post(
-        "/api/v1/auth/login", json={"username": name, "password": payload["password"]}
-    )
-    client.cookies.clear()
-    data = login.json()["data"]
-    return AppUser(data["user"]["id"], name, payload["email"], "admin", data["session_token"])
-
-
 async def test_more_concurrent_requests_than_connections_all_succeed(
-    small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient, database_url: str
+    small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient, admin: AppUser
 ) -> None:
-    admin = await _admin(small_pool_client, database_url)
     paths = ["/api/v1/auth/me", "/api/v1/users?limit=5", "/api/v1/users/me"] * 10
     responses = await asyncio.gather(
         *(small_pool_client.get(path, headers=admin.headers) for path in paths)
@@ -96,9 +76,8 @@ async def test_waiting_requests_are_admitted_in_arrival_order(small_pool_app: Fa
 
 
 async def test_connection_is_returned_after_every_kind_of_answer(
-    small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient, database_url: str
+    small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient, admin: AppUser
 ) -> None:
-    admin = await _admin(small_pool_client, database_url)
     bearer = admin.headers
     requests = [
         ("GET", "/api/v1/auth/me", {}, None, 401),  # no credential
