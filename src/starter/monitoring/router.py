@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from starter.auth.deps import CurrentUser, Moderator
 from starter.core.deps import Conn, get_pool
-from starter.core.envelope import ApiResponse, ErrorResponse, ok
+from starter.core.envelope import ApiResponse, error_responses, ok
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.monitoring import prometheus, service
@@ -34,17 +34,9 @@ public_router = api_router(tags=["Monitoring"])
 
 ListPage = Annotated[Page, Depends(page_params(100, 1000))]
 
-_ERRORS = {
-    400: "Validation error",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    422: "Request body has the wrong shape",
-}
-
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {s: {"model": ErrorResponse, "description": _ERRORS[s]} for s in (401, *statuses)}
+    return error_responses(401, *statuses)
 
 
 @router.get(

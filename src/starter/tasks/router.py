@@ -23,7 +23,7 @@ from starter.auth.deps import (
 )
 from starter.auth.schemas import Principal
 from starter.core.deps import Conn, Tx
-from starter.core.envelope import ApiResponse, ErrorResponse, ok
+from starter.core.envelope import ApiResponse, error_responses, ok
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.tasks import service, types
@@ -41,18 +41,11 @@ router = api_router(prefix="/tasks", tags=["Tasks"])
 
 TasksPage = Annotated[Page, Depends(page_params(100, 1000, clamp=True))]
 
-_ERRORS = {
-    400: "Validation error",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Task not found",
-    409: "The task is already finished",
-    422: "Request body has the wrong shape",
-}
+_DESCRIBED = {404: "Task not found", 409: "The task is already finished"}
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {s: {"model": ErrorResponse, "description": _ERRORS[s]} for s in statuses}
+    return error_responses(*statuses, described=_DESCRIBED)
 
 
 async def optional_principal(

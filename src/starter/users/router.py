@@ -12,7 +12,7 @@ from fastapi import Depends
 
 from starter.auth.deps import Admin, CurrentUser, Moderator
 from starter.core.deps import Conn, Tx
-from starter.core.envelope import ApiResponse, ErrorResponse, ok
+from starter.core.envelope import ApiResponse, error_responses, ok
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.users import service
@@ -35,18 +35,11 @@ admin_router = api_router(tags=["Admin"])
 
 UsersPage = Annotated[Page, Depends(page_params(50, 100, clamp=True))]
 
-_ERRORS = {
-    400: "Validation error",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "User not found",
-    409: "Username or email already exists",
-    422: "Request body has the wrong shape",
-}
+_DESCRIBED = {404: "User not found", 409: "Username or email already exists"}
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {s: {"model": ErrorResponse, "description": _ERRORS[s]} for s in (401, *statuses)}
+    return error_responses(401, *statuses, described=_DESCRIBED)
 
 
 # --- own account ----------------------------------------------------------------------------
