@@ -94,3 +94,18 @@ async def test_connection_is_returned_after_every_kind_of_answer(
             response = await small_pool_client.request(method, path, headers=headers, json=body)
             assert response.status_code == status, (path, response.text)
     assert_all_connections_returned(small_pool_app)
+
+
+async def test_anonymous_request_never_waits_for_the_pool(
+    small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient
+) -> None:
+    gate: asyncio.Semaphore = small_pool_app.state.request_gate
+    for _ in range(POOL_SIZE):  # every connection busy
+        await gate.acquire()
+    try:
+        response = await asyncio.wait_for(small_pool_client.get("/api/v1/users"), timeout=5)
+        assert response.status_code == 401
+    finally:
+        for _ in range(POOL_SIZE):
+            gate.release()
+    assert_all_connections_returned(small_pool_app)
