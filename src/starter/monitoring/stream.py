@@ -13,23 +13,20 @@ import contextlib
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import orjson
 import structlog
 
-from starter.core.db import CONNECTION_ERRORS
+from starter.core.listener import NotificationListener
 
 log = structlog.get_logger(__name__)
 
 TASK_CHANNEL = "starter_task_status"  # starter.tasks.channels.TASK_STATUS (no import: layers)
 MONITORING_CHANNEL = "starter_monitoring"
 MONITORING_KINDS = frozenset({"event", "alert", "incident"})
-LIVENESS_CHECK_SECS = 30.0
-MAX_BACKOFF_SECS = 10.0
-LISTENER_ERRORS: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, OSError, TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -101,13 +98,22 @@ def classify(channel: str, raw: str) -> tuple[str, dict[str, Any]] | None:
 
 class StreamHub:
     def __init__(self, database_url: str, *, queue_size: int, connect_timeout: float) -> None:
-        self._url = database_url
         self._queue_size = queue_size
         self._connect_timeout = connect_timeout
         self._subscribers: set[Subscriber] = set()
         self._ids = itertools.count(1)
         self._ready = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
+        self._listener = NotificationListener(
+            database_url,
+            {
+                channel: partial(self.publish, channel)
+                for channel in (TASK_CHANNEL, MONITORING_CHANNEL)
+            },
+            name="stream-hub",
+            connect_timeout=connect_timeout,
+            on_listening=self._set_listening,
+        )
 
     @property
     def subscriber_count(self) -> int:
@@ -117,7 +123,7 @@ class StreamHub:
         """Register a client; the listener starts with the first one. TimeoutError if the
         database cannot be reached in time."""
         if self._runner is None:
-            self._runner = asyncio.create_task(self._listen_forever(), name="stream-hub")
+            self._runner = asyncio.create_task(self._listener.run(), name="stream-hub")
         await asyncio.wait_for(self._ready.wait(), timeout=self._connect_timeout)
         subscriber = Subscriber(viewer, asyncio.Queue(maxsize=self._queue_size))
         self._subscribers.add(subscriber)
@@ -148,42 +154,11 @@ class StreamHub:
                 self._subscribers.discard(subscriber)
                 log.info("stream.slow_client_dropped", user_id=str(subscriber.viewer.user_id))
 
-    def _on_notification(self, _conn: object, _pid: int, channel: str, payload: object) -> None:
-        self.publish(channel, str(payload))
-
-    async def _listen_forever(self) -> None:
-        backoff = 0.25
-        while True:
-            try:
-                await self._listen_once()
-                backoff = 0.25
-            except LISTENER_ERRORS as error:
-                log.warning("stream.listener_lost", error=str(error))
-            except Exception:
-                # Keep the supervisor alive whatever happened; subscribers wait for `ready`.
-                log.exception("stream.listener_failed")
-            finally:
-                self._ready.clear()
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECS)
-
-    async def _listen_once(self) -> None:
-        conn = await asyncpg.connect(self._url, timeout=self._connect_timeout)
-        lost = asyncio.Event()
-        conn.add_termination_listener(lambda _conn: lost.set())
-        try:
-            for channel in (TASK_CHANNEL, MONITORING_CHANNEL):
-                await conn.add_listener(channel, self._on_notification)
+    def _set_listening(self, listening: bool) -> None:
+        if listening:
             self._ready.set()
-            while not lost.is_set():
-                try:
-                    await asyncio.wait_for(lost.wait(), timeout=LIVENESS_CHECK_SECS)
-                except TimeoutError:
-                    # A silently dead socket is only noticed when we use it.
-                    await conn.execute("SELECT 1", timeout=self._connect_timeout)
-        finally:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), timeout=2)
+        else:
+            self._ready.clear()
 
 
 async def sse_events(
