@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import Depends, Response
 
 from starter.auth.deps import Admin, CurrentUser, Moderator
 from starter.core.deps import Conn, Tx
-from starter.core.envelope import ApiResponse, error_responses, ok
+from starter.core.envelope import ApiResponse, error_responses, json_ok, ok
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.users import service
@@ -110,12 +110,11 @@ async def delete_own_account(
     "/users",
     summary="List users",
     description="Active users, newest first (moderator or admin). `limit` ≤ 100.",
+    response_model=ApiResponse[list[UserProfile]],
     responses=errors(400, 403),
 )
-async def list_users(
-    _principal: Moderator, page: UsersPage, conn: Conn
-) -> ApiResponse[list[UserProfile]]:
-    return ok(await service.list_users(conn, page.limit, page.offset))
+async def list_users(_principal: Moderator, page: UsersPage, conn: Conn) -> Response:
+    return json_ok(await service.list_users_json(conn, page.limit, page.offset))
 
 
 @router.get(

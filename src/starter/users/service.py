@@ -102,9 +102,9 @@ async def user_by_id(conn: Connection, actor: Principal, target_id: UUID) -> Use
     return auth_service.profile(row)
 
 
-async def list_users(conn: Connection, limit: int, offset: int) -> list[UserProfile]:
-    """Active users, newest first."""
-    return [auth_service.profile(row) for row in await repository.list_active(conn, limit, offset)]
+async def list_users_json(conn: Connection, limit: int, offset: int) -> str:
+    """Active users, newest first: the JSON array of their profiles, rendered by the database."""
+    return await repository.active_page_json(conn, limit, offset)
 
 
 # --- administration -----------------------------------------------------------------------
