@@ -15,6 +15,7 @@ from starter.auth import router as auth_routes
 from starter.auth.deps import GUARDS, resolve_principal
 from starter.core.error_handlers import http_error, render
 from starter.core.errors import AppError, Unauthorized
+from starter.core.pagination import document_page_parameters
 from starter.health import router as health_routes
 from starter.monitoring import alert_router as monitoring_alerts
 from starter.monitoring import incident_router as monitoring_incidents
@@ -76,6 +77,8 @@ def include_api(app: FastAPI) -> None:
     instead of inheriting a router-level dependency that would be solved a second time; a
     protected route without one stops the app from being built.
     """
+    for router in (*PUBLIC_ROUTERS, *PROTECTED_ROUTERS):
+        document_page_parameters(router.routes)
     for router in PUBLIC_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     for router in PROTECTED_ROUTERS:

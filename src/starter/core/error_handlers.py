@@ -21,6 +21,7 @@ from starter.core.errors import (
     ServiceUnavailable,
     ShapeInvalid,
     ValidationFailed,
+    validation_reason,
 )
 from starter.core.routing import pending_body_error
 
@@ -35,11 +36,6 @@ def render(error: AppError) -> Response:
 
 def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc[1:]) or str(loc[0] if loc else "request")
-
-
-def _reason(error: dict[str, Any]) -> str:
-    message = str(error.get("msg", "invalid value"))
-    return message[0].lower() + message[1:] if message else "invalid value"
 
 
 def translate_validation_error(
@@ -59,8 +55,8 @@ def translate_validation_error(
     if loc and loc[0] == "body":
         if first.get("type") == "missing" and len(loc) == 1:
             return InvalidJson("Request body is required")
-        return ShapeInvalid(f"Validation failed for {field or 'body'}: {_reason(first)}")
-    return ValidationFailed(field, _reason(first))
+        return ShapeInvalid(f"Validation failed for {field or 'body'}: {validation_reason(first)}")
+    return ValidationFailed(field, validation_reason(first))
 
 
 async def _app_error(_request: Request, exc: Exception) -> Response:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class AppError(Exception):
     """An error with a stable machine code, a human message and an HTTP status."""
@@ -35,6 +38,12 @@ class ValidationFailed(AppError):
         self.field = field
         self.detail = detail
         super().__init__(f"Validation failed for {field}: {detail}")
+
+
+def validation_reason(error: Mapping[str, Any]) -> str:
+    """One pydantic error as the detail of `Validation failed for {field}: {detail}`."""
+    message = str(error.get("msg", "invalid value"))
+    return message[0].lower() + message[1:] if message else "invalid value"
 
 
 class BadRequest(AppError):

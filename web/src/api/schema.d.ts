@@ -2919,7 +2919,9 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
+                /** @description Page size (default 50, at most 100; larger values are clamped). */
                 limit?: number | null;
+                /** @description Items to skip (default 0). */
                 offset?: number | null;
             };
             header?: never;
@@ -3767,7 +3769,9 @@ export interface operations {
                 task_type?: string | null;
                 status?: string | null;
                 priority?: string | null;
+                /** @description Page size (default 100, at most 1000; larger values are clamped). */
                 limit?: number | null;
+                /** @description Items to skip (default 0). */
                 offset?: number | null;
             };
             header?: never;
@@ -3915,7 +3919,9 @@ export interface operations {
     get_dead_letter_queue: {
         parameters: {
             query?: {
+                /** @description Page size (default 100, at most 1000; larger values are clamped). */
                 limit?: number | null;
+                /** @description Items to skip (default 0). */
                 offset?: number | null;
             };
             header?: never;
@@ -4254,7 +4260,9 @@ export interface operations {
                 start_time?: string | null;
                 end_time?: string | null;
                 tags?: string | null;
+                /** @description Page size (default 100, at most 1000). */
                 limit?: number | null;
+                /** @description Items to skip (default 0). */
                 offset?: number | null;
             };
             header?: never;
@@ -4426,7 +4434,9 @@ export interface operations {
                 metric_type?: ("counter" | "gauge" | "histogram" | "summary") | null;
                 start_time?: string | null;
                 end_time?: string | null;
+                /** @description Page size (default 100, at most 1000). */
                 limit?: number | null;
+                /** @description Items to skip (default 0). */
                 offset?: number | null;
             };
             header?: never;
@@ -4583,7 +4593,9 @@ export interface operations {
     get_incidents: {
         parameters: {
             query?: {
+                /** @description Page size (default 50, at most 1000; larger values are clamped). */
                 limit?: number | null;
+                /** @description Items to skip (default 0). */
                 offset?: number | null;
             };
             header?: never;
@@ -4841,7 +4853,9 @@ export interface operations {
         parameters: {
             query?: {
                 lookback_hours?: number;
+                /** @description Page size (default 100, at most 1000; larger values are clamped). */
                 limit?: number | null;
+                /** @description Items to skip (default 0). */
                 offset?: number | null;
             };
             header?: never;
