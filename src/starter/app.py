@@ -18,10 +18,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starter import __version__
 from starter.api import include_api
 from starter.auth.api_key_usage import ApiKeyUsageRecorder
+from starter.auth.principal_cache import AUTH_CHANNEL, PrincipalCache
 from starter.core import db
 from starter.core.config import Settings
 from starter.core.deps import request_gate
 from starter.core.error_handlers import install_error_handlers
+from starter.core.listener import NotificationListener
 from starter.core.middleware import RequestContextMiddleware
 from starter.docs import install_docs
 from starter.monitoring.http_metrics import HttpMetricsMiddleware
@@ -54,6 +56,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.started_monotonic = time.monotonic()
     usage: ApiKeyUsageRecorder = app.state.api_key_usage
     flusher = asyncio.create_task(usage.run(app.state.pool, API_KEY_USAGE_FLUSH_SECS))
+    principals: PrincipalCache = app.state.principal_cache
+    invalidations = asyncio.create_task(
+        NotificationListener(
+            url,
+            {AUTH_CHANNEL: principals.on_notification},
+            name="principal-cache",
+            connect_timeout=settings.database.connect_timeout_secs,
+            on_listening=principals.set_listening,
+        ).run(),
+        name="principal-cache",
+    )
+    with contextlib.suppress(TimeoutError):  # until then, every request looks its credential up
+        await asyncio.wait_for(
+            principals.listening.wait(), timeout=settings.database.connect_timeout_secs
+        )
     # The live stream's single LISTEN connection opens with the first subscriber.
     app.state.stream_hub = StreamHub(
         url,
@@ -64,9 +81,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await app.state.stream_hub.close()
-        flusher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await flusher
+        for task in (invalidations, flusher):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await usage.flush(app.state.pool)  # the flusher may never have started
         await app.state.pool.close()
 
@@ -114,6 +132,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.redirect_slashes = False
     app.state.settings = settings
     app.state.api_key_usage = ApiKeyUsageRecorder()
+    app.state.principal_cache = PrincipalCache(
+        settings.auth.principal_cache_secs, settings.auth.principal_cache_entries
+    )
     app.state.started_monotonic = time.monotonic()
     install_error_handlers(app)
     include_api(app)

@@ -11,6 +11,7 @@ import structlog
 
 from starter.api_keys import repository
 from starter.api_keys.schemas import ApiKeyCreated, ApiKeyResponse, CreateApiKeyRequest
+from starter.auth.principal_cache import forget_user
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import Forbidden, NotFound, ValidationFailed
@@ -114,5 +115,6 @@ async def revoke_api_key(conn: Connection, principal: Principal, key_id: UUID) -
     row = await repository.deactivate_api_key(conn, key_id, principal.id)
     if row is None:
         raise NotFound(NOT_FOUND)
+    forget_user(principal.id)
     log.info("api_key.revoked", api_key_id=str(key_id), user_id=str(principal.id))
     return _record(row)

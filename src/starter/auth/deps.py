@@ -13,7 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPBearer
 
-from starter.auth import repository, service
+from starter.auth import service
+from starter.auth.principal_cache import PrincipalCache
 from starter.auth.schemas import Principal
 from starter.core.config import Settings
 from starter.core.db import Connection
@@ -54,19 +55,31 @@ def is_api_key(credential: str) -> bool:
     return credential.startswith(API_KEY_PREFIX) and len(credential) != 64
 
 
-async def _from_api_key(conn: Connection, request: Request, key: str) -> Principal | None:
-    row = await repository.find_api_key_principal(conn, digest(key))
-    if row is None:
-        return None
-    request.app.state.api_key_usage.record(row["api_key_id"])
-    return Principal(
-        id=row["id"],
-        username=row["username"],
-        email=row["email"],
-        role=Role(row["role"]),
-        api_key_id=row["api_key_id"],
-        scopes=frozenset(row["permissions"] or []),
-    )
+async def _principal_for(
+    request: Request, conn: Connection | None, credential: str, *, api_key: bool
+) -> Principal | None:
+    """The credential's principal: from this process's cache, or else one query (then cached).
+
+    The connection is `conn`, or else the request's, taken only on a cache miss."""
+    credential_hash = digest(credential)
+    key = ("k:" if api_key else "s:") + credential_hash
+    cache: PrincipalCache = request.app.state.principal_cache
+    principal = cache.get(key)
+    if principal is None:
+        generation = cache.generation
+        db = conn or await get_conn(request)
+        found = await (
+            service.authenticate_api_key(db, credential_hash)
+            if api_key
+            else service.authenticate_session(db, settings_of(request).auth, credential_hash)
+        )
+        if found is None:
+            return None
+        cache.put(key, found.principal, found.valid_for, generation)
+        principal = found.principal
+    if principal.api_key_id is not None:
+        request.app.state.api_key_usage.record(principal.api_key_id)
+    return principal
 
 
 def _check_csrf(request: Request) -> None:
@@ -81,25 +94,18 @@ def _check_csrf(request: Request) -> None:
 async def resolve_principal(request: Request, conn: Connection | None = None) -> Principal | None:
     """The caller, or None when no valid credential was presented.
 
-    The lookup uses `conn`, or else the request's connection, taken only once there is a
-    credential to check (an anonymous request never waits for the pool).
-    """
-    settings = settings_of(request).auth
+    An anonymous request never waits for the pool; a known credential usually needs no query."""
     bearer = _bearer_token(request)
     if bearer is not None:
-        db = conn or await get_conn(request)
-        if is_api_key(bearer):
-            return await _from_api_key(db, request, bearer)
-        return await service.authenticate_session(db, settings, bearer)
+        return await _principal_for(request, conn, bearer, api_key=is_api_key(bearer))
     if "authorization" in request.headers:
         return None  # a malformed Authorization header never falls back to the cookie
     api_key = request.headers.get("x-api-key")
     if api_key:
-        return await _from_api_key(conn or await get_conn(request), request, api_key)
+        return await _principal_for(request, conn, api_key, api_key=True)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        db = conn or await get_conn(request)
-        principal = await service.authenticate_session(db, settings, cookie)
+        principal = await _principal_for(request, conn, cookie, api_key=False)
         if principal is not None:
             _check_csrf(request)
             return replace(principal, via_cookie=True)

@@ -95,9 +95,13 @@ async def insert_session(
 
 
 async def find_session_principal(conn: Connection, token_hash: str) -> Record | None:
-    """The one query behind every session-authenticated request."""
+    """The query behind a session-authenticated request (unless its principal is cached).
+    Durations come from the database's clock, the one the expiry is checked against."""
     return await conn.fetchrow(
-        """SELECT s.id AS session_id, s.last_activity_at, u.id, u.username, u.email, u.role
+        """SELECT s.id AS session_id,
+                  EXTRACT(EPOCH FROM NOW() - s.last_activity_at)::float8 AS idle_secs,
+                  EXTRACT(EPOCH FROM s.expires_at - NOW())::float8 AS expires_in_secs,
+                  u.id, u.username, u.email, u.role
            FROM sessions s JOIN users u ON u.id = s.user_id
            WHERE s.token_hash = $1 AND s.is_active AND s.expires_at >= NOW() AND u.is_active""",
         token_hash,
@@ -200,7 +204,9 @@ async def prune_failures(conn: Connection, window_secs: int) -> int:
 
 async def find_api_key_principal(conn: Connection, key_hash: str) -> Record | None:
     return await conn.fetchrow(
-        """SELECT k.id AS api_key_id, k.permissions, u.id, u.username, u.email, u.role
+        """SELECT k.id AS api_key_id, k.permissions,
+                  EXTRACT(EPOCH FROM k.expires_at - NOW())::float8 AS expires_in_secs,
+                  u.id, u.username, u.email, u.role
            FROM api_keys k JOIN users u ON u.id = k.created_by
            WHERE k.key_hash = $1 AND k.is_active AND u.is_active
              AND (k.expires_at IS NULL OR k.expires_at > NOW())""",

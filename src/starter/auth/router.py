@@ -68,7 +68,7 @@ async def login(
 async def logout(principal: CurrentUser, conn: Conn, response: Response) -> ApiResponse[str]:
     if principal.session_id is None:
         raise Unauthorized()
-    await service.logout(conn, principal.session_id)
+    await service.logout(conn, principal.id, principal.session_id)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return ok("Logged out successfully")
@@ -76,7 +76,7 @@ async def logout(principal: CurrentUser, conn: Conn, response: Response) -> ApiR
 
 @protected.post("/logout-all", summary="End every session of this user")
 async def logout_all(principal: CurrentUser, conn: Conn, response: Response) -> ApiResponse[str]:
-    ended = await service.logout_all(conn, principal.id)
+    ended = await service.end_all_sessions(conn, principal.id)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return ok("Logged out from all devices", f"Ended {ended} session(s)")

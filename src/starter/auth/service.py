@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 import structlog
 
 from starter.auth import passwords, rate_limit, repository
+from starter.auth.principal_cache import forget_user
 from starter.auth.schemas import LoginRequest, Principal, RefreshResponse, UserProfile
 from starter.auth.validation import (
     validate_email,
@@ -160,32 +163,60 @@ async def login(
     return LoginResult(token=token, expires_at=session["expires_at"], user=profile(row))
 
 
-async def authenticate_session(
-    conn: Connection, settings: AuthSettings, token: str
-) -> Principal | None:
-    row = await repository.find_session_principal(conn, digest(token))
-    if row is None:
-        return None
-    now = datetime.now(UTC)
-    if (now - row["last_activity_at"]).total_seconds() >= settings.activity_write_interval_secs:
-        await repository.touch_session_activity(
-            conn, row["session_id"], settings.activity_write_interval_secs
-        )
+@dataclass(frozen=True)
+class Authenticated:
+    principal: Principal
+    # How long this answer holds unless the credential or its user changes (changes are
+    # announced, see principal_cache): until expiry, or until the activity stamp is due.
+    valid_for: float
+
+
+def _principal(row: Record, **credential: Any) -> Principal:
+    """The user a credential row points to, plus what the credential itself grants."""
     return Principal(
         id=row["id"],
         username=row["username"],
         email=row["email"],
         role=Role(row["role"]),
-        session_id=row["session_id"],
+        **credential,
     )
 
 
-async def logout(conn: Connection, session_id: UUID) -> None:
+def _seconds_left(row: Record) -> float:
+    """Until the credential expires (never, for an API key without expiry)."""
+    left: float | None = row["expires_in_secs"]
+    return math.inf if left is None else left
+
+
+async def authenticate_session(
+    conn: Connection, settings: AuthSettings, token_hash: str
+) -> Authenticated | None:
+    """The session's user; stamps `last_activity_at` at most once per write interval."""
+    row = await repository.find_session_principal(conn, token_hash)
+    if row is None:
+        return None
+    interval = settings.activity_write_interval_secs
+    idle: float = row["idle_secs"]
+    if idle >= interval:
+        await repository.touch_session_activity(conn, row["session_id"], interval)
+        idle = 0.0
+    principal = _principal(row, session_id=row["session_id"])
+    return Authenticated(principal, min(_seconds_left(row), interval - idle))
+
+
+async def authenticate_api_key(conn: Connection, key_hash: str) -> Authenticated | None:
+    row = await repository.find_api_key_principal(conn, key_hash)
+    if row is None:
+        return None
+    principal = _principal(
+        row, api_key_id=row["api_key_id"], scopes=frozenset(row["permissions"] or [])
+    )
+    return Authenticated(principal, _seconds_left(row))
+
+
+async def logout(conn: Connection, user_id: UUID, session_id: UUID) -> None:
     await repository.deactivate_session(conn, session_id)
-
-
-async def logout_all(conn: Connection, user_id: UUID) -> int:
-    return await repository.deactivate_user_sessions(conn, user_id)
+    forget_user(user_id)
 
 
 async def refresh(conn: Connection, settings: AuthSettings, session_id: UUID) -> RefreshResponse:
@@ -211,8 +242,10 @@ async def cleanup_expired_sessions(conn: Connection, settings: AuthSettings) -> 
 
 
 async def end_all_sessions(conn: Connection, user_id: UUID) -> int:
-    """For other domains: deactivate every session of a user (in the caller's transaction)."""
-    return await repository.deactivate_user_sessions(conn, user_id)
+    """Deactivate every session of a user (logout-all, and other domains in their transaction)."""
+    ended = await repository.deactivate_user_sessions(conn, user_id)
+    forget_user(user_id)
+    return ended
 
 
 async def check_password(conn: Connection, user_id: UUID, password: str) -> bool:

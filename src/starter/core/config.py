@@ -78,6 +78,9 @@ class AuthSettings(BaseModel):
     login_max_failures_per_address: int = Field(default=50, ge=1)
     login_failure_window_secs: int = Field(default=900, ge=1)
     cookie_secure: bool = False
+    # Authenticated principals kept per process (auth/principal_cache.py); 0 turns it off.
+    principal_cache_secs: float = Field(default=30, ge=0)
+    principal_cache_entries: int = Field(default=10_000, ge=1)
 
 
 class WorkerSettings(BaseModel):

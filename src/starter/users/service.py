@@ -11,6 +11,7 @@ from uuid import UUID
 import structlog
 
 from starter.auth import service as auth_service
+from starter.auth.principal_cache import forget_user
 from starter.auth.schemas import Principal, UserProfile
 from starter.auth.validation import validate_email, validate_password, validate_username
 from starter.core.db import Connection
@@ -52,6 +53,7 @@ async def update_own_profile(
         row = await repository.update_own_profile(conn, user_id, username, email)
     if row is None:
         raise NotFound(USER_NOT_FOUND)
+    forget_user(user_id)
     return auth_service.profile(row)
 
 
@@ -150,6 +152,7 @@ async def update_profile(
         row = await repository.update_profile(conn, user_id, username, email, email_verified)
     if row is None:
         raise NotFound(USER_NOT_FOUND)
+    forget_user(user_id)
     return auth_service.profile(row)
 
 
@@ -157,6 +160,7 @@ async def update_role(conn: Connection, user_id: UUID, role: str) -> UserProfile
     row = await repository.set_role(conn, user_id, Role(role).value)
     if row is None:
         raise NotFound(USER_NOT_FOUND)
+    forget_user(user_id)
     log.info("user.role_changed", user_id=str(user_id), role=role)
     return auth_service.profile(row)
 
@@ -168,6 +172,7 @@ async def delete_user(conn: Connection, actor_id: UUID, target_id: UUID, hard: b
     if hard:
         if not await repository.delete(conn, target_id):
             raise NotFound(USER_NOT_FOUND)
+        forget_user(target_id)
         log.info("user.hard_deleted", user_id=str(target_id))
         return
     row = await repository.lock_any(conn, target_id)
