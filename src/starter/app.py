@@ -21,10 +21,10 @@ from starter.auth.api_key_usage import ApiKeyUsageRecorder
 from starter.auth.principal_cache import AUTH_CHANNEL, PrincipalCache
 from starter.core import db
 from starter.core.config import Settings
-from starter.core.deps import request_gate
 from starter.core.error_handlers import install_error_handlers
 from starter.core.listener import NotificationListener
 from starter.core.middleware import RequestContextMiddleware
+from starter.core.request_connections import RequestConnections
 from starter.docs import install_docs
 from starter.monitoring.http_metrics import HttpMetricsMiddleware
 from starter.monitoring.stream import StreamHub
@@ -46,7 +46,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     url = db.resolve_database_url(settings.database)
     await db.ensure_database_exists(url)
     app.state.pool = await db.create_pool(url, settings.database)
-    app.state.request_gate = request_gate(settings.database.max_connections)
+    app.state.request_connections = RequestConnections(
+        app.state.pool, settings.database.max_connections
+    )
     try:
         async with app.state.pool.acquire() as conn:
             await register_builtin_types(conn)

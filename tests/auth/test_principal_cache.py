@@ -23,6 +23,7 @@ from starter.auth import principal_cache as principal_cache_module
 from starter.auth.principal_cache import PrincipalCache, forget_user
 from starter.auth.schemas import Principal
 from starter.core.config import AuthSettings, Settings
+from starter.core.request_connections import RequestConnections
 from starter.core.security import digest
 from starter.rbac.roles import Role
 from tests.conftest import AppUser, MakeUser, asgi_client, make_settings, started_app
@@ -322,18 +323,15 @@ async def test_cached_me_takes_no_database_connection(
     app: FastAPI, client: httpx.AsyncClient, user: AppUser
 ) -> None:
     assert (await me(client, user.headers)).status_code == 200
-    gate: asyncio.Semaphore = app.state.request_gate
-    taken = 0
-    while not gate.locked():  # every request connection is now taken
-        await gate.acquire()
-        taken += 1
+    lender: RequestConnections = app.state.request_connections
+    held = [await lender.acquire() for _ in range(lender.limit)]  # every one is now taken
     try:
         async with asyncio.timeout(1):
             response = await me(client, user.headers)
         assert response.status_code == 200
     finally:
-        for _ in range(taken):
-            gate.release()
+        for conn in held:
+            await lender.release(conn)
 
 
 async def test_session_token_as_api_key_is_rejected_while_cached(

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from starter.core.config import DatabaseSettings
+from starter.core.request_connections import RequestConnections
 from tests.conftest import AppUser, asgi_client, make_settings, started_app
 
 POOL_SIZE = 2
@@ -34,12 +35,16 @@ async def small_pool_client(small_pool_app: FastAPI) -> AsyncIterator[httpx.Asyn
         yield http
 
 
+def lender_of(app: FastAPI) -> RequestConnections:
+    lender: RequestConnections = app.state.request_connections
+    return lender
+
+
 def assert_all_connections_returned(app: FastAPI) -> None:
     pool = app.state.pool
     assert pool.get_idle_size() == pool.get_size()
-    gate: asyncio.Semaphore = app.state.request_gate
-    assert not gate.locked()
-    assert gate._value == POOL_SIZE  # every admission was given back
+    lender = lender_of(app)
+    assert (lender.lent, lender.waiting) == (0, 0)  # every admission was given back
 
 
 async def test_more_concurrent_requests_than_connections_all_succeed(
@@ -53,25 +58,71 @@ async def test_more_concurrent_requests_than_connections_all_succeed(
     assert_all_connections_returned(small_pool_app)
 
 
-async def test_waiting_requests_are_admitted_in_arrival_order(small_pool_app: FastAPI) -> None:
-    gate: asyncio.Semaphore = small_pool_app.state.request_gate
-    for _ in range(POOL_SIZE):
-        await gate.acquire()
-    admitted: list[int] = []
+async def test_waiting_requests_are_served_in_arrival_order(small_pool_app: FastAPI) -> None:
+    lender = lender_of(small_pool_app)
+    held = [await lender.acquire() for _ in range(lender.limit)]
+    served: list[int] = []
 
-    async def wait_turn(number: int) -> None:
-        await gate.acquire()
-        admitted.append(number)
-
-    waiters = [asyncio.create_task(wait_turn(n)) for n in range(5)]
-    await asyncio.sleep(0)
-    for _ in range(5):  # each finished request admits exactly the longest-waiting one
-        gate.release()
+    async def request(number: int) -> None:
+        conn = await lender.acquire()
+        served.append(number)
         await asyncio.sleep(0)
+        await lender.release(conn)  # straight to the next one waiting
+
+    waiters = [asyncio.create_task(request(n)) for n in range(5)]
+    await asyncio.sleep(0)
+    assert lender.waiting == 5
+    for conn in held:
+        await lender.release(conn)
     await asyncio.gather(*waiters)
-    assert admitted == [0, 1, 2, 3, 4]
-    for _ in range(POOL_SIZE):  # the last two holders finish
-        gate.release()
+    assert served == [0, 1, 2, 3, 4]
+    assert_all_connections_returned(small_pool_app)
+
+
+async def test_requests_leave_one_pool_connection_for_everything_else(
+    small_pool_app: FastAPI,
+) -> None:
+    lender = lender_of(small_pool_app)
+    held = [await lender.acquire() for _ in range(lender.limit)]
+    assert lender.limit == POOL_SIZE - 1
+    async with asyncio.timeout(2), small_pool_app.state.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT 1") == 1  # a health check does not wait
+    for conn in held:
+        await lender.release(conn)
+    assert_all_connections_returned(small_pool_app)
+
+
+async def test_cancelled_waiters_lose_nothing(small_pool_app: FastAPI) -> None:
+    lender = lender_of(small_pool_app)
+    held = [await lender.acquire() for _ in range(lender.limit)]
+    queued = asyncio.create_task(lender.acquire())
+    served_then_cancelled = asyncio.create_task(lender.acquire())
+    last = asyncio.create_task(lender.acquire())
+    await asyncio.sleep(0)
+    queued.cancel()  # cancelled while waiting: leaves the queue
+    await asyncio.sleep(0)
+    await lender.release(held.pop())  # served to the next waiter...
+    served_then_cancelled.cancel()  # ...which is cancelled before it runs: passes it on
+    with pytest.raises(asyncio.CancelledError):
+        await served_then_cancelled
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    conn = await asyncio.wait_for(last, timeout=2)
+    await lender.release(conn)
+    assert_all_connections_returned(small_pool_app)
+
+
+async def test_a_closed_connection_goes_back_through_the_pool(small_pool_app: FastAPI) -> None:
+    lender = lender_of(small_pool_app)
+    held = [await lender.acquire() for _ in range(lender.limit)]
+    waiting = asyncio.create_task(lender.acquire())
+    await asyncio.sleep(0)
+    broken = held.pop()
+    broken.terminate()
+    await lender.release(broken)  # the waiter gets the slot and a fresh connection
+    fresh = await asyncio.wait_for(waiting, timeout=5)
+    assert fresh is not broken and await fresh.fetchval("SELECT 1") == 1
+    await lender.release(fresh)
     assert_all_connections_returned(small_pool_app)
 
 
@@ -99,13 +150,12 @@ async def test_connection_is_returned_after_every_kind_of_answer(
 async def test_anonymous_request_never_waits_for_the_pool(
     small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient
 ) -> None:
-    gate: asyncio.Semaphore = small_pool_app.state.request_gate
-    for _ in range(POOL_SIZE):  # every connection busy
-        await gate.acquire()
+    lender = lender_of(small_pool_app)
+    held = [await lender.acquire() for _ in range(lender.limit)]  # every connection busy
     try:
         response = await asyncio.wait_for(small_pool_client.get("/api/v1/users"), timeout=5)
         assert response.status_code == 401
     finally:
-        for _ in range(POOL_SIZE):
-            gate.release()
+        for conn in held:
+            await lender.release(conn)
     assert_all_connections_returned(small_pool_app)
