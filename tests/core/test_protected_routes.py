@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from starter.api import PROTECTED_ROUTERS, include_api, unguarded_routes
-from starter.auth.deps import CurrentUser
+from starter.auth.deps import AppSettings, CurrentUser
 from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, ok
 from starter.core.routing import api_router
@@ -24,11 +24,16 @@ def test_a_route_without_a_guard_is_reported() -> None:
         return ok(1)
 
     @router.get("/guard-second")
-    async def guard_second(conn: Conn, principal: CurrentUser) -> ApiResponse[int]:
+    async def guard_second(settings: AppSettings, principal: CurrentUser) -> ApiResponse[int]:
         return ok(1)
 
     @router.get("/guarded")
     async def guarded(principal: CurrentUser, conn: Conn) -> ApiResponse[int]:
+        return ok(1)
+
+    # The connection is a request value: the route takes it after the guard, wherever declared.
+    @router.get("/conn-declared-first")
+    async def conn_declared_first(conn: Conn, principal: CurrentUser) -> ApiResponse[int]:
         return ok(1)
 
     assert unguarded_routes(router) == ["['GET'] /open", "['GET'] /guard-second"]

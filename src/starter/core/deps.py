@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 
 from starter.core.db import Connection, Pool
 from starter.core.request_connections import RequestConnections
+from starter.core.routing import request_value
 
 REQUEST_CONNECTION = "db_connection"
 log = structlog.get_logger(__name__)
@@ -28,6 +29,7 @@ def get_pool(request: Request) -> Pool:
     return pool
 
 
+@request_value
 async def get_conn(request: Request) -> Connection:
     """One pooled connection per request (shared by auth and the handler), taken on first use
     in arrival order (`core/request_connections.py`)."""

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from starter.core.errors import ValidationFailed, validation_reason
+from starter.core.routing import RESOLVED_BY_ROUTE, request_value
 
 _INTEGER: TypeAdapter[int] = TypeAdapter(int)
 OPENAPI_PARAMETERS = "openapi_parameters"
@@ -55,7 +56,7 @@ def page_params(
 ) -> Callable[[Request], Awaitable[Page]]:
     """Build a dependency reading `limit`/`offset`; negatives are 400, over-cap is 400 or clamped."""
 
-    # async: FastAPI would run a sync dependency in a worker thread on every request.
+    @request_value  # resolved by the route, not FastAPI's dependency solver
     async def dependency(request: Request) -> Page:
         limit = _query_integer(request, "limit")
         resolved = default_limit if limit is None else limit
@@ -93,8 +94,9 @@ def document_page_parameters(routes: Iterable[BaseRoute]) -> None:
     for route in routes:
         if not isinstance(route, APIRoute):
             continue
-        for dependency in route.dependant.dependencies:
-            parameters = getattr(dependency.call, OPENAPI_PARAMETERS, ())
+        resolvers = getattr(route.endpoint, RESOLVED_BY_ROUTE, ())
+        for resolver in (*resolvers, *(d.call for d in route.dependant.dependencies)):
+            parameters = getattr(resolver, OPENAPI_PARAMETERS, ())
             if not parameters:
                 continue
             extra = route.openapi_extra = route.openapi_extra or {}
