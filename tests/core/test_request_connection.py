@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from starter.core.config import DatabaseSettings
+from starter.core.db import Connection
 from starter.core.request_connections import RequestConnections
 from tests.conftest import AppUser, asgi_client, make_settings, started_app
 
@@ -40,6 +41,11 @@ def lender_of(app: FastAPI) -> RequestConnections:
     return lender
 
 
+async def take_all(lender: RequestConnections) -> list[Connection]:
+    """Every connection requests may hold, as if that many requests were running."""
+    return [await lender.acquire() for _ in range(lender.limit)]
+
+
 def assert_all_connections_returned(app: FastAPI) -> None:
     pool = app.state.pool
     assert pool.get_idle_size() == pool.get_size()
@@ -60,7 +66,7 @@ async def test_more_concurrent_requests_than_connections_all_succeed(
 
 async def test_waiting_requests_are_served_in_arrival_order(small_pool_app: FastAPI) -> None:
     lender = lender_of(small_pool_app)
-    held = [await lender.acquire() for _ in range(lender.limit)]
+    held = await take_all(lender)
     served: list[int] = []
 
     async def request(number: int) -> None:
@@ -83,7 +89,7 @@ async def test_requests_leave_one_pool_connection_for_everything_else(
     small_pool_app: FastAPI,
 ) -> None:
     lender = lender_of(small_pool_app)
-    held = [await lender.acquire() for _ in range(lender.limit)]
+    held = await take_all(lender)
     assert lender.limit == POOL_SIZE - 1
     async with asyncio.timeout(2), small_pool_app.state.pool.acquire() as conn:
         assert await conn.fetchval("SELECT 1") == 1  # a health check does not wait
@@ -94,7 +100,7 @@ async def test_requests_leave_one_pool_connection_for_everything_else(
 
 async def test_cancelled_waiters_lose_nothing(small_pool_app: FastAPI) -> None:
     lender = lender_of(small_pool_app)
-    held = [await lender.acquire() for _ in range(lender.limit)]
+    held = await take_all(lender)
     queued = asyncio.create_task(lender.acquire())
     served_then_cancelled = asyncio.create_task(lender.acquire())
     last = asyncio.create_task(lender.acquire())
@@ -114,7 +120,7 @@ async def test_cancelled_waiters_lose_nothing(small_pool_app: FastAPI) -> None:
 
 async def test_a_closed_connection_goes_back_through_the_pool(small_pool_app: FastAPI) -> None:
     lender = lender_of(small_pool_app)
-    held = [await lender.acquire() for _ in range(lender.limit)]
+    held = await take_all(lender)
     waiting = asyncio.create_task(lender.acquire())
     await asyncio.sleep(0)
     broken = held.pop()
@@ -151,7 +157,7 @@ async def test_anonymous_request_never_waits_for_the_pool(
     small_pool_app: FastAPI, small_pool_client: httpx.AsyncClient
 ) -> None:
     lender = lender_of(small_pool_app)
-    held = [await lender.acquire() for _ in range(lender.limit)]  # every connection busy
+    held = await take_all(lender)  # every connection busy
     try:
         response = await asyncio.wait_for(small_pool_client.get("/api/v1/users"), timeout=5)
         assert response.status_code == 401
