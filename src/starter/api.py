@@ -16,6 +16,7 @@ from starter.auth.deps import GUARDS, resolve_principal
 from starter.core.error_handlers import http_error, render
 from starter.core.errors import AppError, Unauthorized
 from starter.core.pagination import document_page_parameters
+from starter.core.routing import EARLY_VALUES
 from starter.health import router as health_routes
 from starter.monitoring import alert_router as monitoring_alerts
 from starter.monitoring import incident_router as monitoring_incidents
@@ -34,7 +35,7 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     task_routes.public,  # /tasks/types: before the protected /tasks/{id}
     monitoring_routes.public_router,  # prometheus: public, never limited
 )
-# Deny by default: every route here must start with an auth guard (checked at mount time).
+# Deny by default: every route here must declare an auth guard (checked at mount time).
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_routes.protected,
     users_router,
@@ -59,12 +60,12 @@ def protected_operation_ids() -> set[str]:
 
 
 def unguarded_routes(router: APIRouter) -> list[str]:
-    """Routes whose first dependency is not an auth guard (so could answer before a 401)."""
+    """Routes that do not declare an auth guard (which the route runs before anything else)."""
     return [
         f"{sorted(route.methods or ())} {route.path}"
         for route in router.routes
         if isinstance(route, APIRoute)
-        and not (route.dependant.dependencies and route.dependant.dependencies[0].call in GUARDS)
+        and not GUARDS.intersection(getattr(route.endpoint, EARLY_VALUES, ()))
     ]
 
 
@@ -73,9 +74,8 @@ def include_api(app: FastAPI) -> None:
 
     One level of `include_router` on purpose: FastAPI re-walks nested included routers on every
     request, which cost more CPU than authentication itself (bench/http.py). Protected routes
-    declare their guard themselves (`CurrentUser`, `Moderator`, `Admin` as the first parameter)
-    instead of inheriting a router-level dependency that would be solved a second time; a
-    protected route without one stops the app from being built.
+    declare their guard themselves (`CurrentUser`, `Moderator` or `Admin`), which the route runs
+    before anything else; a protected route without one stops the app from being built.
     """
     for router in (*PUBLIC_ROUTERS, *PROTECTED_ROUTERS):
         document_page_parameters(router.routes)

@@ -10,7 +10,14 @@ import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 
-from starter.core.routing import api_router, request_value, with_request_values
+from starter.core.error_handlers import install_error_handlers
+from starter.core.errors import Unauthorized
+from starter.core.routing import (
+    api_router,
+    early_request_value,
+    request_value,
+    with_request_values,
+)
 
 calls: list[str] = []
 
@@ -80,3 +87,36 @@ async def test_a_route_with_its_own_request_parameter_shares_it() -> None:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         assert (await client.get("/own")).json() == {"a": "/own", "path": "/own"}
+
+
+@early_request_value
+async def early_guard(request: Request) -> str:
+    calls.append("early")
+    if "x-pass" not in request.headers:
+        raise Unauthorized()
+    return "let in"
+
+
+EarlyGuard = Annotated[str, Depends(early_guard)]
+
+
+async def test_an_early_value_runs_before_anything_else() -> None:
+    router = api_router()
+
+    @router.post("/early")
+    async def early(n: int, body: dict[str, int], a: First, g: EarlyGuard) -> dict[str, object]:
+        return {"a": a, "g": g, "n": n}
+
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(router)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        calls.clear()  # bad parameter and malformed body, but no credential: 401 first
+        response = await client.post("/early?n=abc", content=b"{", headers={"content-type": "x"})
+        assert response.status_code == 401
+        assert calls == ["early"]
+        calls.clear()
+        response = await client.post("/early?n=1", json={"k": 1}, headers={"x-pass": "1"})
+        assert response.json() == {"a": "/early", "g": "let in", "n": 1}
+        assert calls == ["early", "first", "early"]  # early, then in declaration order

@@ -47,6 +47,19 @@ class JsonBodyRoute(APIRoute):
         super().__init__(path, with_request_values(endpoint), **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = self._json_body_handler()
+        early: tuple[RequestValue, ...] = getattr(self.endpoint, EARLY_VALUES, ())
+        if not early:
+            return handler
+
+        async def early_values_then_handle(request: Request) -> Response:
+            for resolve in early:
+                await resolve(request)
+            return await handler(request)
+
+        return early_values_then_handle
+
+    def _json_body_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         if self.body_field is None:
             return handler
@@ -78,6 +91,8 @@ KEYWORD_ONLY = Parameter.KEYWORD_ONLY
 F = TypeVar("F", bound=Callable[..., Any])
 REQUEST_VALUE = "__request_value__"
 RESOLVED_BY_ROUTE = "__resolved_by_route__"
+EARLY = "__early_request_value__"
+EARLY_VALUES = "__early_values__"
 _REQUEST_PARAMETER = "_starter_request"
 
 RequestValue = Callable[[Request], Awaitable[Any]]
@@ -91,6 +106,14 @@ def request_value(resolver: F) -> F:
     guard stays first) and parameter validation, in declaration order."""
     setattr(resolver, REQUEST_VALUE, True)
     return resolver
+
+
+def early_request_value(resolver: F) -> F:
+    """A `request_value` that runs before FastAPI handles the request at all (authentication:
+    401/403 before any parameter or body error). It runs again, cheaply, to fill in its
+    parameter, so it must be idempotent (the auth guards remember the principal)."""
+    setattr(resolver, EARLY, True)
+    return request_value(resolver)
 
 
 def _request_values(hints: dict[str, Any]) -> dict[str, RequestValue]:
@@ -135,4 +158,6 @@ def with_request_values(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         parameters=kept, return_annotation=hints.get("return", signature.return_annotation)
     )
     setattr(endpoint_with_request_values, RESOLVED_BY_ROUTE, tuple(values.values()))
+    early = tuple(resolve for resolve in values.values() if getattr(resolve, EARLY, False))
+    setattr(endpoint_with_request_values, EARLY_VALUES, early)
     return endpoint_with_request_values
