@@ -1,9 +1,9 @@
 """Request-scoped database access. The boundary owns the connection and the transaction.
 
 The request's connection is acquired on first use and handed back by `RequestContextMiddleware`
-once the response has been sent (`release_request_connection`). A plain `async def` dependency
-instead of a generator on purpose: FastAPI wraps every generator dependency in context managers,
-a shielded exit and an exit stack on every request.
+once the response has been sent (`release_request_connection`). `Conn` is a request value the
+route fills in (core/routing.py), not a generator dependency: FastAPI wraps every generator
+dependency in context managers, a shielded exit and an exit stack on every request.
 """
 
 from __future__ import annotations

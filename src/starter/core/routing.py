@@ -1,9 +1,12 @@
-"""A route class that parses JSON bodies the contract's way before FastAPI sees them:
-wrong or missing content type → 415, unparseable JSON (NaN included) → 400.
+"""The route class every API router uses (`api_router`).
 
-The body problem is not raised here: it is remembered on the request and reported when body
-validation fails, so authentication (401) and role gates (403), which run as dependencies,
-still answer first — the order the contract specifies."""
+- Early request values (the auth guards) run before anything else: 401/403 first, the order
+  the contract specifies.
+- JSON bodies are parsed the contract's way before FastAPI sees them: wrong or missing content
+  type → 415, unparseable JSON (NaN included) → 400. The problem is remembered on the request
+  and reported when body validation fails, after the dependencies.
+- Request values (the connection, a page) are filled in by the route, not by FastAPI's
+  dependency solver."""
 
 from __future__ import annotations
 
@@ -102,8 +105,8 @@ def request_value(resolver: F) -> F:
     """Mark a dependency that needs nothing but the request (the connection, a page): routes
     resolve it themselves instead of through FastAPI's dependency solver, which costs ~0.04 ms
     of server CPU per dependency per request (bench/http.py). Declare it as usual
-    (`Annotated[T, Depends(resolver)]`); it runs after FastAPI's own dependencies (the auth
-    guard stays first) and parameter validation, in declaration order."""
+    (`Annotated[T, Depends(resolver)]`); it runs after the early values (the auth guard),
+    FastAPI's own dependencies and parameter validation, in declaration order."""
     setattr(resolver, REQUEST_VALUE, True)
     return resolver
 
