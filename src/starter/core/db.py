@@ -7,10 +7,11 @@ PostgreSQL via `pgserver` in `STARTER__DATABASE__EMBEDDED_DIR`; several processe
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import warnings
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
@@ -36,6 +37,19 @@ else:
 _embedded_servers: dict[Path, Any] = {}
 
 
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `lock_path` across processes. pgserver's own lock does not cover
+    creating its system user (as root) or the first initdb, so two processes starting the same
+    data directory at once (pytest-xdist workers, `dev` and a worker) could fail."""
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start or attach to the embedded server in `data_dir`; return its admin URL."""
     data_dir = data_dir.resolve()
@@ -46,7 +60,7 @@ def start_embedded_postgres(data_dir: Path) -> str:
             import pgserver  # imported lazily: its import scans the process table
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        with warnings.catch_warnings():
+        with _exclusive(data_dir.parent / f".{data_dir.name}.lock"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             server = pgserver.get_server(data_dir, cleanup_mode="stop")
         _embedded_servers[data_dir] = server
