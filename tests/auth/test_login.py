@@ -140,11 +140,6 @@ async def test_inactive_user_cannot_log_in(
     assert_error(response, 401, "INVALID_CREDENTIALS", "Invalid credentials")
 
 
-async def test_login_username_is_case_sensitive(client: httpx.AsyncClient, user: AppUser) -> None:
-    response = await login(client, username=user.username.upper())
-    assert_error(response, 401, "INVALID_CREDENTIALS")
-
-
 async def test_user_in_response_carries_the_previous_last_login(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:

@@ -69,6 +69,11 @@ async def test_update_email_resets_verification(
     await db.execute("UPDATE users SET email_verified = TRUE WHERE username = $1", user.username)
     same = data(await client.put(PROFILE, json={"email": user.email}, headers=user.headers))
     assert same["email_verified"] is True  # unchanged email keeps verification
+    recased = data(
+        await client.put(PROFILE, json={"email": user.email.upper()}, headers=user.headers)
+    )
+    assert recased["email"] == user.email.upper()
+    assert recased["email_verified"] is True  # the same address in other letters
     changed = data(
         await client.put(PROFILE, json={"email": "fresh@example.com"}, headers=user.headers)
     )

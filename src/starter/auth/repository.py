@@ -36,10 +36,11 @@ async def insert_user(
 async def find_active_user_for_login(
     conn: Connection, *, username: str | None = None, email: str | None = None
 ) -> Record | None:
-    """An active user by exact username and/or email (either matches when both are given)."""
+    """An active user by username and/or email in any letter case (either matches when both
+    are given); the lower() unique indexes of migration 012 serve both lookups."""
     return await conn.fetchrow(
         f"""SELECT {USER_PROFILE_COLUMNS}, password_hash FROM users
-            WHERE is_active AND (username = $1 OR email = $2)
+            WHERE is_active AND (lower(username) = lower($1) OR lower(email) = lower($2))
             LIMIT 1""",
         username,
         email,

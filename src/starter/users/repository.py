@@ -49,12 +49,13 @@ async def active_page_json(conn: Connection, limit: int, offset: int) -> str:
 async def update_own_profile(
     conn: Connection, user_id: UUID, username: str | None, email: str | None
 ) -> Record | None:
-    """Change the given fields of an active user; a different email clears `email_verified`."""
+    """Change the given fields of an active user; a different email (not merely re-cased)
+    clears `email_verified`."""
     return await conn.fetchrow(
         f"""UPDATE users SET
                 username = COALESCE($2, username),
                 email = COALESCE($3, email),
-                email_verified = CASE WHEN $3::text IS NOT NULL AND $3::text <> email
+                email_verified = CASE WHEN lower($3::text) <> lower(email)
                                       THEN FALSE ELSE email_verified END
             WHERE id = $1 AND is_active
             RETURNING {PROFILE_COLUMNS}""",
