@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from starter import __version__
 from starter.api import include_api
@@ -112,6 +113,12 @@ def _middleware(settings: Settings) -> list[Middleware]:
     if settings.monitoring.http_metrics:
         # Outermost, so it sees the final status of every response (errors included).
         stack.insert(0, Middleware(HttpMetricsMiddleware))
+    if settings.server.trusted_proxies:
+        # Before everything else reads the client address (login limits, logs). uvicorn's own
+        # copy of this middleware is off (cli/serve.py): it trusts 127.0.0.1 by default.
+        stack.insert(
+            0, Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.server.trusted_proxies)
+        )
     return stack
 
 

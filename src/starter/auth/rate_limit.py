@@ -1,9 +1,16 @@
 """Failed-login limiting per account and per client address, shared through PostgreSQL so
-every server process sees the same counts."""
+every server process sees the same counts.
+
+An account's budget belongs to the account: every identifier that reaches it (username,
+email, either, in any letter case) spends the same one. A login that reaches no account is
+counted under what was typed, case folded, so guessing accounts is limited the same way.
+The address is the socket peer, or the client a trusted proxy names (`server.trusted_proxies`).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 from starter.auth import repository
 from starter.core.config import AuthSettings
@@ -13,6 +20,11 @@ from starter.core.errors import RateLimited
 ACCOUNT = "account"
 ADDRESS = "address"
 MESSAGE = "Too many failed login attempts. Please try again later."
+
+
+def account_key(user_id: UUID | None, typed: str) -> str:
+    """The budget a login spends: the account's id when one matched, else the typed name."""
+    return f"id:{user_id}" if user_id is not None else f"name:{typed.lower()}"
 
 
 def _retry_after(oldest: datetime | None, window_secs: int) -> int:
@@ -27,7 +39,7 @@ async def ensure_login_allowed(
 ) -> None:
     """429 RATE_LIMITED with Retry-After when either budget is spent."""
     window = settings.login_failure_window_secs
-    checks = [(ACCOUNT, account.lower(), settings.login_max_failures_per_account)]
+    checks = [(ACCOUNT, account, settings.login_max_failures_per_account)]
     if address:
         checks.append((ADDRESS, address, settings.login_max_failures_per_address))
     for scope, key, limit in checks:
@@ -37,11 +49,11 @@ async def ensure_login_allowed(
 
 
 async def record_login_failure(conn: Connection, account: str, address: str | None) -> None:
-    entries = [(ACCOUNT, account.lower())]
+    entries = [(ACCOUNT, account)]
     if address:
         entries.append((ADDRESS, address))
     await repository.record_failures(conn, entries)
 
 
 async def clear_account_failures(conn: Connection, account: str) -> None:
-    await repository.clear_failures(conn, ACCOUNT, account.lower())
+    await repository.clear_failures(conn, ACCOUNT, account)

@@ -100,7 +100,7 @@ class LoginIdentity:
     email: str | None
 
     @property
-    def account_key(self) -> str:
+    def typed(self) -> str:
         return self.username or self.email or ""
 
 
@@ -141,14 +141,17 @@ async def login(
     identity = _login_identity(request)
     if request.password == "":
         raise ValidationFailed("password", "Password cannot be empty")
-    await rate_limit.ensure_login_allowed(conn, settings, identity.account_key, address)
+    # Known and unknown accounts take the same steps (lookup, limits, one Argon2 verification,
+    # failure record), so neither the answer nor its timing tells them apart.
     row = await repository.find_active_user_for_login(
         conn, username=identity.username, email=identity.email
     )
+    account = rate_limit.account_key(row["id"] if row is not None else None, identity.typed)
+    await rate_limit.ensure_login_allowed(conn, settings, account, address)
     stored_hash = row["password_hash"] if row is not None else None
     verified = await passwords.verify_password(stored_hash, request.password)
     if row is None or not verified:
-        await rate_limit.record_login_failure(conn, identity.account_key, address)
+        await rate_limit.record_login_failure(conn, account, address)
         raise InvalidCredentials()
     token = new_session_token()
     expires_at = datetime.now(UTC) + timedelta(hours=settings.session_duration_hours)
@@ -158,7 +161,7 @@ async def login(
             conn, row["id"], digest(token), expires_at, request.user_agent
         )
         await repository.touch_last_login(conn, row["id"])
-        await rate_limit.clear_account_failures(conn, identity.account_key)
+        await rate_limit.clear_account_failures(conn, account)
     log.info("auth.login", user_id=str(row["id"]))
     return LoginResult(token=token, expires_at=session["expires_at"], user=profile(row))
 

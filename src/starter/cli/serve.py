@@ -37,7 +37,7 @@ def serve(
         workers=workers,
         log_level=settings.log_level.lower(),
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=False,  # the app applies server.trusted_proxies itself (app.py)
         server_header=False,
         lifespan="on",
         # Open live streams never finish on their own; cancel them after this grace period.
@@ -95,7 +95,7 @@ def serve_with_worker(
         port=port or settings.server.port,
         log_level=settings.log_level.lower(),
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=False,  # the app applies server.trusted_proxies itself (app.py)
         server_header=False,
         lifespan="on",
         # Open live streams never finish on their own; cancel them after this grace period.

@@ -6,6 +6,7 @@ Secrets are `SecretStr`, so they never show up in `repr()` or logs.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -25,12 +26,25 @@ class ServerSettings(BaseModel):
     web_build_path: str | None = None
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     access_log: bool = True
+    # Proxies (IP addresses or networks, comma list) whose X-Forwarded-For / X-Forwarded-Proto
+    # name the client. None by default: the client is the socket peer, whatever it sends.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
-    def _split_origins(cls, value: Any) -> Any:
+    def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
         return value
 
 
