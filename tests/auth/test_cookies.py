@@ -127,3 +127,42 @@ async def test_bearer_requests_need_no_csrf_header(client: httpx.AsyncClient, db
     # The cookie jar still holds the cookies, but the bearer credential wins: no CSRF needed.
     response = await client.post(REFRESH, headers=bearer(token))
     assert response.status_code == 200
+
+
+async def test_attacker_chosen_csrf_pair_is_refused(client: httpx.AsyncClient) -> None:
+    """A cookie planted by an attacker (a sibling subdomain can set one) plus the matching
+    header is no proof: the token must be the one this session implies."""
+    await _cookie_login(client, "csrf_victim")
+    client.cookies.set("starter_csrf", "attacker-chosen-value")
+    response = await client.post(REFRESH, headers={"X-CSRF-Token": "attacker-chosen-value"})
+    assert_error(response, 403, "FORBIDDEN", CSRF_MESSAGE)
+
+
+async def test_csrf_token_of_another_session_is_refused(client: httpx.AsyncClient) -> None:
+    await register(client, "csrf_other")
+    await login(client, username="csrf_other")
+    foreign = client.cookies["starter_csrf"]
+    client.cookies.clear()
+    await _cookie_login(client, "csrf_owner")
+    assert foreign != client.cookies["starter_csrf"]
+    client.cookies.set("starter_csrf", foreign)
+    response = await client.post(REFRESH, headers={"X-CSRF-Token": foreign})
+    assert_error(response, 403, "FORBIDDEN", CSRF_MESSAGE)
+
+
+async def test_csrf_header_alone_is_enough_without_the_cookie(client: httpx.AsyncClient) -> None:
+    """The check compares the header with the session, so the cookie is only the SPA's way
+    to learn the token."""
+    await _cookie_login(client, "csrf_header_only")
+    token = client.cookies["starter_csrf"]
+    del client.cookies["starter_csrf"]
+    response = await client.post(REFRESH, headers={"X-CSRF-Token": token})
+    assert response.status_code == 200, response.text
+
+
+async def test_a_csrf_header_outside_ascii_is_refused_not_an_error(
+    client: httpx.AsyncClient,
+) -> None:
+    await _cookie_login(client, "csrf_latin")
+    response = await client.post(REFRESH, headers={"X-CSRF-Token": "caf\xe9".encode("latin-1")})
+    assert_error(response, 403, "FORBIDDEN", CSRF_MESSAGE)

@@ -6,6 +6,7 @@ Deny by default: the protected router depends on `current_principal`; role gates
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import replace
 from typing import Annotated
@@ -83,12 +84,20 @@ async def _principal_for(
     return principal
 
 
-def _check_csrf(request: Request) -> None:
+def csrf_token(session_token: str) -> str:
+    """The CSRF token of a session: an HMAC keyed by the session token, so only whoever holds
+    the session (the SPA reads it from the CSRF cookie) can present it, and a token planted in
+    the browser by anyone else matches no session."""
+    return hmac.new(session_token.encode(), b"starter csrf", hashlib.sha256).hexdigest()
+
+
+def _check_csrf(request: Request, session_token: str) -> None:
+    """Unsafe cookie-authenticated requests carry the session's token in the CSRF header (the
+    cookie's value is not consulted: the session implies the token)."""
     if request.method in SAFE_METHODS:
         return
-    expected = request.cookies.get(CSRF_COOKIE, "")
-    sent = request.headers.get(CSRF_HEADER, "")
-    if not expected or not hmac.compare_digest(expected, sent):
+    sent = request.headers.get(CSRF_HEADER, "").encode("latin-1")
+    if not hmac.compare_digest(csrf_token(session_token).encode(), sent):
         raise Forbidden("Missing or invalid CSRF token")
 
 
@@ -108,7 +117,7 @@ async def resolve_principal(request: Request, conn: Connection | None = None) ->
     if cookie:
         principal = await _principal_for(request, conn, cookie, api_key=False)
         if principal is not None:
-            _check_csrf(request)
+            _check_csrf(request, cookie)
             return replace(principal, via_cookie=True)
     return None
 

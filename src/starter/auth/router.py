@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi import Request, Response
 
 from starter.auth import service
-from starter.auth.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, CurrentUser
+from starter.auth.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, CurrentUser, csrf_token
 from starter.auth.schemas import (
     AuthUser,
     LoginRequest,
@@ -20,7 +20,6 @@ from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, ok
 from starter.core.errors import Unauthorized
 from starter.core.routing import api_router
-from starter.core.security import random_string
 
 public = api_router(prefix="/auth", tags=["Authentication"])
 protected = api_router(prefix="/auth", tags=["Authentication"])
@@ -34,12 +33,12 @@ async def register(body: RegisterRequest, conn: Conn) -> ApiResponse[UserProfile
 
 
 def _set_session_cookies(
-    response: Response, token: str, csrf: str, expires_at: datetime, secure: bool
+    response: Response, token: str, expires_at: datetime, secure: bool
 ) -> None:
     max_age = max(0, int((expires_at - datetime.now(UTC)).total_seconds()))
     for name, value, http_only in (
         (SESSION_COOKIE, token, True),
-        (CSRF_COOKIE, csrf, False),  # readable by the SPA: double-submit CSRF
+        (CSRF_COOKIE, csrf_token(token), False),  # readable by the SPA, which echoes it
     ):
         response.set_cookie(
             name, value, max_age=max_age, httponly=http_only, secure=secure, samesite="lax"
@@ -56,9 +55,7 @@ async def login(
 ) -> ApiResponse[LoginResponse]:
     address = request.client.host if request.client else None
     result = await service.login(conn, settings.auth, body, address)
-    _set_session_cookies(
-        response, result.token, random_string(24), result.expires_at, settings.auth.cookie_secure
-    )
+    _set_session_cookies(response, result.token, result.expires_at, settings.auth.cookie_secure)
     return ok(
         LoginResponse(session_token=result.token, expires_at=result.expires_at, user=result.user)
     )
@@ -102,10 +99,6 @@ async def refresh(
     if principal.via_cookie:
         # The browser would otherwise drop the cookie at the old expiry.
         _set_session_cookies(
-            response,
-            request.cookies[SESSION_COOKIE],
-            request.cookies.get(CSRF_COOKIE) or random_string(24),
-            result.expires_at,
-            settings.auth.cookie_secure,
+            response, request.cookies[SESSION_COOKIE], result.expires_at, settings.auth.cookie_secure
         )
     return ok(result)
