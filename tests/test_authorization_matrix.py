@@ -4,6 +4,9 @@ One table, one parametrized test. `user` owns the target resources (the `{id}` u
 `{key_id}` API key); `other_user` is another plain user. Each cell gets its own fresh caller
 and target, so a cell's side effects (logout, self-delete, revocation) never leak into the next.
 Bodies are valid, so the status reflects authorization only (SPEC §4, §5, A2 #18, A3).
+
+A second table crosses staff callers with the role of the account they act on: moderators
+manage `user` accounts only (docs/roles.md).
 """
 
 from __future__ import annotations
@@ -160,6 +163,7 @@ async def test_authorization_matrix(
     client: httpx.AsyncClient, make_user: MakeUser, row: Row
 ) -> None:
     problems: list[str] = []
+    await make_user("admin")  # a spare admin: the last-admin rule (409) never masks a cell
     for role, expected in zip(ROLES, row.expected, strict=True):
         cell = await _cell(client, make_user, row, role)
         client.cookies.clear()  # only the bearer token (or nothing) identifies the caller
@@ -192,3 +196,67 @@ def test_matrix_covers_every_core_operation() -> None:
         if path.strip("/").split("/")[0] in core_areas
     }
     assert operations == {row.id for row in MATRIX}
+
+
+# --- staff acting on accounts of each role ------------------------------------------------------
+
+TARGET_ROLES = ("user", "moderator", "admin")
+STAFF_ACCOUNT = "Admin access required to manage a moderator or admin account"
+ADMIN_GATE = "Admin access required"
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    method: str
+    path: str
+    # status for a target whose role is user, moderator, admin
+    by_moderator: tuple[int, int, int]
+    by_admin: tuple[int, int, int]
+    body: Any = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+EVERY = (200, 200, 200)
+USERS_ONLY = (200, 403, 403)
+NOBODY = (403, 403, 403)
+
+STAFF_MATRIX = [
+    StaffRow("GET", "/users/{id}", EVERY, EVERY),
+    StaffRow("PUT", "/users/{id}/status", USERS_ONLY, EVERY, {"is_active": False}),
+    StaffRow("PUT", "/users/{id}/status", USERS_ONLY, EVERY, {"is_active": True}),
+    StaffRow(
+        "POST", "/users/{id}/reset-password", USERS_ONLY, EVERY, {"new_password": NEW_PASSWORD}
+    ),
+    StaffRow("PUT", "/users/{id}/profile", NOBODY, EVERY, {"email_verified": True}),
+    StaffRow("PUT", "/users/{id}/role", NOBODY, EVERY, {"role": "moderator"}),
+    StaffRow("PUT", "/users/{id}/role", NOBODY, EVERY, {"role": "admin"}),
+    StaffRow("DELETE", "/users/{id}", NOBODY, EVERY, {}),
+    StaffRow("DELETE", "/users/{id}", NOBODY, EVERY, {"hard_delete": True}),
+]
+
+
+@pytest.mark.parametrize("row", STAFF_MATRIX, ids=[f"{row.id} {row.body}" for row in STAFF_MATRIX])
+async def test_staff_acting_on_each_role(
+    client: httpx.AsyncClient, make_user: MakeUser, row: StaffRow
+) -> None:
+    problems: list[str] = []
+    for caller_role, expected_row in (("moderator", row.by_moderator), ("admin", row.by_admin)):
+        for target_role, expected in zip(TARGET_ROLES, expected_row, strict=True):
+            caller, target = await make_user(caller_role), await make_user(target_role)
+            response = await client.request(
+                row.method,
+                "/api/v1" + row.path.format(id=target.id),
+                json=row.body,
+                headers=caller.headers,
+            )
+            where = f"{caller_role} on {target_role}: expected {expected}"
+            if response.status_code != expected:
+                problems.append(f"{where}, got {response.status_code} {response.text[:160]}")
+            elif expected == 403:
+                message = STAFF_ACCOUNT if expected_row == USERS_ONLY else ADMIN_GATE
+                if response.json()["error"] != {"code": "FORBIDDEN", "message": message}:
+                    problems.append(f"{where} {message!r}, got {response.text[:160]}")
+    assert not problems, "\n".join(problems)

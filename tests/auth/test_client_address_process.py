@@ -48,20 +48,24 @@ def server(database_url: str, tmp_path: Path) -> Server:
     return start
 
 
+def _output(log: Path) -> str:
+    return log.read_text(errors="replace")
+
+
 async def _until_live(
     http: httpx.AsyncClient, process: asyncio.subprocess.Process, log: Path
 ) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECS
     while time.monotonic() < deadline:
         if process.returncode is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+            pytest.fail(f"server exited with {process.returncode}:\n{_output(log)}")
         try:
             if (await http.get("/api/v1/health/live")).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         await asyncio.sleep(0.2)
-    pytest.fail(f"server did not become live:\n{log.read_text()}")
+    pytest.fail(f"server did not become live:\n{_output(log)}")
 
 
 async def _fail_login(http: httpx.AsyncClient, name: str, forwarded_for: str) -> int:

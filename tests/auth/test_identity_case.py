@@ -57,7 +57,9 @@ async def test_profile_edits_refuse_case_variants(
     client: httpx.AsyncClient, user: AppUser, admin: AppUser
 ) -> None:
     own = f"{API}/users/me/profile"
-    taken_name = await client.put(own, json={"username": admin.username.upper()}, headers=user.headers)
+    taken_name = await client.put(
+        own, json={"username": admin.username.upper()}, headers=user.headers
+    )
     assert_error(taken_name, 409, "USERNAME_ALREADY_EXISTS")
     taken_email = await client.put(own, json={"email": admin.email.upper()}, headers=user.headers)
     assert_error(taken_email, 409, "EMAIL_ALREADY_EXISTS")
@@ -72,7 +74,11 @@ async def test_profile_edits_refuse_case_variants(
     assert_error(by_admin, 409, "EMAIL_ALREADY_EXISTS")
     created = await client.post(
         f"{API}/users",
-        json={"username": admin.username.title(), "email": "n@example.com", "password": "N3w-Secure!"},
+        json={
+            "username": admin.username.title(),
+            "email": "n@example.com",
+            "password": "N3w-Secure!",
+        },
         headers=admin.headers,
     )
     assert_error(created, 409, "USERNAME_ALREADY_EXISTS")

@@ -149,7 +149,10 @@ async def test_unknown_identifiers_share_a_budget_whatever_the_case(
             assert_error(await login(app, username=name), 401, "INVALID_CREDENTIALS")
         for _ in range(2):
             await login(app, username="known_one", password=WRONG)
-        unknown, known = await login(app, username="ghost_name"), await login(app, username="known_one")
+        unknown, known = (
+            await login(app, username="ghost_name"),
+            await login(app, username="known_one"),
+        )
         _limited(unknown)
         _limited(known)
         assert unknown.content == known.content  # nothing tells a real account from a made-up one

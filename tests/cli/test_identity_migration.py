@@ -56,8 +56,10 @@ async def test_migrate_up_names_case_duplicates_then_applies_once_fixed(
     message = refused.stderr
     assert message.startswith("error: 12_case_insensitive_identity: ")
     assert "2 group(s) of accounts differ only by letter case" in message
-    assert f"username 'UserA' (id " in message and f"'usera' (id {usera})" in message
-    assert f"email 'Bob@Example.com' (id " in message and f"'bob@example.com' (id {bobby})" in message
+    assert "username 'UserA' (id " in message and f"'usera' (id {usera})" in message
+    assert (
+        "email 'Bob@Example.com' (id " in message and f"'bob@example.com' (id {bobby})" in message
+    )
     assert "carol" not in message
     assert "then run the migration again; nothing was changed" in message
     assert "Traceback" not in message

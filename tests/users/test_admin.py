@@ -247,7 +247,11 @@ async def test_update_role(client: httpx.AsyncClient, admin: AppUser, user: AppU
 
 
 async def test_update_role_self_and_inactive(
-    client: httpx.AsyncClient, admin: AppUser, user: AppUser, db: asyncpg.Connection
+    client: httpx.AsyncClient,
+    admin: AppUser,
+    user: AppUser,
+    make_user: MakeUser,
+    db: asyncpg.Connection,
 ) -> None:
     await db.execute("UPDATE users SET is_active = FALSE WHERE id = $1", uuid.UUID(user.id))
     assert (
@@ -256,6 +260,7 @@ async def test_update_role_self_and_inactive(
         ]
         == "admin"
     )
+    await make_user("admin")  # someone stays admin (tests/users/test_last_admin.py)
     assert (
         data(await client.put(role_url(admin.id), json={"role": "user"}, headers=admin.headers))[
             "role"

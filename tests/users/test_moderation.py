@@ -75,23 +75,6 @@ async def test_status_change_other_sessions_untouched(
     assert (await client.get(PROFILE, headers=admin.headers)).status_code == 200
 
 
-async def test_status_applies_to_admins_and_self(
-    client: httpx.AsyncClient, moderator: AppUser, make_user: MakeUser
-) -> None:
-    admin = await make_user("admin")
-    demoted = data(
-        await client.put(status_url(admin.id), json={"is_active": False}, headers=moderator.headers)
-    )
-    assert demoted["role"] == "admin" and demoted["is_active"] is False
-    own = data(
-        await client.put(
-            status_url(moderator.id), json={"is_active": False}, headers=moderator.headers
-        )
-    )
-    assert own["is_active"] is False
-    assert_error(await client.get(PROFILE, headers=moderator.headers), 401, "UNAUTHORIZED")
-
-
 async def test_status_unknown_and_invalid(client: httpx.AsyncClient, admin: AppUser) -> None:
     unknown = await client.put(
         status_url(str(uuid.uuid4())), json={"is_active": False}, headers=admin.headers

@@ -39,17 +39,17 @@ async def test_user_cannot_see_others(
     assert_error(unknown, 404, "NOT_FOUND", "User not found")
 
 
-async def test_moderator_sees_users_and_moderators_not_admins(
+async def test_moderator_sees_every_role(
     client: httpx.AsyncClient, moderator: AppUser, user: AppUser, make_user: MakeUser
 ) -> None:
+    """As in the list (tests/users/test_staff_rules.py): admins are not hidden from staff."""
     other_mod = await make_user("moderator")
     admin = await make_user("admin")
     assert data(await client.get(by_id(user.id), headers=moderator.headers))["id"] == user.id
     assert data(await client.get(by_id(other_mod.id), headers=moderator.headers))["role"] == (
         "moderator"
     )
-    hidden = await client.get(by_id(admin.id), headers=moderator.headers)
-    assert_error(hidden, 404, "NOT_FOUND", "User not found")
+    assert data(await client.get(by_id(admin.id), headers=moderator.headers))["role"] == "admin"
 
 
 async def test_admin_sees_everyone_active(

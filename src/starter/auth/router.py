@@ -99,6 +99,9 @@ async def refresh(
     if principal.via_cookie:
         # The browser would otherwise drop the cookie at the old expiry.
         _set_session_cookies(
-            response, request.cookies[SESSION_COOKIE], result.expires_at, settings.auth.cookie_secure
+            response,
+            request.cookies[SESSION_COOKIE],
+            result.expires_at,
+            settings.auth.cookie_secure,
         )
     return ok(result)

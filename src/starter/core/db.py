@@ -37,6 +37,16 @@ else:
 _embedded_servers: dict[Path, Any] = {}
 
 
+@asynccontextmanager
+async def atomic(conn: Connection) -> AsyncIterator[None]:
+    """Join the caller's transaction, or open one when there is none."""
+    if conn.is_in_transaction():
+        yield
+        return
+    async with conn.transaction():
+        yield
+
+
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
     """Hold an exclusive lock on `lock_path` across processes. pgserver's own lock does not cover

@@ -10,6 +10,7 @@ from starter.rbac.roles import Role
 MODERATOR_GATE_MESSAGE = "Access denied: moderator role or higher required"
 ADMIN_GATE_MESSAGE = "Admin access required"
 MODERATOR_REQUIRED = "Moderator access required"
+STAFF_ACCOUNT_MESSAGE = "Admin access required to manage a moderator or admin account"
 
 
 def require_role(role: Role, minimum: Role, message: str | None = None) -> None:
@@ -28,3 +29,15 @@ def require_owned(role: Role, actor_id: UUID, owner_id: UUID | None, not_found: 
     """404 with `not_found` unless the actor may reach the resource."""
     if not can_access_owned(role, actor_id, owner_id):
         raise NotFound(not_found)
+
+
+def may_manage(actor: Role, target: Role) -> bool:
+    """Admins manage every account; moderators manage plain users only, never each other or
+    an admin (whose password they could otherwise reset and then sign in with)."""
+    return actor is Role.ADMIN or (actor is Role.MODERATOR and target is Role.USER)
+
+
+def require_may_manage(actor: Role, target: Role) -> None:
+    """403 unless `actor` may change the account of someone whose role is `target`."""
+    if not may_manage(actor, target):
+        raise Forbidden(STAFF_ACCOUNT_MESSAGE)

@@ -7,16 +7,14 @@ notifications on commit).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import structlog
 
-from starter.core.db import Connection, Record
+from starter.core.db import Connection, Record, atomic
 from starter.monitoring.service import record_event
 from starter.tasks import repository
 from starter.tasks.retry import DEFAULT_STRATEGY, DEFAULT_STRATEGY_JSON, parse_strategy
@@ -25,16 +23,6 @@ log = structlog.get_logger(__name__)
 
 PRIORITIES = frozenset({"low", "normal", "high", "critical"})
 EVENT_SOURCE = "tasks"
-
-
-@contextlib.asynccontextmanager
-async def atomic(conn: Connection) -> AsyncIterator[None]:
-    """Join the caller's transaction, or open one when there is none."""
-    if conn.is_in_transaction():
-        yield
-        return
-    async with conn.transaction():
-        yield
 
 
 def resolve_retry(retry_strategy: Any, max_attempts: int | None) -> tuple[Any, int]:

@@ -31,6 +31,20 @@ async def lock_any(conn: Connection, user_id: UUID) -> Record | None:
     )
 
 
+async def lock_with_active_admins(conn: Connection, user_id: UUID) -> list[Record]:
+    """The user's row and every active admin's, locked until the caller's transaction ends.
+
+    Two callers lock in the same (id) order, so they queue instead of deadlocking, and the
+    second re-reads each row once the first commits: an admin it demoted is no longer counted.
+    """
+    return await conn.fetch(
+        f"""SELECT {PROFILE_COLUMNS} FROM users
+            WHERE id = $1 OR (role = 'admin' AND is_active)
+            ORDER BY id FOR UPDATE""",
+        user_id,
+    )
+
+
 _NEWEST_FIRST = "created_at DESC, id"
 _ACTIVE_PAGE_JSON = json_array_sql(
     UserProfile,

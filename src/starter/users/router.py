@@ -35,7 +35,10 @@ admin_router = api_router(tags=["Admin"])
 
 UsersPage = Annotated[Page, Depends(page_params(50, 100, clamp=True))]
 
-_DESCRIBED = {404: "User not found", 409: "Username or email already exists"}
+_DESCRIBED = {
+    404: "User not found",
+    409: "Username or email already exists, or the change would remove the last active admin",
+}
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -90,8 +93,11 @@ async def change_own_password(
 @router.delete(
     "/users/me",
     summary="Delete own account",
-    description="Deactivates the account and ends every session. Requires `DELETE` confirmation.",
-    responses=errors(400, 422),
+    description=(
+        "Deactivates the account and ends every session. Requires `DELETE` confirmation; "
+        "the last active admin cannot leave (409)."
+    ),
+    responses=errors(400, 409, 422),
 )
 async def delete_own_account(
     principal: CurrentUser, body: DeleteAccountRequest, conn: Tx
@@ -109,7 +115,7 @@ async def delete_own_account(
 @router.get(
     "/users",
     summary="List users",
-    description="Active users, newest first (moderator or admin). `limit` ≤ 100.",
+    description="Active users of every role, newest first (moderator or admin). `limit` ≤ 100.",
     response_model=ApiResponse[list[UserProfile]],
     responses=errors(400, 403),
 )
@@ -120,7 +126,7 @@ async def list_users(_principal: Moderator, page: UsersPage, conn: Conn) -> Resp
 @router.get(
     "/users/{id}",
     summary="Get user by ID",
-    description="Users see themselves, moderators users and moderators, admins everyone active.",
+    description="Users see themselves; moderators and admins every active account.",
     responses=errors(400, 404),
 )
 async def get_user_by_id(principal: CurrentUser, id: UUID, conn: Conn) -> ApiResponse[UserProfile]:
@@ -130,26 +136,32 @@ async def get_user_by_id(principal: CurrentUser, id: UUID, conn: Conn) -> ApiRes
 @router.put(
     "/users/{id}/status",
     summary="Update user status",
-    description="Deactivation also ends every session of that user (moderator or admin).",
-    responses=errors(400, 403, 404, 422),
+    description=(
+        "Deactivation also ends every session of that user. Moderators manage `user` accounts "
+        "only (403 otherwise); the last active admin cannot be deactivated (409)."
+    ),
+    responses=errors(400, 403, 404, 409, 422),
 )
 async def update_user_status(
-    _principal: Moderator, id: UUID, body: UpdateUserStatusRequest, conn: Tx
+    principal: Moderator, id: UUID, body: UpdateUserStatusRequest, conn: Tx
 ) -> ApiResponse[UserProfile]:
-    user = await service.update_status(conn, id, body.is_active)
+    user = await service.update_status(conn, principal, id, body.is_active)
     return ok(user, "User account status updated")
 
 
 @router.post(
     "/users/{id}/reset-password",
     summary="Reset user password",
-    description="Sets a new password and ends every session of that user (moderator or admin).",
+    description=(
+        "Sets a new password and ends every session of that user. Moderators manage `user` "
+        "accounts only (403 otherwise)."
+    ),
     responses=errors(400, 403, 404, 422),
 )
 async def reset_user_password(
-    _principal: Moderator, id: UUID, body: ResetPasswordRequest, conn: Tx
+    principal: Moderator, id: UUID, body: ResetPasswordRequest, conn: Tx
 ) -> ApiResponse[str]:
-    await service.reset_password(conn, id, body.new_password)
+    await service.reset_password(conn, principal, id, body.new_password)
     return ok(
         "Password reset successfully",
         "User's password has been updated. All existing sessions have been invalidated.",
@@ -188,12 +200,13 @@ async def update_user_profile(
 @router.put(
     "/users/{id}/role",
     summary="Update user role",
-    responses=errors(400, 403, 404, 422),
+    description="Admin only; the last active admin cannot be demoted (409).",
+    responses=errors(400, 403, 404, 409, 422),
 )
 async def update_user_role(
-    _principal: Admin, id: UUID, body: UpdateUserRoleRequest, conn: Tx
+    principal: Admin, id: UUID, body: UpdateUserRoleRequest, conn: Tx
 ) -> ApiResponse[UserProfile]:
-    user = await service.update_role(conn, id, body.role)
+    user = await service.update_role(conn, principal, id, body.role)
     return ok(user, "User role updated successfully")
 
 
@@ -202,14 +215,15 @@ async def update_user_role(
     summary="Delete user account",
     description=(
         "Admin only. Soft delete deactivates the account and ends its sessions (idempotent); "
-        "`hard_delete` removes the row with its sessions."
+        "`hard_delete` removes the row with its sessions. The last active admin cannot be "
+        "deleted (409)."
     ),
-    responses=errors(400, 403, 404, 422),
+    responses=errors(400, 403, 404, 409, 422),
 )
 async def delete_user(
     principal: Admin, id: UUID, body: DeleteUserRequest, conn: Tx
 ) -> ApiResponse[str]:
-    await service.delete_user(conn, principal.id, id, bool(body.hard_delete))
+    await service.delete_user(conn, principal, id, bool(body.hard_delete))
     return ok(
         "User account deleted successfully",
         "User account has been deactivated. Data retained for 30 days for recovery.",

@@ -1,6 +1,9 @@
 """User rules: own profile and account, reads with ownership, and administration.
 
-Writes that touch more than one row expect the caller's transaction (the request's `Tx`).
+Writes that touch more than one row join the caller's transaction (the request's `Tx`) or
+open their own. Administration takes an `actor`: the signed-in principal, or None for the
+system (the CLI), which may manage any account. Whoever acts, the last active admin stays
+(docs/roles.md).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from starter.auth import service as auth_service
 from starter.auth.principal_cache import forget_user
 from starter.auth.schemas import Principal, UserProfile
 from starter.auth.validation import validate_email, validate_password, validate_username
-from starter.core.db import Connection
-from starter.core.errors import InvalidCredentials, NotFound, ValidationFailed
+from starter.core.db import Connection, Record, atomic
+from starter.core.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
+from starter.rbac.policies import require_may_manage
 from starter.rbac.roles import Role
 from starter.users import repository
 from starter.users.schemas import RecentRegistrations, UserRoleStats, UserStats
@@ -25,6 +29,9 @@ log = structlog.get_logger(__name__)
 USER_NOT_FOUND = "User not found"
 PROFILE_NOT_FOUND = "User profile not found"
 DELETE_CONFIRMATION = "DELETE"
+LAST_ADMIN = "Cannot remove the last active admin; make another account an admin first"
+
+Actor = Principal | None  # None: the system (CLI), which passes every role check
 
 
 def _validate_identity(username: str | None, email: str | None) -> None:
@@ -77,14 +84,20 @@ async def change_own_password(
 async def delete_own_account(
     conn: Connection, user_id: UUID, password: str, confirmation: str
 ) -> None:
-    """Deactivate the caller and end all their sessions (wrong password is 400, not 401)."""
+    """Deactivate the caller and end all their sessions (wrong password is 400, not 401).
+    The last active admin cannot leave (409)."""
     if confirmation != DELETE_CONFIRMATION:
         raise ValidationFailed("confirmation", "Must provide 'DELETE' as confirmation")
-    if await repository.lock_active(conn, user_id) is None:
-        raise NotFound(USER_NOT_FOUND)
-    if not await auth_service.check_password(conn, user_id, password):
-        raise ValidationFailed("password", "Invalid password")
-    await repository.set_active(conn, user_id, False)
+    async with atomic(conn):
+        row, last_admin = await _lock_with_admins(conn, None, user_id)
+        if not row["is_active"]:
+            raise NotFound(USER_NOT_FOUND)
+        if not await auth_service.check_password(conn, user_id, password):
+            raise ValidationFailed("password", "Invalid password")
+        if last_admin:
+            raise Conflict(LAST_ADMIN)
+        await repository.set_active(conn, user_id, False)
+        ended = await auth_service.end_all_sessions(conn, user_id)
     ended = await auth_service.end_all_sessions(conn, user_id)
     log.info("user.self_deleted", user_id=str(user_id), sessions_ended=ended)
 
@@ -93,41 +106,84 @@ async def delete_own_account(
 
 
 async def user_by_id(conn: Connection, actor: Principal, target_id: UUID) -> UserProfile:
-    """404 for everything the actor may not see: others (user), admins (moderator), inactive."""
-    if actor.role is Role.USER and target_id != actor.id:
+    """Staff (moderator, admin) see every account the list shows them, whatever its role; a
+    user sees only themselves. Anything else, and inactive accounts, is 404."""
+    if not actor.role.at_least(Role.MODERATOR) and target_id != actor.id:
         raise NotFound(USER_NOT_FOUND)
     row = await repository.find_active(conn, target_id)
     if row is None:
-        raise NotFound(USER_NOT_FOUND)
-    if actor.role is Role.MODERATOR and row["role"] == Role.ADMIN.value:
         raise NotFound(USER_NOT_FOUND)
     return auth_service.profile(row)
 
 
 async def list_users_json(conn: Connection, limit: int, offset: int) -> str:
-    """Active users, newest first: the JSON array of their profiles, rendered by the database."""
+    """Active users of every role, newest first (staff only, like `user_by_id`): the JSON
+    array of their profiles, rendered by the database."""
     return await repository.active_page_json(conn, limit, offset)
 
 
 # --- administration -----------------------------------------------------------------------
 
 
-async def update_status(conn: Connection, user_id: UUID, is_active: bool) -> UserProfile:
-    """Any user, any state; deactivation also ends their sessions."""
-    row = await repository.set_active(conn, user_id, is_active)
+def _is_active_admin(row: Record) -> bool:
+    return bool(row["role"] == Role.ADMIN.value and row["is_active"])
+
+
+async def _lock_target(conn: Connection, actor: Actor, user_id: UUID) -> Record:
+    """The target's row, locked; 404 when missing, 403 when the actor may not manage it."""
+    row = await repository.lock_any(conn, user_id)
     if row is None:
         raise NotFound(USER_NOT_FOUND)
-    ended = 0 if is_active else await auth_service.end_all_sessions(conn, user_id)
+    if actor is not None:
+        require_may_manage(actor.role, Role(row["role"]))
+    return row
+
+
+async def _lock_with_admins(conn: Connection, actor: Actor, user_id: UUID) -> tuple[Record, bool]:
+    """Like `_lock_target`, and the active admins stay locked until the transaction ends, so
+    concurrent removals of admins queue up. Also says whether the target is the last one."""
+    rows = await repository.lock_with_active_admins(conn, user_id)
+    row = next((row for row in rows if row["id"] == user_id), None)
+    if row is None:
+        raise NotFound(USER_NOT_FOUND)
+    if actor is not None:
+        require_may_manage(actor.role, Role(row["role"]))
+    return row, _is_active_admin(row) and sum(map(_is_active_admin, rows)) == 1
+
+
+async def _lock_removable(conn: Connection, actor: Actor, user_id: UUID) -> Record:
+    """The target of a change that takes admin rights away (demote, deactivate, delete):
+    409 when it is the last active admin."""
+    row, last_admin = await _lock_with_admins(conn, actor, user_id)
+    if last_admin:
+        raise Conflict(LAST_ADMIN)
+    return row
+
+
+async def update_status(
+    conn: Connection, actor: Actor, user_id: UUID, is_active: bool
+) -> UserProfile:
+    """(De)activate an account the actor may manage; deactivation also ends its sessions."""
+    async with atomic(conn):
+        if is_active:
+            await _lock_target(conn, actor, user_id)
+        else:
+            await _lock_removable(conn, actor, user_id)
+        row = await repository.set_active(conn, user_id, is_active)
+        assert row is not None  # locked above
+        ended = 0 if is_active else await auth_service.end_all_sessions(conn, user_id)
     log.info("user.status_changed", user_id=str(user_id), is_active=is_active, sessions_ended=ended)
     return auth_service.profile(row)
 
 
-async def reset_password(conn: Connection, user_id: UUID, new_password: str) -> None:
-    """Set a new password for any user (active or not) and end all their sessions."""
+async def reset_password(conn: Connection, actor: Actor, user_id: UUID, new_password: str) -> None:
+    """Set a new password on an account the actor may manage (active or not) and end all its
+    sessions."""
     validate_password(new_password)
-    if not await auth_service.set_password(conn, user_id, new_password):
-        raise NotFound(USER_NOT_FOUND)
-    ended = await auth_service.end_all_sessions(conn, user_id)
+    async with atomic(conn):
+        await _lock_target(conn, actor, user_id)
+        await auth_service.set_password(conn, user_id, new_password)
+        ended = await auth_service.end_all_sessions(conn, user_id)
     log.info("user.password_reset", user_id=str(user_id), sessions_ended=ended)
 
 
@@ -156,32 +212,37 @@ async def update_profile(
     return auth_service.profile(row)
 
 
-async def update_role(conn: Connection, user_id: UUID, role: str) -> UserProfile:
-    row = await repository.set_role(conn, user_id, Role(role).value)
-    if row is None:
-        raise NotFound(USER_NOT_FOUND)
+async def update_role(conn: Connection, actor: Actor, user_id: UUID, role: str) -> UserProfile:
+    """Any role on any account (active or not, the actor's own too), keeping one active admin."""
+    new_role = Role(role)
+    async with atomic(conn):
+        if new_role is Role.ADMIN:
+            await _lock_target(conn, actor, user_id)
+        else:
+            await _lock_removable(conn, actor, user_id)
+        row = await repository.set_role(conn, user_id, new_role.value)
+        assert row is not None  # locked above
     forget_user(user_id)
     log.info("user.role_changed", user_id=str(user_id), role=role)
     return auth_service.profile(row)
 
 
-async def delete_user(conn: Connection, actor_id: UUID, target_id: UUID, hard: bool) -> None:
-    """Soft delete (idempotent: an already-inactive user is fine) or remove the row."""
-    if target_id == actor_id:
+async def delete_user(conn: Connection, actor: Actor, target_id: UUID, hard: bool) -> None:
+    """Soft delete (idempotent: an already-inactive user is fine) or remove the row; never
+    the actor's own account, nor the last active admin."""
+    if actor is not None and target_id == actor.id:
         raise ValidationFailed("id", "Cannot delete own account via this endpoint")
+    async with atomic(conn):
+        row = await _lock_removable(conn, actor, target_id)
+        if hard:
+            await repository.delete(conn, target_id)
+        else:
+            if row["is_active"]:
+                await repository.set_active(conn, target_id, False)
+            await auth_service.end_all_sessions(conn, target_id)
     if hard:
-        if not await repository.delete(conn, target_id):
-            raise NotFound(USER_NOT_FOUND)
         forget_user(target_id)
-        log.info("user.hard_deleted", user_id=str(target_id))
-        return
-    row = await repository.lock_any(conn, target_id)
-    if row is None:
-        raise NotFound(USER_NOT_FOUND)
-    if row["is_active"]:
-        await repository.set_active(conn, target_id, False)
-    await auth_service.end_all_sessions(conn, target_id)
-    log.info("user.soft_deleted", user_id=str(target_id))
+    log.info("user.hard_deleted" if hard else "user.soft_deleted", user_id=str(target_id))
 
 
 async def user_stats(conn: Connection) -> UserStats:
