@@ -71,6 +71,27 @@ def test_moderator_resets_a_password_shown_once(page: Page, make_account, stack:
     expect(page.get_by_role("button", name=f"Change role of {target.username}")).to_have_count(0)
 
 
+def test_moderator_is_offered_actions_on_plain_users_only(page: Page, make_account) -> None:  # type: ignore[no-untyped-def]
+    plain = make_account(prefix="plain")
+    admin = make_account("admin", prefix="boss")
+    login(page, make_account("moderator"))
+    nav(page, "Users")
+    table = page.get_by_role("table", name="Users")
+    search = page.get_by_label("Search this page")
+    search.fill(plain.username)
+    expect(table.get_by_role("button", name=f"Reset password of {plain.username}")).to_have_count(1)
+    search.fill(admin.username)
+    expect(table).to_contain_text(admin.username)
+    expect(table.get_by_role("button")).to_have_count(0)
+    # the admin the list shows opens in the detail page too, still without actions
+    page.goto(f"/admin/users/{admin.id}")
+    heading(page, admin.username)
+    expect(page.get_by_role("main")).to_contain_text("admin")
+    shot(page, "user-detail-admin-as-moderator")
+    expect(page.get_by_role("button", name=f"Reset password of {admin.username}")).to_have_count(0)
+    expect(page.get_by_role("button", name=f"Deactivate {admin.username}")).to_have_count(0)
+
+
 def test_moderator_retries_a_dead_letter_task(page: Page, make_account, stack: Stack) -> None:  # type: ignore[no-untyped-def]
     moderator = make_account("moderator")
     login(page, moderator)

@@ -272,7 +272,7 @@ export interface paths {
         post?: never;
         /**
          * Delete own account
-         * @description Deactivates the account and ends every session. Requires `DELETE` confirmation.
+         * @description Deactivates the account and ends every session. Requires `DELETE` confirmation; the last active admin cannot leave (409).
          */
         delete: operations["delete_own_account"];
         options?: never;
@@ -309,7 +309,7 @@ export interface paths {
         };
         /**
          * List users
-         * @description Active users, newest first (moderator or admin). `limit` ≤ 100.
+         * @description Active users of every role, newest first (moderator or admin). `limit` ≤ 100.
          */
         get: operations["list_users"];
         put?: never;
@@ -333,14 +333,14 @@ export interface paths {
         };
         /**
          * Get user by ID
-         * @description Users see themselves, moderators users and moderators, admins everyone active.
+         * @description Users see themselves; moderators and admins every active account.
          */
         get: operations["get_user_by_id"];
         put?: never;
         post?: never;
         /**
          * Delete user account
-         * @description Admin only. Soft delete deactivates the account and ends its sessions (idempotent); `hard_delete` removes the row with its sessions.
+         * @description Admin only. Soft delete deactivates the account and ends its sessions (idempotent); `hard_delete` removes the row with its sessions. The last active admin cannot be deleted (409).
          */
         delete: operations["delete_user"];
         options?: never;
@@ -358,7 +358,7 @@ export interface paths {
         get?: never;
         /**
          * Update user status
-         * @description Deactivation also ends every session of that user (moderator or admin).
+         * @description Deactivation also ends every session of that user. Moderators manage `user` accounts only (403 otherwise); the last active admin cannot be deactivated (409).
          */
         put: operations["update_user_status"];
         post?: never;
@@ -379,7 +379,7 @@ export interface paths {
         put?: never;
         /**
          * Reset user password
-         * @description Sets a new password and ends every session of that user (moderator or admin).
+         * @description Sets a new password and ends every session of that user. Moderators manage `user` accounts only (403 otherwise).
          */
         post: operations["reset_user_password"];
         delete?: never;
@@ -416,7 +416,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Update user role */
+        /**
+         * Update user role
+         * @description Admin only; the last active admin cannot be demoted (409).
+         */
         put: operations["update_user_role"];
         post?: never;
         delete?: never;
@@ -2702,7 +2705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Username or email already exists */
+            /** @description Username or email already exists, or the change would remove the last active admin */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2811,6 +2814,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Username or email already exists, or the change would remove the last active admin */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3017,7 +3029,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Username or email already exists */
+            /** @description Username or email already exists, or the change would remove the last active admin */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3164,6 +3176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Username or email already exists, or the change would remove the last active admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Request body larger than 2 MiB */
             413: {
                 headers: {
@@ -3246,6 +3267,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Username or email already exists, or the change would remove the last active admin */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3431,7 +3461,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Username or email already exists */
+            /** @description Username or email already exists, or the change would remove the last active admin */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3522,6 +3552,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Username or email already exists, or the change would remove the last active admin */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,8 @@ type Role = UserProfile["role"];
 export function UserActions({ user, onDeleted }: { user: UserProfile; onDeleted?: () => void }) {
   const { user: me } = useSession();
   const isAdmin = atLeast(me?.role, "admin");
+  // Moderators manage plain users only; moderator and admin accounts need an admin (docs/roles.md).
+  const mayManage = isAdmin || user.role === "user";
   const [shownPassword, setShownPassword] = useState<string | null>(null);
   const [roleOpen, setRoleOpen] = useState(false);
   const [role, setRole] = useState<Role>(user.role);
@@ -48,20 +50,24 @@ export function UserActions({ user, onDeleted }: { user: UserProfile; onDeleted?
   const name = user.username;
   return (
     <div className="flex flex-wrap gap-2">
-      <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`${user.is_active ? "Deactivate" : "Activate"} ${name}`} busy={status.isPending} onClick={() => status.mutate(!user.is_active)}>
-        {user.is_active ? "Deactivate" : "Activate"}
-      </Button>
-      <Button
-        variant="secondary"
-        className="px-2 py-1 text-xs"
-        aria-label={`Reset password of ${name}`}
-        busy={reset.isPending}
-        onClick={() => {
-          if (window.confirm(`Reset the password of ${name}? Their sessions will end.`)) reset.mutate(generatePassword());
-        }}
-      >
-        Reset password
-      </Button>
+      {mayManage ? (
+        <>
+          <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`${user.is_active ? "Deactivate" : "Activate"} ${name}`} busy={status.isPending} onClick={() => status.mutate(!user.is_active)}>
+            {user.is_active ? "Deactivate" : "Activate"}
+          </Button>
+          <Button
+            variant="secondary"
+            className="px-2 py-1 text-xs"
+            aria-label={`Reset password of ${name}`}
+            busy={reset.isPending}
+            onClick={() => {
+              if (window.confirm(`Reset the password of ${name}? Their sessions will end.`)) reset.mutate(generatePassword());
+            }}
+          >
+            Reset password
+          </Button>
+        </>
+      ) : null}
       {isAdmin ? (
         <>
           <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`Change role of ${name}`} onClick={() => setRoleOpen(true)}>
