@@ -279,11 +279,6 @@ async def test_duplicate_username_and_email(client: httpx.AsyncClient) -> None:
     )
 
 
-async def test_uniqueness_is_case_sensitive(client: httpx.AsyncClient) -> None:
-    assert (await register(client, "Casey", "Casey@example.com")).status_code == 200
-    assert (await register(client, "casey", "casey@example.com")).status_code == 200
-
-
 async def test_inactive_users_still_occupy_names(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:

@@ -76,6 +76,7 @@ def test_server_help_lists_its_flags() -> None:
         ("STARTER__SERVER__PORT", "0"),
         ("STARTER__DATABASE__MAX_CONNECTIONS", "lots"),
         ("STARTER__WORKER__CONCURRENCY", "0"),
+        ("STARTER__SERVER__TRUSTED_PROXIES", "10.0.0.1,proxy.internal"),
     ],
 )
 async def test_invalid_config_is_one_line_naming_the_variable(
