@@ -98,7 +98,6 @@ async def delete_own_account(
             raise Conflict(LAST_ADMIN)
         await repository.set_active(conn, user_id, False)
         ended = await auth_service.end_all_sessions(conn, user_id)
-    ended = await auth_service.end_all_sessions(conn, user_id)
     log.info("user.self_deleted", user_id=str(user_id), sessions_ended=ended)
 
 
