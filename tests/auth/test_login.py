@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 import httpx
 import pytest
 
-from starter.auth import passwords
+from starter.auth import passwords, repository
 from starter.core.config import AuthSettings
 from tests.auth.conftest import PROFILE_FIELDS, TOKEN_RE, ClientFor, login, register
 from tests.conftest import PASSWORD, AppUser, assert_error
@@ -268,3 +270,42 @@ async def test_unknown_user_costs_one_argon2_verification_like_a_wrong_password(
     await login(client, username=user.username, password="WrongPassword1!")
     await login(client, username="nobody_here", password="WrongPassword1!")
     assert calls == ["argon2id", "argon2id"]
+
+
+def _recorded(name: str, function: Any, steps: list[str]) -> Any:
+    async def recording(*args: Any, **kwargs: Any) -> Any:
+        steps.append(name)
+        return await function(*args, **kwargs)
+
+    return recording
+
+
+async def test_known_and_unknown_accounts_take_the_same_database_steps(
+    client: httpx.AsyncClient, user: AppUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keying the limit by account needs the lookup first; a miss must not skip a step a hit
+    takes (or the reverse), whatever identifier was typed. The queries still run for real."""
+    steps: list[str] = []
+    for name, function in vars(repository).items():
+        if inspect.iscoroutinefunction(function) and not name.startswith("_"):
+            monkeypatch.setattr(repository, name, _recorded(name, function, steps))
+
+    runs = []
+    for identity in (
+        {"username": user.username},
+        {"username": "nobody_here"},
+        {"email": user.email.upper()},
+        {"email": "nobody@example.com"},
+    ):
+        steps.clear()
+        assert_error(
+            await login(client, **identity, password="WrongPassword1!"), 401, "INVALID_CREDENTIALS"
+        )
+        runs.append(list(steps))
+    assert runs[0] == [
+        "find_active_user_for_login",
+        "recent_failures",
+        "recent_failures",
+        "record_failures",
+    ]
+    assert all(run == runs[0] for run in runs), runs
