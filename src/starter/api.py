@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
-from starlette.responses import Response
 from starlette.routing import compile_path
 
 from starter.api_keys.router import router as api_keys_router
 from starter.auth import router as auth_routes
 from starter.auth.deps import GUARDS, resolve_principal
-from starter.core.error_handlers import http_error, render
 from starter.core.errors import AppError, Unauthorized
-from starter.core.pagination import document_page_parameters
-from starter.core.routing import EARLY_VALUES
 from starter.health import router as health_routes
 from starter.monitoring import alert_router as monitoring_alerts
 from starter.monitoring import incident_router as monitoring_incidents
@@ -35,7 +31,7 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     task_routes.public,  # /tasks/types: before the protected /tasks/{id}
     monitoring_routes.public_router,  # prometheus: public, never limited
 )
-# Deny by default: every route here must declare an auth guard (checked at mount time).
+# Deny by default: every route here must declare an auth guard first (checked at mount time).
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_routes.protected,
     users_router,
@@ -60,12 +56,13 @@ def protected_operation_ids() -> set[str]:
 
 
 def unguarded_routes(router: APIRouter) -> list[str]:
-    """Routes that do not declare an auth guard (which the route runs before anything else)."""
+    """Routes whose first dependency is not an auth guard (FastAPI solves dependencies in
+    order, before any parameter or body is validated: the guard's 401/403 comes first)."""
     return [
         f"{sorted(route.methods or ())} {route.path}"
         for route in router.routes
         if isinstance(route, APIRoute)
-        and not GUARDS.intersection(getattr(route.endpoint, EARLY_VALUES, ()))
+        and not (route.dependant.dependencies and route.dependant.dependencies[0].call in GUARDS)
     ]
 
 
@@ -73,12 +70,9 @@ def include_api(app: FastAPI) -> None:
     """Mount every domain router directly on the app under /api/v1.
 
     One level of `include_router` on purpose: FastAPI re-walks nested included routers on every
-    request, which cost more CPU than authentication itself (bench/http.py). Protected routes
-    declare their guard themselves (`CurrentUser`, `Moderator` or `Admin`), which the route runs
-    before anything else; a protected route without one stops the app from being built.
+    request (bench/README.md). A protected route without a guard first stops the app from
+    being built.
     """
-    for router in (*PUBLIC_ROUTERS, *PROTECTED_ROUTERS):
-        document_page_parameters(router.routes)
     for router in PUBLIC_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     for router in PROTECTED_ROUTERS:
@@ -86,36 +80,29 @@ def include_api(app: FastAPI) -> None:
             raise RuntimeError(f"protected routes without an auth guard first: {missing}")
         app.include_router(router, prefix=API_PREFIX)
     # Authenticated (401 first) by its own dependency, which borrows a pooled connection only
-    # for the lookup: a long-lived stream must not hold the protected router's connection.
+    # for the lookup: a long-lived stream must not hold the request's connection.
     app.include_router(monitoring_stream.router, prefix=API_PREFIX)
-    install_auth_before_method_check(app)
 
 
-def protected_paths() -> list[re.Pattern[str]]:
+@cache
+def protected_paths() -> tuple[re.Pattern[str], ...]:
     """Path patterns of every authenticated operation (the protected routers and the stream)."""
     routers = (*PROTECTED_ROUTERS, monitoring_stream.router)
-    return [
+    return tuple(
         compile_path(API_PREFIX + route.path)[0]
         for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
-    ]
+    )
 
 
-def install_auth_before_method_check(app: FastAPI) -> None:
-    """A wrong method on an authenticated path answers 401 to an anonymous caller, as the
-    contract orders it (authentication first), and 405 only to a signed-in one."""
-    patterns = protected_paths()
-
-    async def method_not_allowed(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if exc.status_code == 405 and any(p.match(request.url.path) for p in patterns):
-            try:
-                anonymous = await resolve_principal(request) is None
-            except AppError:  # a valid credential that fails a later check (CSRF)
-                anonymous = False
-            if anonymous:
-                return render(Unauthorized())
-        return await http_error(request, exc)
-
-    app.add_exception_handler(HTTPException, method_not_allowed)
+async def authentication_before_method(request: Request) -> AppError | None:
+    """A wrong method on an authenticated path is 401 for an anonymous caller (authentication
+    comes first), and 405 only for a signed-in one (see `install_error_handlers`)."""
+    if not any(pattern.match(request.url.path) for pattern in protected_paths()):
+        return None
+    try:
+        anonymous = await resolve_principal(request) is None
+    except AppError:  # a valid credential that fails a later check (CSRF)
+        return None
+    return Unauthorized() if anonymous else None

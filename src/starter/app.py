@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from starter import __version__
-from starter.api import include_api
+from starter.api import authentication_before_method, include_api
 from starter.auth.api_key_usage import ApiKeyUsageRecorder
 from starter.auth.principal_cache import AUTH_CHANNEL, PrincipalCache
 from starter.core import db
@@ -145,7 +145,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings.auth.principal_cache_secs, settings.auth.principal_cache_entries
     )
     app.state.started_monotonic = time.monotonic()
-    install_error_handlers(app)
+    install_error_handlers(app, wrong_method=authentication_before_method)
     include_api(app)
     install_docs(app)
     install_spa(app, settings.server)  # last: its catch-all must not shadow the API

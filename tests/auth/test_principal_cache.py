@@ -5,6 +5,7 @@ process or tool, listener loss, expiry, activity stamp)."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import time
 import uuid
@@ -19,8 +20,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from starter.auth import principal_cache as principal_cache_module
-from starter.auth.principal_cache import PrincipalCache, forget_user
+from starter.auth.principal_cache import PrincipalCache, forget_user, serve_forgetting
 from starter.auth.schemas import Principal
 from starter.core.config import AuthSettings, Settings
 from starter.core.request_connections import RequestConnections
@@ -160,12 +160,18 @@ def test_nothing_is_kept_until_listening() -> None:
     assert len(cache) == 1
 
 
+def forget_in(cache: PrincipalCache, user_id: UUID) -> None:
+    """`forget_user` as a request served with `cache` calls it (run in a copied context)."""
+    serve_forgetting(cache)
+    forget_user(user_id)
+
+
 INVALIDATIONS: dict[str, Callable[[PrincipalCache], None]] = {
     "forget-other-user": lambda cache: cache.forget(uuid4()),
     "clear": lambda cache: cache.clear(),
     "notification": lambda cache: cache.on_notification(str(uuid4())),
     "reconnect": lambda cache: cache.set_listening(True),
-    "forget_user": lambda _cache: forget_user(uuid4()),
+    "forget_user": lambda cache: contextvars.copy_context().run(forget_in, cache, uuid4()),
 }
 
 
@@ -281,16 +287,18 @@ def test_zero_ttl_never_stores() -> None:
     assert len(cache) == 0
 
 
-def test_forget_user_reaches_every_live_cache() -> None:
+def test_forget_user_reaches_the_cache_serving_the_request_only() -> None:
     alice, bob = principal(), principal()
-    caches = [listening_cache(), listening_cache()]
-    for cache in caches:
+    serving, other = listening_cache(), listening_cache()
+    for cache in (serving, other):
         cache.put("s:a", alice, 10, cache.generation)
         cache.put("s:b", bob, 10, cache.generation)
-    forget_user(alice.id)
-    for cache in caches:
-        assert cache.get("s:a") is None
-        assert cache.get("s:b") is bob
+    contextvars.copy_context().run(forget_in, serving, alice.id)
+    assert serving.get("s:a") is None
+    assert serving.get("s:b") is bob
+    assert other.get("s:a") is alice  # another app (as another process) hears the notification
+    contextvars.copy_context().run(forget_user, bob.id)  # no request: nothing to forget here
+    assert serving.get("s:b") is bob
 
 
 # --- through the app: cache hits ------------------------------------------------------------
@@ -533,9 +541,7 @@ async def test_logout_in_another_process_reaches_this_cache(
     settings: Settings, client: httpx.AsyncClient, user: AppUser
 ) -> None:
     async with started_app(settings) as other_app, asgi_client(other_app) as elsewhere:
-        cache = cache_of(other_app)
-        # As if in its own process: the writer's `forget_user` cannot reach this cache.
-        principal_cache_module._live_caches.discard(cache)
+        cache = cache_of(other_app)  # the writer's `forget_user` reaches only its own app
         assert (await me(elsewhere, user.headers)).status_code == 200
         assert cache.get(session_key(user.token)) is not None
 

@@ -1,12 +1,13 @@
-"""`limit`/`offset`: read by hand, validated by pydantic's rules, documented in OpenAPI."""
+"""`limit`/`offset`: declared `Query` parameters with our bounds' wording, documented as they
+are checked (integers, minimum 0, the cap where it is refused rather than clamped)."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, FastAPI
 
-from starter.core.pagination import Page, document_page_parameters, page_params
+from starter.core.pagination import OFFSET_MAX, Page, page_params
 from tests.conftest import AppUser, MakeUser, assert_error
 
 USERS = "/api/v1/users"
@@ -26,6 +27,11 @@ USERS = "/api/v1/users"
         ),
         ("limit=-1", "limit: must not be negative"),
         ("offset=-3", "offset: must not be negative"),
+        (f"offset={OFFSET_MAX + 1}", f"offset: must be at most {OFFSET_MAX}"),
+        (
+            "offset=1e3",
+            "offset: input should be a valid integer, unable to parse string as an integer",
+        ),
     ],
 )
 async def test_bad_values_are_400_with_the_field(
@@ -59,16 +65,60 @@ async def test_values_follow_pydantic_integer_rules(
     assert len(response.json()["data"]) == count  # /users clamps over-cap limits
 
 
-def test_parameters_are_documented_once_per_route() -> None:
+async def test_the_largest_offset_is_an_empty_page(
+    client: httpx.AsyncClient, admin: AppUser
+) -> None:
+    response = await client.get(f"{USERS}?offset={OFFSET_MAX}", headers=admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == []
+
+
+async def test_over_the_cap_is_400_where_the_endpoint_does_not_clamp(
+    client: httpx.AsyncClient, user: AppUser
+) -> None:
+    response = await client.get("/api/v1/monitoring/events?limit=1001", headers=user.headers)
+    assert_error(
+        response, 400, "VALIDATION_FAILED", "Validation failed for limit: must be at most 1000"
+    )
+    assert (
+        await client.get("/api/v1/monitoring/events?limit=1000", headers=user.headers)
+    ).status_code == 200
+
+
+def _parameters(dependency: object) -> list[dict[str, object]]:
     router = APIRouter()
 
     @router.get("/things")
-    async def things(page: Page = Depends(page_params(10, 50))) -> list[int]:
+    async def things(page: Page = Depends(dependency)) -> list[int]:
         return [page.limit]
 
-    document_page_parameters(router.routes)
-    document_page_parameters(router.routes)  # every app built in a process does it again
-    (route,) = router.routes
-    parameters = route.openapi_extra["parameters"]  # type: ignore[attr-defined]
-    assert [p["name"] for p in parameters] == ["limit", "offset"]
-    assert parameters[0]["description"] == "Page size (default 10, at most 50)."
+    app = FastAPI()
+    app.include_router(router)
+    parameters: list[dict[str, object]] = app.openapi()["paths"]["/things"]["get"]["parameters"]
+    return parameters
+
+
+def test_parameters_are_documented_as_they_are_checked() -> None:
+    limit, offset = _parameters(page_params(10, 50))
+    assert limit["name"] == "limit" and limit["required"] is False
+    assert limit["schema"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 50,
+        "default": 10,
+        "description": "Page size (default 10, at most 50).",
+        "title": "Limit",
+    }
+    assert offset["schema"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": OFFSET_MAX,
+        "default": 0,
+        "description": "Items to skip (default 0).",
+        "title": "Offset",
+    }
+    clamped, _ = _parameters(page_params(10, 50, clamp=True))
+    assert "maximum" not in clamped["schema"]  # type: ignore[operator]
+    assert (
+        clamped["description"] == "Page size (default 10, at most 50; larger values are clamped)."
+    )

@@ -1,4 +1,5 @@
-"""Deny by default: a protected route must start with an auth guard or the API won't mount."""
+"""Deny by default: a protected route must declare an auth guard as its first dependency (which
+FastAPI solves before anything else the route needs) or the API won't mount."""
 
 from __future__ import annotations
 
@@ -28,19 +29,22 @@ def test_a_route_without_a_guard_is_reported() -> None:
         return ok(1)
 
     @router.get("/guard-in-decorator", dependencies=[Depends(current_principal)])
-    async def guard_in_decorator() -> ApiResponse[int]:
-        return ok(1)  # FastAPI would solve it among the other dependencies: not accepted
+    async def guard_in_decorator(conn: Conn) -> ApiResponse[int]:
+        return ok(1)  # decorator dependencies come first
 
     @router.get("/guarded")
     async def guarded(principal: CurrentUser, conn: Conn) -> ApiResponse[int]:
         return ok(1)
 
-    # Wherever it is declared, the guard runs before anything else the route does.
     @router.get("/conn-declared-first")
     async def conn_declared_first(conn: Conn, principal: CurrentUser) -> ApiResponse[int]:
-        return ok(1)
+        return ok(1)  # would wait for a pooled connection before answering 401
 
-    assert unguarded_routes(router) == ["['GET'] /open", "['GET'] /guard-in-decorator"]
+    assert unguarded_routes(router) == [
+        "['GET'] /open",
+        "['GET'] /guard-second",
+        "['GET'] /conn-declared-first",
+    ]
 
 
 def test_mounting_refuses_an_unguarded_protected_router(monkeypatch: pytest.MonkeyPatch) -> None:

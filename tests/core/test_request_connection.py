@@ -46,11 +46,14 @@ async def take_all(lender: RequestConnections) -> list[Connection]:
     return [await lender.acquire() for _ in range(lender.limit)]
 
 
-def assert_all_connections_returned(app: FastAPI) -> None:
+async def assert_all_connections_returned(app: FastAPI) -> None:
     pool = app.state.pool
     assert pool.get_idle_size() == pool.get_size()
     lender = lender_of(app)
-    assert (lender.lent, lender.waiting) == (0, 0)  # every admission was given back
+    async with asyncio.timeout(2):  # every admission was given back: all can be taken again
+        held = await take_all(lender)
+    for conn in held:
+        await lender.release(conn)
 
 
 async def test_more_concurrent_requests_than_connections_all_succeed(
@@ -61,7 +64,7 @@ async def test_more_concurrent_requests_than_connections_all_succeed(
         *(small_pool_client.get(path, headers=admin.headers) for path in paths)
     )
     assert [r.status_code for r in responses] == [200] * len(paths)
-    assert_all_connections_returned(small_pool_app)
+    await assert_all_connections_returned(small_pool_app)
 
 
 async def test_waiting_requests_are_served_in_arrival_order(small_pool_app: FastAPI) -> None:
@@ -73,16 +76,17 @@ async def test_waiting_requests_are_served_in_arrival_order(small_pool_app: Fast
         conn = await lender.acquire()
         served.append(number)
         await asyncio.sleep(0)
-        await lender.release(conn)  # straight to the next one waiting
+        await lender.release(conn)
 
     waiters = [asyncio.create_task(request(n)) for n in range(5)]
     await asyncio.sleep(0)
-    assert lender.waiting == 5
+    assert served == []  # all five are waiting
+    late = asyncio.create_task(request(5))  # arrives while the others wait: served last
     for conn in held:
         await lender.release(conn)
-    await asyncio.gather(*waiters)
-    assert served == [0, 1, 2, 3, 4]
-    assert_all_connections_returned(small_pool_app)
+    await asyncio.gather(*waiters, late)
+    assert served == [0, 1, 2, 3, 4, 5]
+    await assert_all_connections_returned(small_pool_app)
 
 
 async def test_requests_leave_one_pool_connection_for_everything_else(
@@ -95,7 +99,7 @@ async def test_requests_leave_one_pool_connection_for_everything_else(
         assert await conn.fetchval("SELECT 1") == 1  # a health check does not wait
     for conn in held:
         await lender.release(conn)
-    assert_all_connections_returned(small_pool_app)
+    await assert_all_connections_returned(small_pool_app)
 
 
 async def test_cancelled_waiters_lose_nothing(small_pool_app: FastAPI) -> None:
@@ -115,7 +119,7 @@ async def test_cancelled_waiters_lose_nothing(small_pool_app: FastAPI) -> None:
         await queued
     conn = await asyncio.wait_for(last, timeout=2)
     await lender.release(conn)
-    assert_all_connections_returned(small_pool_app)
+    await assert_all_connections_returned(small_pool_app)
 
 
 async def test_a_closed_connection_goes_back_through_the_pool(small_pool_app: FastAPI) -> None:
@@ -129,7 +133,7 @@ async def test_a_closed_connection_goes_back_through_the_pool(small_pool_app: Fa
     fresh = await asyncio.wait_for(waiting, timeout=5)
     assert fresh is not broken and await fresh.fetchval("SELECT 1") == 1
     await lender.release(fresh)
-    assert_all_connections_returned(small_pool_app)
+    await assert_all_connections_returned(small_pool_app)
 
 
 async def test_connection_is_returned_after_every_kind_of_answer(
@@ -150,7 +154,7 @@ async def test_connection_is_returned_after_every_kind_of_answer(
         for method, path, headers, body, status in requests:
             response = await small_pool_client.request(method, path, headers=headers, json=body)
             assert response.status_code == status, (path, response.text)
-    assert_all_connections_returned(small_pool_app)
+    await assert_all_connections_returned(small_pool_app)
 
 
 async def test_anonymous_request_never_waits_for_the_pool(
@@ -164,4 +168,4 @@ async def test_anonymous_request_never_waits_for_the_pool(
     finally:
         for conn in held:
             await lender.release(conn)
-    assert_all_connections_returned(small_pool_app)
+    await assert_all_connections_returned(small_pool_app)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from starlette.responses import Response
+
 from starter.api_keys import service
 from starter.api_keys.schemas import ApiKeyCreated, ApiKeyResponse, CreateApiKeyRequest
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, ok
+from starter.core.listing import list_response
 from starter.core.routing import api_router
 
 router = api_router(prefix="/api-keys", tags=["API Keys"])
@@ -26,9 +29,9 @@ async def create_api_key(
     return ok(created, "Store this key now; it will not be shown again.")
 
 
-@router.get("", summary="List your API keys")
-async def list_api_keys(principal: CurrentUser, conn: Conn) -> ApiResponse[list[ApiKeyResponse]]:
-    return ok(await service.list_api_keys(conn, principal))
+@router.get("", summary="List your API keys", response_model=ApiResponse[list[ApiKeyResponse]])
+async def list_api_keys(principal: CurrentUser, conn: Conn) -> Response:
+    return list_response(ApiKeyResponse, await service.list_api_keys(conn, principal))
 
 
 @router.delete("/{id}", summary="Revoke one of your API keys")

@@ -106,8 +106,9 @@ async def create_api_key(
     return ApiKeyCreated.model_validate({**dict(row), "key": secret})
 
 
-async def list_api_keys(conn: Connection, principal: Principal) -> list[ApiKeyResponse]:
-    return [_record(row) for row in await repository.list_api_keys(conn, principal.id)]
+async def list_api_keys(conn: Connection, principal: Principal) -> list[Record]:
+    """Rows of `ApiKeyResponse`: the caller's keys."""
+    return await repository.list_api_keys(conn, principal.id)
 
 
 async def revoke_api_key(conn: Connection, principal: Principal, key_id: UUID) -> ApiKeyResponse:

@@ -12,7 +12,10 @@ Why a cached answer cannot outlive a change:
 - While the listener is not connected the cache is off and empty: a notification missed during
   the gap cannot leave a stale entry behind.
 - The writer's own process forgets the user at the write (`forget_user`), so the writer's next
-  request never races the notification. (A concurrent request of that user that reads the old
+  request never races the notification. `forget_user` reaches the cache of the app serving the
+  request (`app.state.principal_cache`, bound by `serve_forgetting` when the request
+  authenticates); elsewhere (the CLI, the worker) there is nothing to forget but the
+  notification still goes out. (A concurrent request of that user that reads the old
   row between the write and its commit may cache it again; the notification, sent at commit,
   removes it.)
 - A lookup that overlapped an invalidation is not stored (generation counter).
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-import weakref
+from contextvars import ContextVar
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -38,7 +41,7 @@ from starter.auth.schemas import Principal
 AUTH_CHANNEL = "starter_auth"
 log = structlog.get_logger(__name__)
 
-_live_caches: weakref.WeakSet[PrincipalCache] = weakref.WeakSet()
+_serving: ContextVar[PrincipalCache | None] = ContextVar("principal_cache", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,6 @@ class PrincipalCache:
         self._keys_by_user: dict[UUID, set[str]] = {}
         self.listening = asyncio.Event()  # set while invalidations can reach us
         self.generation = 0
-        _live_caches.add(self)
 
     @property
     def enabled(self) -> bool:
@@ -120,8 +122,14 @@ class PrincipalCache:
                 del self._keys_by_user[user_id]
 
 
+def serve_forgetting(cache: PrincipalCache) -> None:
+    """`forget_user` reaches `cache` for the rest of the current request."""
+    _serving.set(cache)
+
+
 def forget_user(user_id: UUID) -> None:
-    """For the services that change a user's credentials or identity: this process forgets
-    the user now (other processes hear it from the database's notification)."""
-    for cache in list(_live_caches):
+    """For the services that change a user's credentials or identity: the app serving this
+    request forgets the user now (other processes hear it from the database's notification)."""
+    cache = _serving.get()
+    if cache is not None:
         cache.forget(user_id)

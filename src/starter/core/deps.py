@@ -1,9 +1,9 @@
 """Request-scoped database access. The boundary owns the connection and the transaction.
 
-The request's connection is acquired on first use and handed back by `RequestContextMiddleware`
-once the response has been sent (`release_request_connection`). `Conn` is a request value the
-route fills in (core/routing.py), not a generator dependency: FastAPI wraps every generator
-dependency in context managers, a shielded exit and an exit stack on every request.
+`Conn` and `Tx` are plain dependencies. The request's connection is taken on first use (by the
+auth guard on a cache miss, or by `Conn`) and handed back by `RequestContextMiddleware` once
+the response has been sent (`release_request_connection`), so it is one connection per request
+whoever asks for it first.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from fastapi import Depends, Request
 
 from starter.core.db import Connection, Pool
 from starter.core.request_connections import RequestConnections
-from starter.core.routing import request_value
 
 REQUEST_CONNECTION = "db_connection"
 log = structlog.get_logger(__name__)
@@ -29,7 +28,6 @@ def get_pool(request: Request) -> Pool:
     return pool
 
 
-@request_value
 async def get_conn(request: Request) -> Connection:
     """One pooled connection per request (shared by auth and the handler), taken on first use
     in arrival order (`core/request_connections.py`)."""

@@ -15,7 +15,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     WrapSerializer,
 )
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 RFC3339_MICROS_LENGTH = len("2025-01-02T03:04:05.123456Z")
 
@@ -59,12 +59,6 @@ class ResponseModel(BaseModel):
 
 def ok(data: T, message: str | None = None) -> ApiResponse[T]:
     return ApiResponse[T](data=data, message=message)
-
-
-def json_ok(data_json: str, message: str | None = None) -> Response:
-    """The success envelope around `data` already rendered as JSON (e.g. by the database)."""
-    body = b'{"success":true,"data":%s,"message":%s}' % (data_json.encode(), dumps(message))
-    return Response(body, media_type="application/json")
 
 
 def dumps(content: Any) -> bytes:

@@ -1,7 +1,8 @@
-"""Render every error the framework or our code raises as the contract's error envelope."""
+"""Render every error the framework or our code raises as the error envelope."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import structlog
@@ -38,6 +39,16 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc[1:]) or str(loc[0] if loc else "request")
 
 
+def _parameter_reason(error: Mapping[str, Any]) -> str:
+    """Our wording for a path or query parameter's bounds; pydantic's for anything else."""
+    bounds = error.get("ctx") or {}
+    if error.get("type") == "greater_than_equal" and bounds.get("ge") == 0:
+        return "must not be negative"
+    if error.get("type") == "less_than_equal":
+        return f"must be at most {bounds['le']}"
+    return validation_reason(error)
+
+
 def translate_validation_error(
     exc: RequestValidationError, body_error: AppError | None = None
 ) -> AppError:
@@ -56,7 +67,7 @@ def translate_validation_error(
         if first.get("type") == "missing" and len(loc) == 1:
             return InvalidJson("Request body is required")
         return ShapeInvalid(f"Validation failed for {field or 'body'}: {validation_reason(first)}")
-    return ValidationFailed(field, validation_reason(first))
+    return ValidationFailed(field, _parameter_reason(first))
 
 
 async def _app_error(_request: Request, exc: Exception) -> Response:
@@ -69,15 +80,23 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return render(translate_validation_error(exc, pending_body_error(request)))
 
 
-async def http_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 404:
-        return render(NotFound())
-    if exc.status_code == 405:
-        return render(MethodNotAllowed(headers=dict(exc.headers or {})))
-    error = AppError(str(exc.detail), code="HTTP_ERROR", headers=dict(exc.headers or {}))
-    error.status = exc.status_code
-    return render(error)
+WrongMethod = Callable[[Request], Awaitable[AppError | None]]
+
+
+def _http_error(wrong_method: WrongMethod | None) -> Callable[..., Awaitable[Response]]:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 404:
+            return render(NotFound())
+        if exc.status_code == 405:
+            instead = await wrong_method(request) if wrong_method is not None else None
+            return render(instead or MethodNotAllowed(headers=headers))
+        error = AppError(str(exc.detail), code="HTTP_ERROR", headers=headers)
+        error.status = exc.status_code
+        return render(error)
+
+    return http_error
 
 
 async def _database_gone(request: Request, exc: Exception) -> Response:
@@ -86,10 +105,12 @@ async def _database_gone(request: Request, exc: Exception) -> Response:
     return render(ServiceUnavailable())
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, *, wrong_method: WrongMethod | None = None) -> None:
+    """The app's only exception handlers. `wrong_method` may answer a 405 with another error
+    (authentication comes first on a protected path)."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(HTTPException, _http_error(wrong_method))
     for error_type in CONNECTION_ERRORS:
         if issubclass(error_type, Exception):
             app.add_exception_handler(error_type, _database_gone)

@@ -1,105 +1,43 @@
 """`limit`/`offset` query parameters with per-endpoint defaults and caps.
 
-Read from the query string by hand rather than declared as FastAPI parameters: on a list read,
-FastAPI's per-parameter machinery cost more server CPU than the page's query (bench/http.py).
-The values go through the same pydantic rules as declared parameters would (so the same 400
-messages), and `page_params` documents both in the OpenAPI document (`include_api` adds them).
+`page_params(default, cap)` builds a dependency declaring both as FastAPI `Query` parameters:
+negative values are 400 (`must not be negative`), and a limit over the cap is 400 (`must be at
+most …`) or, for endpoints that clamp, lowered to the cap. `offset` is capped at PostgreSQL's
+bigint range, so a larger one is a 400 too.
 """
 
-from __future__ import annotations
-
-from collections.abc import Awaitable, Callable, Iterable
+# No `from __future__ import annotations`: FastAPI reads `page`'s annotations, which refer
+# to this call's `limit_query`.
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
 
-from fastapi.routing import APIRoute
-from pydantic import TypeAdapter, ValidationError
-from starlette.requests import Request
-from starlette.routing import BaseRoute
+from fastapi import Query
 
-from starter.core.errors import ValidationFailed, validation_reason
-from starter.core.routing import RESOLVED_BY_ROUTE, request_value
-
-_INTEGER: TypeAdapter[int] = TypeAdapter(int)
-OPENAPI_PARAMETERS = "openapi_parameters"
+OFFSET_MAX = 2**63 - 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     limit: int
     offset: int
 
 
-def _query_integer(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    try:
-        return _INTEGER.validate_python(raw)
-    except ValidationError as error:
-        raise ValidationFailed(name, validation_reason(error.errors()[0])) from None
-
-
-def _parameter(name: str, description: str) -> dict[str, Any]:
-    schema = {"anyOf": [{"type": "integer"}, {"type": "null"}], "title": name.title()}
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
+Offset = Annotated[int, Query(ge=0, le=OFFSET_MAX, description="Items to skip (default 0).")]
 
 
 def page_params(
-    default_limit: int, max_limit: int | None = None, *, clamp: bool = False
-) -> Callable[[Request], Awaitable[Page]]:
-    """Build a dependency reading `limit`/`offset`; negatives are 400, over-cap is 400 or clamped."""
-
-    @request_value  # resolved by the route, not FastAPI's dependency solver
-    async def dependency(request: Request) -> Page:
-        limit = _query_integer(request, "limit")
-        resolved = default_limit if limit is None else limit
-        if resolved < 0:
-            raise ValidationFailed("limit", "must not be negative")
-        if max_limit is not None and resolved > max_limit:
-            if not clamp:
-                raise ValidationFailed("limit", f"must be at most {max_limit}")
-            resolved = max_limit
-        offset = _query_integer(request, "offset")
-        start = 0 if offset is None else offset
-        if start < 0:
-            raise ValidationFailed("offset", "must not be negative")
-        return Page(limit=resolved, offset=start)
-
-    cap = (
-        ""
-        if max_limit is None
-        else f", at most {max_limit}" + ("; larger values are clamped" if clamp else "")
+    default_limit: int, max_limit: int, *, clamp: bool = False
+) -> Callable[..., Awaitable[Page]]:
+    """A dependency reading `limit` (default `default_limit`, at most `max_limit`) and `offset`."""
+    cap = f"at most {max_limit}" + ("; larger values are clamped" if clamp else "")
+    limit_query = Query(
+        ge=0,
+        le=None if clamp else max_limit,
+        description=f"Page size (default {default_limit}, {cap}).",
     )
-    setattr(
-        dependency,
-        OPENAPI_PARAMETERS,
-        [
-            _parameter("limit", f"Page size (default {default_limit}{cap})."),
-            _parameter("offset", "Items to skip (default 0)."),
-        ],
-    )
-    return dependency
 
+    async def page(limit: Annotated[int, limit_query] = default_limit, offset: Offset = 0) -> Page:
+        return Page(min(limit, max_limit), offset)
 
-def document_page_parameters(routes: Iterable[BaseRoute]) -> None:
-    """Put the page parameters into the OpenAPI operations of the routes that read them
-    (idempotent: routers are shared by every app built in one process)."""
-    for route in routes:
-        if not isinstance(route, APIRoute):
-            continue
-        resolvers = getattr(route.endpoint, RESOLVED_BY_ROUTE, ())
-        for resolver in (*resolvers, *(d.call for d in route.dependant.dependencies)):
-            parameters = getattr(resolver, OPENAPI_PARAMETERS, ())
-            if not parameters:
-                continue
-            extra = route.openapi_extra = route.openapi_extra or {}
-            documented = extra.setdefault("parameters", [])
-            known = {parameter["name"] for parameter in documented}
-            documented.extend(p for p in parameters if p["name"] not in known)
+    return page

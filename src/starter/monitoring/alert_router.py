@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from starlette.responses import Response
+
 from starter.auth.deps import CurrentUser, Moderator
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, ok
+from starter.core.listing import list_response
 from starter.core.routing import api_router
 from starter.monitoring import alerts
 from starter.monitoring.router import errors
@@ -15,9 +18,14 @@ from starter.monitoring.schemas import Alert, CreateAlertRequest, UpdateAlertReq
 router = api_router(tags=["Monitoring"])
 
 
-@router.get("/monitoring/alerts", summary="List alerts", description="Newest first.")
-async def get_alerts(_principal: CurrentUser, conn: Conn) -> ApiResponse[list[Alert]]:
-    return ok(await alerts.list_alerts(conn))
+@router.get(
+    "/monitoring/alerts",
+    summary="List alerts",
+    description="Newest first.",
+    response_model=ApiResponse[list[Alert]],
+)
+async def get_alerts(_principal: CurrentUser, conn: Conn) -> Response:
+    return list_response(Alert, await alerts.list_alerts(conn))
 
 
 @router.post(

@@ -59,8 +59,9 @@ async def create_alert(conn: Connection, principal: Principal, body: CreateAlert
     return Alert.model_validate(dict(row))
 
 
-async def list_alerts(conn: Connection) -> list[Alert]:
-    return [Alert.model_validate(dict(row)) for row in await repo.list_alerts(conn)]
+async def list_alerts(conn: Connection) -> list[Record]:
+    """Rows of `Alert`."""
+    return await repo.list_alerts(conn)
 
 
 async def get_alert(conn: Connection, alert_id: UUID) -> Alert:

@@ -6,10 +6,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends
+from starlette.responses import Response
 
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, ok
+from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.monitoring import incidents
@@ -31,12 +33,11 @@ TimelinePage = Annotated[Page, Depends(page_params(100, 1000, clamp=True))]
     "/monitoring/incidents",
     summary="List incidents",
     description="Newest first; `limit` defaults to 50 (values over 1000 are clamped).",
+    response_model=ApiResponse[list[Incident]],
     responses=errors(400),
 )
-async def get_incidents(
-    _principal: CurrentUser, conn: Conn, page: IncidentsPage
-) -> ApiResponse[list[Incident]]:
-    return ok(await incidents.list_incidents(conn, page.limit, page.offset))
+async def get_incidents(_principal: CurrentUser, conn: Conn, page: IncidentsPage) -> Response:
+    return list_response(Incident, await incidents.list_incidents(conn, page.limit, page.offset))
 
 
 @router.post(

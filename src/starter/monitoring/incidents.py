@@ -71,10 +71,9 @@ async def create_incident(
     return Incident.model_validate(dict(row))
 
 
-async def list_incidents(conn: Connection, limit: int, offset: int) -> list[Incident]:
-    return [
-        Incident.model_validate(dict(r)) for r in await repo.list_incidents(conn, limit, offset)
-    ]
+async def list_incidents(conn: Connection, limit: int, offset: int) -> list[Record]:
+    """Rows of `Incident`."""
+    return await repo.list_incidents(conn, limit, offset)
 
 
 async def get_incident(conn: Connection, incident_id: UUID) -> Incident:

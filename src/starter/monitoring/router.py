@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starter.auth.deps import CurrentUser, Moderator
 from starter.core.deps import Conn, get_pool
 from starter.core.envelope import ApiResponse, error_responses, ok
+from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.monitoring import prometheus, service
@@ -44,6 +45,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     summary="List events",
     description="Newest first. `tags` is `key:value[,key:value…]` (all must match); "
     "`start_time`/`end_time` are inclusive; `limit` defaults to 100, at most 1000.",
+    response_model=ApiResponse[list[Event]],
     responses=errors(400),
 )
 async def get_events(
@@ -56,9 +58,9 @@ async def get_events(
     start_time: AwareDatetime | None = None,
     end_time: AwareDatetime | None = None,
     tags: str | None = None,
-) -> ApiResponse[list[Event]]:
+) -> Response:
     query = service.EventFilter(event_type, source, level, start_time, end_time, tags)
-    return ok(await service.list_events(conn, query, page.limit, page.offset))
+    return list_response(Event, await service.list_events(conn, query, page.limit, page.offset))
 
 
 @router.post(
@@ -82,6 +84,7 @@ async def get_event_by_id(_principal: CurrentUser, id: UUID, conn: Conn) -> ApiR
     "/monitoring/metrics",
     summary="List metrics",
     description="Newest first; `limit` defaults to 100, at most 1000.",
+    response_model=ApiResponse[list[Metric]],
     responses=errors(400),
 )
 async def get_metrics(
@@ -92,18 +95,17 @@ async def get_metrics(
     metric_type: MetricType | None = None,
     start_time: AwareDatetime | None = None,
     end_time: AwareDatetime | None = None,
-) -> ApiResponse[list[Metric]]:
-    return ok(
-        await service.list_metrics(
-            conn,
-            name=name,
-            metric_type=metric_type,
-            start_time=start_time,
-            end_time=end_time,
-            limit=page.limit,
-            offset=page.offset,
-        )
+) -> Response:
+    metrics = await service.list_metrics(
+        conn,
+        name=name,
+        metric_type=metric_type,
+        start_time=start_time,
+        end_time=end_time,
+        limit=page.limit,
+        offset=page.offset,
     )
+    return list_response(Metric, metrics)
 
 
 @router.post(

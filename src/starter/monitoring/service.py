@@ -136,9 +136,12 @@ class EventFilter:
     tags: str | None = None
 
 
-async def list_events(conn: Connection, query: EventFilter, limit: int, offset: int) -> list[Event]:
+async def list_events(
+    conn: Connection, query: EventFilter, limit: int, offset: int
+) -> list[Record]:
+    """Rows of `Event`."""
     tags = parse_tag_filter(query.tags)
-    rows = await repo.list_events(
+    return await repo.list_events(
         conn,
         event_type=query.event_type,
         source=query.source,
@@ -149,7 +152,6 @@ async def list_events(conn: Connection, query: EventFilter, limit: int, offset: 
         limit=limit,
         offset=offset,
     )
-    return [Event.model_validate(dict(row)) for row in rows]
 
 
 async def get_event(conn: Connection, event_id: UUID) -> Event:
@@ -191,8 +193,9 @@ async def list_metrics(
     end_time: datetime | None,
     limit: int,
     offset: int,
-) -> list[Metric]:
-    rows = await repo.list_metrics(
+) -> list[Record]:
+    """Rows of `Metric`."""
+    return await repo.list_metrics(
         conn,
         name=name,
         metric_type=metric_type,
@@ -201,7 +204,6 @@ async def list_metrics(
         limit=limit,
         offset=offset,
     )
-    return [Metric.model_validate(dict(row)) for row in rows]
 
 
 async def stats(conn: Connection) -> MonitoringStats:

@@ -24,6 +24,7 @@ from starter.auth.deps import (
 from starter.auth.schemas import Principal
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, error_responses, ok
+from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.tasks import service, types
@@ -63,9 +64,13 @@ MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 # --- task types (public) -----------------------------------------------------------------------
 
 
-@public.get("/types", summary="List active task types")
-async def list_task_types(conn: Conn) -> ApiResponse[list[TaskTypeResponse]]:
-    return ok(await types.list_types(conn))
+@public.get(
+    "/types",
+    summary="List active task types",
+    response_model=ApiResponse[list[TaskTypeResponse]],
+)
+async def list_task_types(conn: Conn) -> Response:
+    return list_response(TaskTypeResponse, await types.list_types(conn))
 
 
 @public.post(
@@ -103,6 +108,7 @@ async def create_task(
     summary="List tasks",
     description="Ordered by priority rank (critical first), then creation time. Users see "
     "their own tasks; moderators and admins see all.",
+    response_model=ApiResponse[list[TaskResponse]],
     responses=errors(400, 401),
 )
 async def list_tasks(
@@ -112,7 +118,7 @@ async def list_tasks(
     task_type: str | None = None,
     status: str | None = None,
     priority: str | None = None,
-) -> ApiResponse[list[TaskResponse]]:
+) -> Response:
     tasks = await service.list_tasks(
         conn,
         principal,
@@ -122,7 +128,7 @@ async def list_tasks(
         limit=page.limit,
         offset=page.offset,
     )
-    return ok(tasks)
+    return list_response(TaskResponse, tasks)
 
 
 @router.get("/stats", summary="Task counts by status (moderator+)", responses=errors(401, 403))
@@ -130,18 +136,26 @@ async def get_stats(principal: CurrentUser, conn: Conn) -> ApiResponse[TaskStats
     return ok(await service.stats(conn, principal))
 
 
-@router.get("/dead-letter", summary="Failed tasks (dead-letter queue)", responses=errors(400, 401))
-async def get_dead_letter_queue(
-    principal: CurrentUser, conn: Conn, page: TasksPage
-) -> ApiResponse[list[TaskResponse]]:
-    return ok(await service.dead_letter(conn, principal, limit=page.limit, offset=page.offset))
+@router.get(
+    "/dead-letter",
+    summary="Failed tasks (dead-letter queue)",
+    response_model=ApiResponse[list[TaskResponse]],
+    responses=errors(400, 401),
+)
+async def get_dead_letter_queue(principal: CurrentUser, conn: Conn, page: TasksPage) -> Response:
+    failed = await service.dead_letter(conn, principal, limit=page.limit, offset=page.offset)
+    return list_response(TaskResponse, failed)
 
 
-@router.get("/workers", summary="Live workers (moderator+)", responses=errors(401, 403))
-async def list_workers(
-    _principal: Moderator, settings: AppSettings, conn: Conn
-) -> ApiResponse[list[WorkerResponse]]:
-    return ok(await service.live_workers(conn, settings.worker.lease_secs))
+@router.get(
+    "/workers",
+    summary="Live workers (moderator+)",
+    response_model=ApiResponse[list[WorkerResponse]],
+    responses=errors(401, 403),
+)
+async def list_workers(_principal: Moderator, settings: AppSettings, conn: Conn) -> Response:
+    workers = await service.live_workers(conn, settings.worker.lease_secs)
+    return list_response(WorkerResponse, workers)
 
 
 @router.get("/{id}", summary="Get a task", responses=errors(400, 401, 404))

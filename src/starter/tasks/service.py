@@ -23,7 +23,6 @@ from starter.tasks.schemas import (
     CreateTaskRequest,
     TaskResponse,
     TaskStats,
-    WorkerResponse,
 )
 from starter.tasks.types import register_builtin_types
 
@@ -153,9 +152,9 @@ async def list_tasks(
     priority: str | None,
     limit: int,
     offset: int,
-) -> list[TaskResponse]:
-    """Unknown status/priority values are ignored, as the original does."""
-    rows = await repository.list_tasks(
+) -> list[Record]:
+    """Rows of `TaskResponse`; unknown status/priority values are ignored (no filter)."""
+    return await repository.list_tasks(
         conn,
         owner=_owner_filter(principal),
         task_type=task_type,
@@ -164,12 +163,11 @@ async def list_tasks(
         limit=limit,
         offset=offset,
     )
-    return [task_response(row) for row in rows]
 
 
 async def dead_letter(
     conn: Connection, principal: Principal, *, limit: int, offset: int
-) -> list[TaskResponse]:
+) -> list[Record]:
     """Failed tasks; per-user filtering happens in SQL so pages are full (SPEC A2 row 8)."""
     return await list_tasks(
         conn, principal, task_type=None, status="failed", priority=None, limit=limit, offset=offset
@@ -234,10 +232,10 @@ async def delete_task(conn: Connection, principal: Principal, task_id: UUID) -> 
     log.info("task.deleted", task_id=str(task_id), task_type=row["task_type"])
 
 
-async def live_workers(conn: Connection, stale_after_secs: float) -> list[WorkerResponse]:
-    """Workers not stopped and heartbeating within `stale_after_secs` (their lease time)."""
-    rows = await repository.live_workers(conn, stale_after_secs)
-    return [WorkerResponse.model_validate(dict(row)) for row in rows]
+async def live_workers(conn: Connection, stale_after_secs: float) -> list[Record]:
+    """Rows of `WorkerResponse`: workers not stopped and heartbeating within `stale_after_secs`
+    (their lease time)."""
+    return await repository.live_workers(conn, stale_after_secs)
 
 
 async def artifact(conn: Connection, principal: Principal, task_id: UUID) -> Artifact:

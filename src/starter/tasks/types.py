@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from starter.auth.schemas import Principal
-from starter.core.db import Connection
+from starter.core.db import Connection, Record
 from starter.core.errors import Forbidden, Unauthorized
 from starter.rbac.policies import ADMIN_GATE_MESSAGE
 from starter.rbac.roles import Permission, Role
@@ -20,9 +20,9 @@ REGISTER_SCOPE = Permission.REGISTER_TASK_TYPES.value
 KEY_SCOPE_MESSAGE = f"API key lacks the '{REGISTER_SCOPE}' scope"
 
 
-async def list_types(conn: Connection) -> list[TaskTypeResponse]:
-    rows = await repository.list_active_types(conn)
-    return [TaskTypeResponse.model_validate(dict(row)) for row in rows]
+async def list_types(conn: Connection) -> list[Record]:
+    """Rows of `TaskTypeResponse`."""
+    return await repository.list_active_types(conn)
 
 
 def check_may_register(principal: Principal | None, *, open_registration: bool) -> None:

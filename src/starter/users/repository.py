@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from starter.auth.schemas import UserProfile
 from starter.core.db import Connection, Record
-from starter.core.sql_json import json_array_sql
 
 PROFILE_COLUMNS = "id, username, email, role, is_active, email_verified, created_at, last_login_at"
 
@@ -45,19 +43,14 @@ async def lock_with_active_admins(conn: Connection, user_id: UUID) -> list[Recor
     )
 
 
-_NEWEST_FIRST = "created_at DESC, id"
-_ACTIVE_PAGE_JSON = json_array_sql(
-    UserProfile,
-    f"""SELECT {PROFILE_COLUMNS} FROM users WHERE is_active
-        ORDER BY {_NEWEST_FIRST} LIMIT $1 OFFSET $2""",
-    _NEWEST_FIRST,
-)
-
-
-async def active_page_json(conn: Connection, limit: int, offset: int) -> str:
-    """One page of active users, newest first, as the JSON array of their profiles."""
-    page: str = await conn.fetchval(_ACTIVE_PAGE_JSON, limit, offset)
-    return page
+async def active_page(conn: Connection, limit: int, offset: int) -> list[Record]:
+    """One page of active users, newest first."""
+    return await conn.fetch(
+        f"""SELECT {PROFILE_COLUMNS} FROM users WHERE is_active
+            ORDER BY created_at DESC, id LIMIT $1 OFFSET $2""",
+        limit,
+        offset,
+    )
 
 
 async def update_own_profile(

@@ -12,7 +12,8 @@ from fastapi import Depends, Response
 
 from starter.auth.deps import Admin, CurrentUser, Moderator
 from starter.core.deps import Conn, Tx
-from starter.core.envelope import ApiResponse, error_responses, json_ok, ok
+from starter.core.envelope import ApiResponse, error_responses, ok
+from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.users import service
@@ -120,7 +121,7 @@ async def delete_own_account(
     responses=errors(400, 403),
 )
 async def list_users(_principal: Moderator, page: UsersPage, conn: Conn) -> Response:
-    return json_ok(await service.list_users_json(conn, page.limit, page.offset))
+    return list_response(UserProfile, await service.list_users(conn, page.limit, page.offset))
 
 
 @router.get(

@@ -115,10 +115,10 @@ async def user_by_id(conn: Connection, actor: Principal, target_id: UUID) -> Use
     return auth_service.profile(row)
 
 
-async def list_users_json(conn: Connection, limit: int, offset: int) -> str:
-    """Active users of every role, newest first (staff only, like `user_by_id`): the JSON
-    array of their profiles, rendered by the database."""
-    return await repository.active_page_json(conn, limit, offset)
+async def list_users(conn: Connection, limit: int, offset: int) -> list[Record]:
+    """Rows of `UserProfile`: active users of every role, newest first (staff only, like
+    `user_by_id`)."""
+    return await repository.active_page(conn, limit, offset)
 
 
 # --- administration -----------------------------------------------------------------------
