@@ -13,12 +13,17 @@ import structlog
 from fastapi import Depends, FastAPI
 
 from starter.app import create_app
+from starter.auth.deps import Moderator
 from starter.core.config import Settings
-from starter.core.envelope import ApiResponse, ok
+from starter.core.envelope import ApiResponse, RequestModel, ok
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 
 SECRET_DETAIL = "secret internals: /etc/passwd at 0xdeadbeef"
+
+
+class ProbeBody(RequestModel):
+    name: str
 
 
 def _probe_router() -> object:
@@ -33,6 +38,15 @@ def _probe_router() -> object:
         item_id: UUID, page: Annotated[Page, Depends(page_params(20, 100))]
     ) -> ApiResponse[dict[str, object]]:
         return ok({"id": str(item_id), "limit": page.limit, "offset": page.offset})
+
+    @router.post("/ordered/{item_id}")
+    async def ordered(
+        _principal: Moderator,
+        item_id: UUID,
+        page: Annotated[Page, Depends(page_params(20, 100))],
+        body: ProbeBody,
+    ) -> ApiResponse[dict[str, object]]:
+        return ok({"id": str(item_id), "limit": page.limit, "name": body.name})
 
     @router.get("/log")
     async def log_something() -> ApiResponse[str]:
