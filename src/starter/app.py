@@ -37,7 +37,7 @@ log = structlog.get_logger(__name__)
 
 
 def _operation_id(route: APIRoute) -> str:
-    """Stable operation ids: the handler's name (matches the v1 contract's ids)."""
+    """Stable operation ids: the handler's name (the v1 API's operation ids)."""
     return route.name
 
 

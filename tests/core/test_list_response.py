@@ -163,6 +163,15 @@ def rows_of(*columns: st.SearchStrategy[Any]) -> st.SearchStrategy[list[tuple[An
     return st.lists(st.tuples(*columns), min_size=1, max_size=4)
 
 
+def task_rows(
+    status: st.SearchStrategy[str], priority: st.SearchStrategy[str]
+) -> st.SearchStrategy[list[tuple[Any, ...]]]:
+    """Rows for `insert_tasks`, in its column order."""
+    return rows_of(names, stored_json, status, priority, counts, counts, maybe(texts), moments,
+                   moments, moments, maybe(moments), maybe(moments), json_objects, json_values,
+                   stored_json)  # fmt: skip
+
+
 statuses = st.sampled_from(["pending", "running", "completed", "failed", "cancelled", "retrying"])
 levels = st.sampled_from(["low", "medium", "high", "critical"])
 counts = st.integers(min_value=0, max_value=2**31 - 1)
@@ -185,23 +194,7 @@ ENDPOINTS = [
         "/tasks?limit=1000",
         TaskResponse,
         insert_tasks,
-        rows_of(
-            names,
-            stored_json,
-            statuses,
-            st.sampled_from(["low", "normal", "high", "critical"]),
-            counts,
-            counts,
-            maybe(texts),
-            moments,
-            moments,
-            moments,
-            maybe(moments),
-            maybe(moments),
-            json_objects,
-            json_values,
-            stored_json,
-        ),
+        task_rows(statuses, st.sampled_from(["low", "normal", "high", "critical"])),
         lambda db, p: tasks_service.list_tasks(
             db, p, task_type=None, status=None, priority=None, limit=1000, offset=0
         ),
@@ -210,23 +203,7 @@ ENDPOINTS = [
         "/tasks/dead-letter?limit=1000",
         TaskResponse,
         insert_tasks,
-        rows_of(
-            names,
-            stored_json,
-            st.just("failed"),
-            st.just("normal"),
-            counts,
-            counts,
-            maybe(texts),
-            moments,
-            moments,
-            moments,
-            maybe(moments),
-            maybe(moments),
-            json_objects,
-            json_values,
-            stored_json,
-        ),
+        task_rows(st.just("failed"), st.just("normal")),
         lambda db, p: tasks_service.dead_letter(db, p, limit=1000, offset=0),
     ),
     Endpoint(

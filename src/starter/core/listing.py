@@ -140,14 +140,6 @@ def _plan(model: type[BaseModel]) -> _Plan:
     )
 
 
-def _timestamp(value: datetime) -> Any:
-    """orjson writes a UTC datetime as `Timestamp` does, except without a fraction when the
-    microseconds are zero: those (and any other zone) are rendered by `Timestamp` itself."""
-    if value.microsecond and value.tzinfo is UTC:
-        return value
-    return _TIMESTAMP.dump_python(value, mode="json")
-
-
 def _row(plan: _Plan, row: Row) -> dict[str, Any]:
     item = {key: row[source] for key, source in plan.pairs}
     for key, validate in plan.validators:
@@ -159,8 +151,11 @@ def _row(plan: _Plan, row: Row) -> dict[str, Any]:
         if (value := item[key]) is not None and type(value) is not float:
             item[key] = float(value)
     for key in plan.timestamps:
-        if (value := item[key]) is not None:
-            item[key] = _timestamp(value)
+        # orjson writes a UTC datetime as `Timestamp` does, except without a fraction when the
+        # microseconds are zero: those (and any other zone) `Timestamp` renders itself.
+        value = item[key]
+        if value is not None and not (value.microsecond and value.tzinfo is UTC):
+            item[key] = _TIMESTAMP.dump_python(value, mode="json")
     return item
 
 

@@ -1,7 +1,7 @@
 """Pooled connections lent to requests: admitted in arrival order, one always left spare.
 
-asyncpg's pool lets a newcomer overtake a waiter (under more concurrent requests than
-connections, p99 went over 1 s with p50 at 15 ms). Requests therefore queue on an
+asyncpg's pool lets a newcomer overtake a waiter, which under more concurrent requests than
+connections starves some of them (bench/README.md). Requests therefore queue on an
 `asyncio.Semaphore` first, which serves waiters first come, first served, and only then take
 a connection from the pool, which by then always has one free for them.
 
