@@ -2932,9 +2932,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size (default 50, at most 100; larger values are clamped). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Items to skip (default 0). */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -3809,9 +3809,9 @@ export interface operations {
                 status?: string | null;
                 priority?: string | null;
                 /** @description Page size (default 100, at most 1000; larger values are clamped). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Items to skip (default 0). */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -3959,9 +3959,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size (default 100, at most 1000; larger values are clamped). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Items to skip (default 0). */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -4300,9 +4300,9 @@ export interface operations {
                 end_time?: string | null;
                 tags?: string | null;
                 /** @description Page size (default 100, at most 1000). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Items to skip (default 0). */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -4474,9 +4474,9 @@ export interface operations {
                 start_time?: string | null;
                 end_time?: string | null;
                 /** @description Page size (default 100, at most 1000). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Items to skip (default 0). */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -4633,9 +4633,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size (default 50, at most 1000; larger values are clamped). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Items to skip (default 0). */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -4893,9 +4893,9 @@ export interface operations {
             query?: {
                 lookback_hours?: number;
                 /** @description Page size (default 100, at most 1000; larger values are clamped). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Items to skip (default 0). */
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path: {
