@@ -77,9 +77,9 @@ SECURITY_SCHEMES = {
 
 
 def _declare_security(document: dict[str, Any], protected: set[str]) -> None:
-    """Authentication runs as one router-level dependency, not as per-route security
-    dependencies (which would cost two extra dependency resolutions per request), so the
-    document's security requirements are declared here."""
+    """The auth guards read the credentials themselves, not through FastAPI's security
+    dependencies (two more dependencies to solve per request), so the document's security
+    requirements are declared here."""
     components = document.setdefault("components", {})
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
     for item in document["paths"].values():

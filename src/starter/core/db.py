@@ -134,7 +134,8 @@ async def _keep_session(_conn: asyncpg.Connection) -> None:
     asyncpg's default reset runs `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`
     on every release — one extra round trip per request. Pooled connections never carry
     session state (LISTEN connections are dedicated, locks are transaction-scoped, no SET or
-    cursors), and an unfinished transaction is still rolled back by asyncpg before this hook.
+    cursors; tests/core/test_pool_session_state.py fails otherwise), and an unfinished
+    transaction is still rolled back by asyncpg before this hook.
     """
 
 
