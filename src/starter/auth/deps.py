@@ -3,7 +3,7 @@
 Every protected route declares one guard as its first dependency (`CurrentUser`, `Moderator`
 or `Admin`; `include_api` refuses to mount a protected route without one). Each guard is a leaf
 dependency: FastAPI solves it before the route's other dependencies and parameters, so 401/403
-come first. Role gates answer 403 with the messages in docs/api-conventions.md.
+come first. Role gates answer 403 with the messages in docs/roles.md.
 """
 
 from __future__ import annotations
