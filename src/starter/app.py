@@ -56,6 +56,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     except asyncpg.UndefinedTableError:
         # Not migrated yet: keep serving so /health/startup can say so (503 "starting").
         log.warning("startup.schema_missing", hint="run `starter migrate up`")
+    except asyncpg.ReadOnlySQLTransactionError:
+        # A standby (or writes switched off): reads are served, writes answer 503.
+        log.warning("startup.read_only", hint="built-in task types are registered when writable")
     app.state.started_monotonic = time.monotonic()
     usage: ApiKeyUsageRecorder = app.state.api_key_usage
     flusher = asyncio.create_task(usage.run(app.state.pool, API_KEY_USAGE_FLUSH_SECS))

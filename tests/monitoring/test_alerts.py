@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from starter.monitoring.alerting import evaluate_alerts
 from tests.conftest import AppUser, assert_error
 
 ALERTS = "/api/v1/monitoring/alerts"
@@ -38,6 +39,29 @@ async def test_moderator_creates_alert_and_rule_is_stored(
     rule = await db.fetchval("SELECT rule FROM alerts WHERE id = $1", uuid.UUID(data["id"]))
     assert rule["kind"] == "metric" and rule["name"] == "cpu_usage"
     assert rule["window_seconds"] == 300
+
+
+async def test_plain_query_of_the_original_is_the_latest_value(
+    client: httpx.AsyncClient, moderator: AppUser, db: asyncpg.Connection
+) -> None:
+    response = await create_alert(client, moderator, query="cpu_usage > 80", threshold_value=None)
+    assert response.status_code == 200, response.text
+    alert = response.json()["data"]
+    assert alert["query"] == "cpu_usage > 80"
+    rule = await db.fetchval("SELECT rule FROM alerts WHERE id = $1", uuid.UUID(alert["id"]))
+    assert (rule["name"], rule["aggregation"]) == ("cpu_usage", "last")
+    assert rule["comparison"] == {"op": ">", "threshold": 80.0}
+    await db.execute(
+        "INSERT INTO metrics (name, metric_type, value) VALUES ('cpu_usage', 'gauge', 91)"
+    )
+    assert (await evaluate_alerts(db)).outcomes[0].change == "fired"
+    bad = await create_alert(client, moderator, query="cpu_usage > lots")
+    assert_error(
+        bad,
+        400,
+        "VALIDATION_FAILED",
+        "Validation failed for query: expected a number after '>', got 'lots' at position 13",
+    )
 
 
 async def test_user_cannot_create(client: httpx.AsyncClient, user: AppUser) -> None:

@@ -51,6 +51,13 @@ VALID: list[tuple[str, Rule]] = [
         TasksRule("pending", 600, Comparison("<=", -1000)),
     ),
     ("tasks RETRYING count older than 2h", TasksRule("retrying", 7200)),
+    # The original's plain form: the metric's latest value.
+    ("cpu_usage > 80", MetricRule("cpu_usage", "last", 30 * 24 * 3600, (), Comparison(">", 80))),
+    (
+        "app:latency.p99<=0.25",
+        MetricRule("app:latency.p99", "last", 2592000, (), Comparison("<=", 0.25)),
+    ),
+    ("Errors == -1", MetricRule("Errors", "last", 2592000, (), Comparison("==", -1))),
 ]
 
 
@@ -74,6 +81,17 @@ def test_canonical_text() -> None:
 
 
 INVALID: list[tuple[str, str]] = [
+    ("cpu_usage > high", "expected a number after '>', got 'high' at position 13"),
+    ("cpu_usage >", "expected a number after '>', got the end of the rule at position 12"),
+    (
+        "cpu_usage > 80 for 5m",
+        "unexpected 'for' after the comparison; the comparison ends the rule at position 16",
+    ),
+    (
+        "cpu_usage is high",
+        "expected 'metric', 'events' or 'tasks' at the start of the rule, got 'cpu_usage' at "
+        "position 1",
+    ),
     ("", "rule is empty; expected 'metric', 'events' or 'tasks'"),
     ("   ", "rule is empty; expected 'metric', 'events' or 'tasks'"),
     (

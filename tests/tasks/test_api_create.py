@@ -277,9 +277,34 @@ async def test_custom_retry_strategy_and_max_attempts(
     assert task["retry_strategy"]["exponential"]["max_attempts"] == 2
 
 
+@pytest.mark.parametrize("strategy", ["none", {"none": {}}, {"none": None}])
+async def test_no_retry_means_exactly_one_attempt(
+    client: httpx.AsyncClient, user: AppUser, db: asyncpg.Connection, strategy: object
+) -> None:
+    task = data(await post_task(client, user, retry_strategy=strategy))
+    assert task["max_attempts"] == 1  # was 0: "attempt 1 of 0"
+    assert (
+        await db.fetchval("SELECT max_attempts FROM tasks WHERE id = $1", uuid.UUID(task["id"]))
+        == 1
+    )
+    assert data(await post_task(client, user, retry_strategy=strategy, max_attempts=1))
+
+
+async def test_no_retry_with_more_attempts_is_400(client: httpx.AsyncClient, user: AppUser) -> None:
+    response = await post_task(client, user, retry_strategy="none", max_attempts=3)
+    assert_error(
+        response,
+        400,
+        "VALIDATION_FAILED",
+        "Validation failed for retry_strategy: 'none' means exactly one attempt: "
+        "max_attempts must be 1",
+    )
+
+
 @pytest.mark.parametrize(
     "strategy",
     [
+        {"fixed": {"interval": {"secs": 1, "nanos": 0}, "max_attempts": 0}},
         {"exponential": {"base_delay": 1}},
         {"sometimes": {}},
         {"fixed": {"interval": {"secs": 1, "nanos": 0}, "max_attempts": -1}},

@@ -82,12 +82,12 @@ async def test_cancel_running_task_requests_cooperative_cancel(
 
 
 @pytest.mark.parametrize("state", ["completed", "failed", "cancelled"])
-async def test_cancel_finished_task_is_409(
+async def test_cancel_finished_task_is_400(
     client: httpx.AsyncClient, db: asyncpg.Connection, user: AppUser, state: str
 ) -> None:
     task_id = await insert_task(db, user, status=state)
     response = await client.post(f"{API}/tasks/{task_id}/cancel", headers=user.headers)
-    assert_error(response, 409, "CONFLICT", f"Task cannot be cancelled: it is already {state}")
+    assert_error(response, 400, "INVALID_INPUT", f"Task cannot be cancelled: it is already {state}")
     row = await task_row(db, task_id)
     assert row is not None and row["status"] == state
 
@@ -99,7 +99,7 @@ async def test_concurrent_cancels_one_wins(
     responses = await asyncio.gather(
         *(client.post(f"{API}/tasks/{task_id}/cancel", headers=user.headers) for _ in range(4))
     )
-    assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
+    assert sorted(r.status_code for r in responses) == [200, 400, 400, 400]
 
 
 async def test_retry_failed_task_resets_it(

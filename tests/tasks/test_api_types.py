@@ -16,7 +16,14 @@ from starter.tasks.service import register_builtin_types
 from tests.conftest import AppUser, MakeUser, assert_error, make_settings
 from tests.tasks.conftest import API, data, post_task
 
-TYPE_FIELDS = {"task_type", "description", "is_active", "created_at", "updated_at"}
+TYPE_FIELDS = {
+    "task_type",
+    "description",
+    "is_active",
+    "created_at",
+    "updated_at",
+    "payload_schema",
+}
 
 
 async def register(
@@ -107,9 +114,42 @@ async def test_admin_registers_and_upserts(
     assert data(await post_task(client, user, task_type="custom_job"))["task_type"] == "custom_job"
 
 
-async def test_any_type_string_is_accepted(client: httpx.AsyncClient, admin: AppUser) -> None:
-    for odd in ("", "with space", "sym!@#"):
-        assert data(await register(client, admin.headers, odd))["task_type"] == odd
+@pytest.mark.parametrize(
+    ("task_type", "detail"),
+    [
+        ("", "Task type cannot be empty"),
+        ("x" * 129, "Task type cannot exceed 128 characters"),
+        ("x" * 1_000_000, "Task type cannot exceed 128 characters"),  # was a 500 (index row)
+        ("é" * 65, "Task type cannot exceed 128 characters"),
+        (
+            "with space",
+            "Task type can only contain alphanumeric characters, underscores, and hyphens",
+        ),
+        ("sym!@#", "Task type can only contain alphanumeric characters, underscores, and hyphens"),
+        (
+            "tab\there",
+            "Task type can only contain alphanumeric characters, underscores, and hyphens",
+        ),
+        (
+            "bell\u0007",
+            "Task type can only contain alphanumeric characters, underscores, and hyphens",
+        ),
+    ],
+)
+async def test_malformed_names_are_refused_like_post_tasks_refuses_them(
+    client: httpx.AsyncClient, admin: AppUser, db: asyncpg.Connection, task_type: str, detail: str
+) -> None:
+    response = await register(client, admin.headers, task_type)
+    assert_error(response, 400, "VALIDATION_FAILED", f"Validation failed for task_type: {detail}")
+    assert await db.fetchval("SELECT count(*) FROM task_types WHERE task_type = $1", task_type) == 0
+
+
+@pytest.mark.parametrize("task_type", ["a", "x" * 128, "é" * 64, "tâche_1-b", "A-Z_09"])
+async def test_every_registrable_name_can_be_used_for_tasks(
+    client: httpx.AsyncClient, admin: AppUser, task_type: str
+) -> None:
+    assert data(await register(client, admin.headers, task_type))["task_type"] == task_type
+    assert data(await post_task(client, admin, task_type=task_type))["task_type"] == task_type
 
 
 async def test_missing_description_is_422(client: httpx.AsyncClient, admin: AppUser) -> None:

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
-from starter.core.envelope import RequestModel, ResponseModel, Timestamp
+from starter.core.envelope import (
+    IN_UTC_RANGE,
+    CheckedByService,
+    RequestModel,
+    ResponseModel,
+    Timestamp,
+)
 
 
 class CreateApiKeyRequest(RequestModel):
-    name: str = Field(examples=["ci-deploy"], description="1–100 characters.")
-    description: str | None = None
-    expires_at: datetime | None = Field(
+    # Both lengths are checked by the service (characters).
+    name: Annotated[str, CheckedByService(max_length=100, min_length=1)] = Field(
+        examples=["ci-deploy"], description="1–100 characters."
+    )
+    description: Annotated[str, CheckedByService(max_length=1000)] | None = None
+    expires_at: Annotated[datetime, IN_UTC_RANGE] | None = Field(
         default=None, strict=False, description="Optional expiry; must be in the future."
     )
-    permissions: list[str] | None = Field(
+    permissions: list[Annotated[str, Field(max_length=64)]] | None = Field(
         default=None,
+        max_length=16,
         examples=[["read", "write"]],
         description='Scopes from "read", "write", "tasks:register" (admins only). '
         'Default ["read", "write"].',

@@ -3,31 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
 
-from starter.core.envelope import RequestModel, ResponseModel, Timestamp
+from starter.core.envelope import CheckedByService, RequestModel, ResponseModel, Timestamp
 from starter.rbac.roles import Role
 
 RoleName = Literal["user", "moderator", "admin"]
 
+# Caps checked by auth/validation.py (UTF-8 bytes, with the original's messages, in its order);
+# documented here (docs/limits.md).
+Username = Annotated[str, CheckedByService(max_length=50)]
+Email = Annotated[str, CheckedByService(max_length=254)]
+NewPassword = Annotated[str, CheckedByService(max_length=128)]
+# Values only compared with stored ones (logging in, confirming): capped well above any valid one.
+Identifier = Annotated[str, Field(max_length=254)]
+GivenPassword = Annotated[str, Field(max_length=1024)]
+Reason = Annotated[str, Field(max_length=1000)]
+
 
 class RegisterRequest(RequestModel):
-    username: str = Field(examples=["alice"])
-    email: str = Field(examples=["alice@example.com"])
-    password: str = Field(examples=["SecurePass123!"])
+    username: Username = Field(examples=["alice"])
+    email: Email = Field(examples=["alice@example.com"])
+    password: NewPassword = Field(examples=["SecurePass123!"])
 
 
 class LoginRequest(RequestModel):
-    username: str | None = Field(default=None, examples=["alice"])
-    email: str | None = None
-    username_or_email: str | None = Field(
+    username: Identifier | None = Field(default=None, examples=["alice"])
+    email: Identifier | None = None
+    username_or_email: Identifier | None = Field(
         default=None, description="Either a username or an email address (our addition)."
     )
-    password: str = Field(examples=["SecurePass123!"])
-    user_agent: str | None = None
+    password: GivenPassword = Field(examples=["SecurePass123!"])
+    user_agent: str | None = Field(default=None, max_length=1024)
 
 
 class UserProfile(ResponseModel):

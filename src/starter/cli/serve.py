@@ -13,6 +13,7 @@ from types import FrameType
 import uvicorn
 
 from starter.core.config import Settings
+from starter.core.read_timeout import read_timeout_protocol
 
 GRACEFUL_SHUTDOWN_SECS = 10
 
@@ -42,6 +43,7 @@ def serve(
         lifespan="on",
         # Open live streams never finish on their own; cancel them after this grace period.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECS,
+        http=read_timeout_protocol(settings.server.read_timeout_secs),
     )
 
 
@@ -100,6 +102,7 @@ def serve_with_worker(
         lifespan="on",
         # Open live streams never finish on their own; cancel them after this grace period.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECS,
+        http=read_timeout_protocol(settings.server.read_timeout_secs),
     )
 
     async def main() -> None:

@@ -22,6 +22,8 @@ class ServerSettings(BaseModel):
     port: int = Field(default=3000, ge=1, le=65535)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
     request_timeout_secs: int = Field(default=30, ge=1)
+    # The whole request (headers and body) must arrive within this time of its first byte.
+    read_timeout_secs: float = Field(default=30, gt=0)
     # None: the SPA built into the package; "" disables static serving.
     web_build_path: str | None = None
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)

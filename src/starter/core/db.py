@@ -182,3 +182,20 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     asyncio.TimeoutError,
 )
+
+# SQLSTATEs about the server's state rather than the request: connection exceptions (08),
+# insufficient resources (53: disk full, out of memory, too many connections), operator
+# intervention (57: shutdown, cannot connect now, statement cancelled), system errors (58: I/O),
+# and a read-only transaction (25006: a standby, or writes switched off).
+UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "53", "57", "58"})
+UNAVAILABLE_SQLSTATES = frozenset({"25006"})
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database cannot serve the request now (503), whatever the request was."""
+    if isinstance(error, CONNECTION_ERRORS):
+        return True
+    if isinstance(error, asyncpg.PostgresError):
+        state = str(error.sqlstate or "")
+        return state[:2] in UNAVAILABLE_SQLSTATE_CLASSES or state in UNAVAILABLE_SQLSTATES
+    return False

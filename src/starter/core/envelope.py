@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 import orjson
 from pydantic import (
+    AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     SerializerFunctionWrapHandler,
     WrapSerializer,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 from starlette.responses import JSONResponse
 
 RFC3339_MICROS_LENGTH = len("2025-01-02T03:04:05.123456Z")
@@ -32,6 +38,24 @@ def _timestamp_json(value: datetime, render: SerializerFunctionWrapHandler) -> s
 
 
 Timestamp = Annotated[datetime, WrapSerializer(_timestamp_json, return_type=str, when_used="json")]
+
+
+def _representable_in_utc(value: datetime) -> datetime:
+    """Within years 1–9999 once in UTC (Python's range; PostgreSQL stores it in UTC): without
+    this, `0001-01-01T00:00+14:00` would fail in the database driver."""
+    try:
+        (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(
+            OUT_OF_RANGE, "Input should be between years 1 and 9999 in UTC"
+        ) from None
+    return value
+
+
+OUT_OF_RANGE = "datetime_out_of_range"
+IN_UTC_RANGE = AfterValidator(_representable_in_utc)
+# A datetime a client sends (with an offset), as every request schema and query declares one.
+InputTimestamp = Annotated[AwareDatetime, IN_UTC_RANGE]
 Id = UUID
 T = TypeVar("T")
 
@@ -42,6 +66,29 @@ class ApiResponse(BaseModel, Generic[T]):
     success: bool = True
     data: T
     message: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedByService:
+    """`Annotated[str, CheckedByService(max_length=…)]`: the limits of a string that its domain's
+    service checks itself (in UTF-8 bytes, with the original's messages, after its ownership
+    rules), published in the JSON Schema as `maxLength`/`minLength`/`pattern`
+    (docs/limits.md)."""
+
+    max_length: int
+    min_length: int | None = None
+    pattern: str | None = None
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        documented = handler(schema)
+        documented["maxLength"] = self.max_length
+        if self.min_length is not None:
+            documented["minLength"] = self.min_length
+        if self.pattern is not None:
+            documented["pattern"] = self.pattern
+        return documented
 
 
 class RequestModel(BaseModel):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from starter.core.db import CONNECTION_ERRORS
+from starter.core.db import CONNECTION_ERRORS, database_unavailable
 from starter.core.deps import discard_request_connection
-from starter.core.envelope import CompactJSONResponse, error_body
+from starter.core.envelope import OUT_OF_RANGE, CompactJSONResponse, error_body
 from starter.core.errors import (
     AppError,
     InvalidJson,
@@ -27,6 +28,8 @@ from starter.core.errors import (
 from starter.core.routing import pending_body_error
 
 log = structlog.get_logger(__name__)
+# Pydantic errors of a value past a cap (docs/limits.md): a 400, where a wrong shape is a 422.
+LIMIT_ERRORS = frozenset({"string_too_long", "too_long", OUT_OF_RANGE})
 
 
 def render(error: AppError) -> Response:
@@ -66,6 +69,8 @@ def translate_validation_error(
     if loc and loc[0] == "body":
         if first.get("type") == "missing" and len(loc) == 1:
             return InvalidJson("Request body is required")
+        if first.get("type") in LIMIT_ERRORS:  # the right shape, over a documented cap
+            return ValidationFailed(field or "body", validation_reason(first))
         return ShapeInvalid(f"Validation failed for {field or 'body'}: {validation_reason(first)}")
     return ValidationFailed(field, _parameter_reason(first))
 
@@ -99,9 +104,16 @@ def _http_error(wrong_method: WrongMethod | None) -> Callable[..., Awaitable[Res
     return http_error
 
 
-async def _database_gone(request: Request, exc: Exception) -> Response:
-    discard_request_connection(request.scope["state"])
-    log.error("database.unavailable", error=type(exc).__name__)
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """503 when the database cannot serve now (lost, full, read-only, shutting down…); any
+    other database error goes on to the last-resort boundary (a logged 500)."""
+    if not database_unavailable(exc):
+        raise exc
+    if isinstance(exc, CONNECTION_ERRORS):
+        discard_request_connection(request.scope["state"])
+    log.error(
+        "database.unavailable", error=type(exc).__name__, sqlstate=getattr(exc, "sqlstate", None)
+    )
     return render(ServiceUnavailable())
 
 
@@ -111,6 +123,7 @@ def install_error_handlers(app: FastAPI, *, wrong_method: WrongMethod | None = N
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error(wrong_method))
-    for error_type in CONNECTION_ERRORS:
+    database_errors: tuple[type[BaseException], ...] = (asyncpg.PostgresError, *CONNECTION_ERRORS)
+    for error_type in database_errors:
         if issubclass(error_type, Exception):
-            app.add_exception_handler(error_type, _database_gone)
+            app.add_exception_handler(error_type, _database_error)

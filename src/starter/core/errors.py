@@ -88,6 +88,12 @@ class MethodNotAllowed(AppError):
     default_message = "Method not allowed"
 
 
+class RequestTimeout(AppError):
+    status = 408
+    code = "REQUEST_TIMEOUT"
+    default_message = "The request did not arrive in time"
+
+
 class Conflict(AppError):
     status = 409
     code = "CONFLICT"

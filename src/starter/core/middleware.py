@@ -1,5 +1,6 @@
-"""The outermost ASGI middleware: request id, timing, security headers, body-size limit and
-the last-resort error boundary (500 without internals, 503 when the database is gone)."""
+"""The outermost ASGI middleware: request id, timing, security headers, the request target's
+and body's limits (core/input_limits.py) and the last-resort error boundary (500 without
+internals, 503 when the database is gone)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ import uuid
 from typing import Any
 
 import structlog
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from starter.core.db import CONNECTION_ERRORS
+from starter.core.db import CONNECTION_ERRORS, database_unavailable
 from starter.core.deps import discard_request_connection, release_request_connection
 from starter.core.envelope import dumps, error_body
 from starter.core.errors import AppError, InternalError, PayloadTooLarge, ServiceUnavailable
+from starter.core.input_limits import request_target_problem
 
 log = structlog.get_logger("starter.http")
 
+CLIENT_CLOSED_REQUEST = 499  # the access log's status when the client left first (nginx's)
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _STATIC_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -87,7 +91,9 @@ class RequestContextMiddleware:
 
         declared = _content_length(scope)
         try:
-            if declared is not None and declared > self.max_body_bytes:
+            if target_problem := request_target_problem(scope["path"], scope["query_string"]):
+                await self._send_error(target_problem, send_with_headers)
+            elif declared is not None and declared > self.max_body_bytes:
                 await self._send_error(PayloadTooLarge(), send_with_headers)
             else:
                 await self.app(scope, self._limited(receive), send_with_headers)
@@ -122,10 +128,16 @@ class RequestContextMiddleware:
     async def _handle_unexpected(
         self, error: Exception, status_holder: dict[str, Any], send: Send, scope: Scope
     ) -> None:
+        if isinstance(error, ClientDisconnect):
+            # The client went away before the request arrived: nobody to answer, no fault.
+            status_holder["status"] = CLIENT_CLOSED_REQUEST
+            log.info("http.client_disconnected", path=scope["path"])
+            return
         if isinstance(error, AppError):
             app_error: AppError = error
-        elif isinstance(error, CONNECTION_ERRORS):
-            discard_request_connection(scope["state"])
+        elif database_unavailable(error):
+            if isinstance(error, CONNECTION_ERRORS):
+                discard_request_connection(scope["state"])
             log.error("database.unavailable", error=type(error).__name__, path=scope["path"])
             app_error = ServiceUnavailable()
         else:

@@ -33,7 +33,7 @@ def page_params(
     cap = f"at most {max_limit}" + ("; larger values are clamped" if clamp else "")
     limit_query = Query(
         ge=0,
-        le=None if clamp else max_limit,
+        le=OFFSET_MAX if clamp else max_limit,  # PostgreSQL's LIMIT is a bigint
         description=f"Page size (default {default_limit}, {cap}).",
     )
 

@@ -15,13 +15,13 @@ from collections.abc import Callable, Coroutine
 from email.message import Message
 from typing import Any
 
-import orjson
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
-from starter.core.errors import AppError, InvalidJson, UnsupportedMediaType
+from starter.core.errors import AppError, UnsupportedMediaType
+from starter.core.input_limits import parse_json_body
 
 BODY_ERROR = "body_error"
 # Fails validation of any body model, so FastAPI reports a body error after everything else.
@@ -49,9 +49,9 @@ class JsonRequest(Request):
     async def json(self) -> Any:
         """The parsed body; the one place every JSON request body passes through."""
         try:
-            return orjson.loads(await self.body())
-        except orjson.JSONDecodeError as error:
-            setattr(self.state, BODY_ERROR, InvalidJson(f"Request body is not valid JSON: {error}"))
+            return parse_json_body(await self.body())  # syntax, NUL and depth (400)
+        except AppError as error:
+            setattr(self.state, BODY_ERROR, error)
             return UNPARSEABLE
 
 

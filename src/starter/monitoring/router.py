@@ -10,12 +10,11 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.responses import PlainTextResponse
-from pydantic import AwareDatetime
 from starlette.responses import Response
 
 from starter.auth.deps import CurrentUser, Moderator
 from starter.core.deps import Conn, get_pool
-from starter.core.envelope import ApiResponse, error_responses, ok
+from starter.core.envelope import ApiResponse, InputTimestamp, error_responses, ok
 from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
@@ -55,8 +54,8 @@ async def get_events(
     event_type: EventType | None = None,
     source: str | None = None,
     level: str | None = None,
-    start_time: AwareDatetime | None = None,
-    end_time: AwareDatetime | None = None,
+    start_time: InputTimestamp | None = None,
+    end_time: InputTimestamp | None = None,
     tags: str | None = None,
 ) -> Response:
     query = service.EventFilter(event_type, source, level, start_time, end_time, tags)
@@ -93,8 +92,8 @@ async def get_metrics(
     page: ListPage,
     name: str | None = None,
     metric_type: MetricType | None = None,
-    start_time: AwareDatetime | None = None,
-    end_time: AwareDatetime | None = None,
+    start_time: InputTimestamp | None = None,
+    end_time: InputTimestamp | None = None,
 ) -> Response:
     metrics = await service.list_metrics(
         conn,

@@ -42,12 +42,30 @@ def parse_rule(text: str) -> Rule:
         rule = _parse_events(stream)
     elif keyword == "tasks":
         rule = _parse_tasks(stream)
+    elif head.kind == "word" and NAME_RE.fullmatch(head.text) and _operator_follows(stream):
+        rule = _parse_plain(head.text, stream)
     else:
         raise RuleSyntaxError(
             f"expected 'metric', 'events' or 'tasks' at the start of the rule, got {head.shown()}",
             head.position,
         )
     return rule
+
+
+def _operator_follows(stream: TokenStream) -> bool:
+    """Whether a comparison operator comes next (else the rule's start is what is wrong)."""
+    try:
+        return stream.peek().kind == "operator"
+    except RuleSyntaxError:
+        return False
+
+
+def _parse_plain(name: str, stream: TokenStream) -> MetricRule:
+    """`<metric_name> <op> <number>` (the original's examples): the metric's latest value."""
+    comparison = _parse_comparison(stream)
+    return MetricRule(
+        name=name, aggregation="last", window_seconds=MAX_WINDOW_SECONDS, comparison=comparison
+    )
 
 
 def _parse_metric(stream: TokenStream) -> MetricRule:

@@ -5,6 +5,8 @@
     tasks <status> count [older than <N><m|h>]
 
 Any rule may end with `< | <= | > | >= | == <number>`, which overrides the alert's threshold.
+The plain form `<metric_name> <op> <number>` (e.g. `cpu_usage > 80`) is the metric's latest
+value (`metric <name> last over 720h <op> <number>`).
 """
 
 from __future__ import annotations

@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from starter.core.envelope import RequestModel, ResponseModel, Timestamp
+from starter.core.envelope import (
+    CheckedByService,
+    InputTimestamp,
+    RequestModel,
+    ResponseModel,
+    Timestamp,
+)
+from starter.monitoring.rule_lexer import MAX_RULE_LENGTH
 
 EventType = Literal["log", "metric", "trace", "alert"]
 MetricType = Literal["counter", "gauge", "histogram", "summary"]
 Severity = Literal["low", "medium", "high", "critical"]
 IncidentStatus = Literal["open", "investigating", "resolved", "closed"]
 AlertStatus = Literal["active", "resolved", "silenced"]
+Title = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=10_000)]
+# The rule language's own limit, checked (with its message) by the lexer.
+RuleText = Annotated[str, CheckedByService(max_length=MAX_RULE_LENGTH)]
 
 
 class CreateEventRequest(RequestModel):
-    event_type: str = Field(
+    # Lengths checked by the service (UTF-8 bytes) after the source ownership rule.
+    event_type: Annotated[str, CheckedByService(max_length=50)] = Field(
         examples=["log"], description="log, metric, trace or alert (a bad value is a 400)."
     )
-    source: str = Field(examples=["app-frontend"])
-    message: str | None = None
-    level: str | None = Field(default=None, examples=["info"])
+    source: Annotated[str, CheckedByService(max_length=200)] = Field(examples=["app-frontend"])
+    message: Annotated[str, CheckedByService(max_length=10_000)] | None = None
+    level: Annotated[str, CheckedByService(max_length=20)] | None = Field(
+        default=None, examples=["info"]
+    )
     tags: dict[str, Any] = Field(default_factory=dict)
     payload: dict[str, Any] = Field(default_factory=dict)
-    recorded_at: AwareDatetime | None = Field(default=None, strict=False)
+    recorded_at: InputTimestamp | None = Field(default=None, strict=False)
 
 
 class Event(ResponseModel):
@@ -41,11 +55,12 @@ class Event(ResponseModel):
 
 
 class CreateMetricRequest(RequestModel):
-    name: str = Field(examples=["cpu_usage"])
+    # Checked by the service (UTF-8 bytes) after the name ownership rule.
+    name: Annotated[str, CheckedByService(max_length=100)] = Field(examples=["cpu_usage"])
     metric_type: MetricType
     value: float = Field(examples=[75.5])
     labels: dict[str, str] = Field(default_factory=dict)
-    recorded_at: AwareDatetime | None = Field(default=None, strict=False)
+    recorded_at: InputTimestamp | None = Field(default=None, strict=False)
 
 
 class Metric(ResponseModel):
@@ -59,8 +74,8 @@ class Metric(ResponseModel):
 
 
 class CreateIncidentRequest(RequestModel):
-    title: str = Field(examples=["Checkout errors"])
-    description: str | None = None
+    title: Title = Field(examples=["Checkout errors"])
+    description: LongText | None = None
     severity: Severity
     assigned_to: UUID | None = Field(
         default=None, strict=False, description="Moderator or admin only."
@@ -68,11 +83,11 @@ class CreateIncidentRequest(RequestModel):
 
 
 class UpdateIncidentRequest(RequestModel):
-    title: str | None = None
-    description: str | None = None
+    title: Title | None = None
+    description: LongText | None = None
     severity: Severity | None = None
     status: IncidentStatus | None = None
-    root_cause: str | None = None
+    root_cause: LongText | None = None
     assigned_to: UUID | None = Field(default=None, strict=False)
 
 
@@ -110,14 +125,15 @@ class IncidentTimeline(ResponseModel):
 
 
 class CreateAlertRequest(RequestModel):
-    name: str = Field(examples=["High CPU"])
-    description: str | None = None
-    query: str = Field(
+    name: Title = Field(examples=["High CPU"])
+    description: LongText | None = None
+    query: RuleText = Field(
         examples=["metric cpu_usage avg over 5m > 90"],
         description="A rule: `metric <name> <agg> over <N><s|m|h> [where k=v,…]`, "
         "`events [event_type=…] [level=…] [source=…] count over <N><s|m|h>` or "
         "`tasks <status> count [older than <N><m|h>]`, optionally ending with "
-        "`< | <= | > | >= | == <number>`.",
+        "`< | <= | > | >= | == <number>`; or the plain `<metric_name> <op> <number>` "
+        "(e.g. `cpu_usage > 80`), the metric's latest value.",
     )
     threshold_value: float | None = Field(
         default=None, description="Compared with `>` unless the query ends with a comparison."
@@ -127,9 +143,9 @@ class CreateAlertRequest(RequestModel):
 
 
 class UpdateAlertRequest(RequestModel):
-    name: str | None = None
-    description: str | None = None
-    query: str | None = None
+    name: Title | None = None
+    description: LongText | None = None
+    query: RuleText | None = None
     threshold_value: float | None = None
     status: AlertStatus | None = None
     open_incident: bool | None = None

@@ -17,7 +17,12 @@ import structlog
 from starter.core.db import Connection, Record, atomic
 from starter.monitoring.service import record_event
 from starter.tasks import repository
-from starter.tasks.retry import DEFAULT_STRATEGY, DEFAULT_STRATEGY_JSON, parse_strategy
+from starter.tasks.retry import (
+    DEFAULT_STRATEGY,
+    DEFAULT_STRATEGY_JSON,
+    NoRetryStrategy,
+    parse_strategy,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -36,8 +41,10 @@ def resolve_retry(retry_strategy: Any, max_attempts: int | None) -> tuple[Any, i
     strategy = DEFAULT_STRATEGY if retry_strategy is None else parse_strategy(retry_strategy)
     if max_attempts is None:
         return retry_strategy, strategy.max_attempts
-    if max_attempts < 0:
-        raise ValueError("max_attempts must not be negative")
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
+    if isinstance(strategy, NoRetryStrategy) and max_attempts != 1:
+        raise ValueError("'none' means exactly one attempt: max_attempts must be 1")
     return dataclasses.replace(strategy, max_attempts=max_attempts).to_json(), max_attempts
 
 

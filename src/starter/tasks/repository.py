@@ -15,7 +15,7 @@ TASK_COLUMNS = (
     "updated_at, scheduled_at, started_at, completed_at, created_by, metadata, payload, result, "
     "retry_strategy"
 )
-TYPE_COLUMNS = "task_type, description, is_active, created_at, updated_at"
+TYPE_COLUMNS = "task_type, description, is_active, created_at, updated_at, payload_schema"
 WORKER_COLUMNS = "id, hostname, pid, concurrency, in_flight, task_types, started_at, heartbeat_at"
 # The listing order (SPEC A2 row 4): rank (critical first), then age; id breaks ties.
 LISTING_ORDER = "ORDER BY priority_rank, created_at, id"
@@ -42,14 +42,19 @@ async def list_active_types(conn: Connection) -> list[Record]:
     )
 
 
-async def upsert_type(conn: Connection, task_type: str, description: str) -> Record:
-    """New types are active; an existing type gets the new description (is_active unchanged)."""
+async def upsert_type(
+    conn: Connection, task_type: str, description: str, payload_schema: Any = None
+) -> Record:
+    """New types are active; an existing type gets the new description (is_active unchanged)
+    and the new payload schema when one is given."""
     row = await conn.fetchrow(
-        f"""INSERT INTO task_types (task_type, description) VALUES ($1, $2)
-            ON CONFLICT (task_type) DO UPDATE SET description = EXCLUDED.description
+        f"""INSERT INTO task_types (task_type, description, payload_schema) VALUES ($1, $2, $3)
+            ON CONFLICT (task_type) DO UPDATE SET description = EXCLUDED.description,
+                payload_schema = COALESCE(EXCLUDED.payload_schema, task_types.payload_schema)
             RETURNING {TYPE_COLUMNS}""",
         task_type,
         description,
+        payload_schema,
     )
     assert row is not None
     return row
@@ -70,11 +75,10 @@ async def upsert_types_if_changed(
     )
 
 
-async def is_active_type(conn: Connection, task_type: str) -> bool:
-    found = await conn.fetchval(
-        "SELECT 1 FROM task_types WHERE task_type = $1 AND is_active", task_type
+async def active_type(conn: Connection, task_type: str) -> Record | None:
+    return await conn.fetchrow(
+        f"SELECT {TYPE_COLUMNS} FROM task_types WHERE task_type = $1 AND is_active", task_type
     )
-    return found is not None
 
 
 # --- tasks -------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ class FixedStrategy(RetryStrategy):
 
 @dataclass(frozen=True)
 class NoRetryStrategy(RetryStrategy):
-    max_attempts: int = 0
+    max_attempts: int = 1  # exactly one attempt
 
     def base_delay_for(self, attempt: int) -> float:
         return 0.0
@@ -176,8 +176,9 @@ def _parse_attempts(params: dict[str, Any]) -> int:
     if "max_attempts" not in params:
         raise ValueError("missing field 'max_attempts'")
     value = params["max_attempts"]
-    if not _is_int(value) or not 0 <= value <= _MAX_ATTEMPTS:
-        raise ValueError(f"'max_attempts' must be an integer between 0 and {_MAX_ATTEMPTS}")
+    # Every attempt counts, the first included: at least one.
+    if not _is_int(value) or not 1 <= value <= _MAX_ATTEMPTS:
+        raise ValueError(f"'max_attempts' must be an integer between 1 and {_MAX_ATTEMPTS}")
     return int(value)
 
 

@@ -42,7 +42,7 @@ router = api_router(prefix="/tasks", tags=["Tasks"])
 
 TasksPage = Annotated[Page, Depends(page_params(100, 1000, clamp=True))]
 
-_DESCRIBED = {404: "Task not found", 409: "The task is already finished"}
+_DESCRIBED = {404: "Task not found"}
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -78,7 +78,7 @@ async def list_task_types(conn: Conn) -> Response:
     summary="Register (upsert) a task type",
     description="Admins, or API keys with the `tasks:register` scope; public when "
     "`STARTER__TASKS__OPEN_TYPE_REGISTRATION=true`.",
-    responses=errors(401, 403, 422),
+    responses=errors(400, 401, 403, 422),
 )
 async def register_task_type(
     body: RegisterTaskTypeRequest, principal: MaybePrincipal, settings: AppSettings, conn: Conn
@@ -88,6 +88,7 @@ async def register_task_type(
         principal,
         body.task_type,
         body.description,
+        body.payload_schema,
         open_registration=settings.tasks.open_type_registration,
     )
     return ok(registered)
@@ -167,8 +168,9 @@ async def get_task(id: UUID, principal: CurrentUser, conn: Conn) -> ApiResponse[
     "/{id}/cancel",
     summary="Cancel a task",
     description="Pending or retrying tasks are cancelled at once; a running task is cancelled "
-    "cooperatively by its worker; finished tasks answer 409.",
-    responses=errors(400, 401, 404, 409),
+    "cooperatively by its worker; a finished task answers 400 `INVALID_INPUT` (`Task cannot be "
+    "cancelled: it is already completed`, `failed` or `cancelled`).",
+    responses=errors(400, 401, 404),
 )
 async def cancel_task(id: UUID, principal: CurrentUser, conn: Tx) -> ApiResponse[str]:
     await service.cancel_task(conn, principal, id)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import Field, field_validator
 
-from starter.core.envelope import RequestModel, ResponseModel, Timestamp
+from starter.core.envelope import (
+    CheckedByService,
+    InputTimestamp,
+    RequestModel,
+    ResponseModel,
+    Timestamp,
+)
+from starter.tasks.names import NAME_MAX_BYTES, NAME_PATTERN
 
 TaskStatus = Literal["pending", "running", "completed", "failed", "cancelled", "retrying"]
 TaskPriority = Literal["low", "normal", "high", "critical"]
@@ -15,9 +22,26 @@ STATUSES: tuple[str, ...] = get_args(TaskStatus)
 PRIORITIES: tuple[str, ...] = get_args(TaskPriority)
 
 
+# Checked by `tasks.names.task_type_problem` (400 with the original's messages).
+TaskTypeName = Annotated[
+    str,
+    CheckedByService(max_length=NAME_MAX_BYTES, min_length=1, pattern=NAME_PATTERN),
+    Field(
+        examples=["email"], description="Letters, digits, `_` and `-`; at most 128 bytes (UTF-8)."
+    ),
+]
+
+
 class RegisterTaskTypeRequest(RequestModel):
-    task_type: str = Field(examples=["email"])
-    description: str = Field(examples=["Email notification tasks"])
+    task_type: TaskTypeName
+    description: str = Field(max_length=1000, examples=["Email notification tasks"])
+    payload_schema: dict[str, Any] | None = Field(
+        default=None,
+        description="Our addition: a JSON Schema (draft 2020-12) every payload of this type "
+        "must satisfy, checked when a task is created (not for built-in types, whose schema "
+        "is their handler's). Omitted or null keeps the current one; `{}` accepts anything.",
+        examples=[{"type": "object", "required": ["order_id"]}],
+    )
 
 
 class TaskTypeResponse(ResponseModel):
@@ -26,20 +50,25 @@ class TaskTypeResponse(ResponseModel):
     is_active: bool
     created_at: Timestamp
     updated_at: Timestamp
+    payload_schema: dict[str, Any] | None = Field(
+        description="Our addition: the JSON Schema a payload must satisfy (null: any JSON)."
+    )
 
 
 class CreateTaskRequest(RequestModel):
-    task_type: str = Field(examples=["email"])
+    task_type: TaskTypeName
     payload: Any = Field(
         examples=[{"to": "a@example.com", "subject": "Hi", "body": "Hello"}],
-        description="Any JSON value (null allowed); at most 1 MB serialized.",
+        description="A JSON value (null allowed) of at most 1 MB serialized, which must satisfy "
+        "the type's `payload_schema` (`GET /tasks/types`).",
     )
     priority: str | None = Field(
         default=None,
+        max_length=256,
         examples=["normal"],
         description="low, normal, high or critical; anything else means normal.",
     )
-    scheduled_at: AwareDatetime | None = Field(
+    scheduled_at: InputTimestamp | None = Field(
         default=None, strict=False, description="Between 1 hour ago and 365 days ahead."
     )
     metadata: dict[str, Any] | None = None

@@ -12,10 +12,12 @@ import structlog
 
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
-from starter.core.errors import Conflict, NotFound, ValidationFailed
+from starter.core.errors import BadRequest, NotFound, ValidationFailed
 from starter.rbac.policies import MODERATOR_REQUIRED, require_owned, require_role
 from starter.rbac.roles import Role
 from starter.tasks import repository
+from starter.tasks.names import NAME_MAX_BYTES, is_name, task_type_problem
+from starter.tasks.payloads import check_payload
 from starter.tasks.queue import enqueue, record_status_event, resolve_retry
 from starter.tasks.schemas import (
     PRIORITIES,
@@ -32,7 +34,6 @@ log = structlog.get_logger(__name__)
 
 TASK_NOT_FOUND = "Task not found"
 ARTIFACT_NOT_FOUND = "Artifact not found"
-NAME_MAX_BYTES = 128
 PAYLOAD_MAX_BYTES = 1_048_576
 METADATA_VALUE_MAX_BYTES = 4096
 METADATA_TOTAL_MAX_BYTES = 65_536
@@ -54,10 +55,6 @@ def task_response(row: Record) -> TaskResponse:
     return TaskResponse.model_validate(dict(row))
 
 
-def _is_name(value: str) -> bool:
-    return all(char.isalnum() or char in "_-" for char in value)
-
-
 def _json_size(value: Any, field: str) -> int:
     try:
         return len(orjson.dumps(value))
@@ -73,12 +70,8 @@ def _validate_request(
     def fail(detail: str) -> ValidationFailed:
         return ValidationFailed("request", detail)
 
-    if not task_type:
-        raise fail("Task type cannot be empty")
-    if len(task_type.encode()) > NAME_MAX_BYTES:
-        raise fail("Task type cannot exceed 128 characters")
-    if not _is_name(task_type):
-        raise fail("Task type can only contain alphanumeric characters, underscores, and hyphens")
+    if problem := task_type_problem(task_type):
+        raise fail(problem)
     if _json_size(payload, "request") > PAYLOAD_MAX_BYTES:
         raise fail("Task payload cannot exceed 1MB")
     total = 0
@@ -86,7 +79,7 @@ def _validate_request(
         key_bytes = len(key.encode())
         if not 1 <= key_bytes <= NAME_MAX_BYTES:
             raise fail("Metadata keys must be 1-128 characters long")
-        if not _is_name(key):
+        if not is_name(key):
             raise fail(
                 "Metadata keys can only contain alphanumeric characters, underscores, and hyphens"
             )
@@ -108,7 +101,8 @@ async def create_task(
 ) -> TaskResponse:
     """Validate (registration first, as the original) and enqueue in the caller's transaction."""
     task_type = request.task_type
-    if not await repository.is_active_type(conn, task_type):
+    registered = await repository.active_type(conn, task_type)
+    if registered is None:
         raise ValidationFailed(
             "task_type",
             f"Task type '{task_type}' is not registered. "
@@ -118,6 +112,7 @@ async def create_task(
     scheduled_at = request.scheduled_at or datetime.now(UTC)
     metadata: dict[str, Any] = {"api_created": True, **(request.metadata or {})}
     _validate_request(task_type, request.payload, metadata, scheduled_at)
+    check_payload(task_type, registered["payload_schema"], request.payload)
     if request.max_attempts is not None and request.max_attempts not in MAX_ATTEMPTS_RANGE:
         raise ValidationFailed("max_attempts", "Must be between 1 and 100")
     try:
@@ -196,7 +191,8 @@ async def stats(conn: Connection, principal: Principal) -> TaskStats:
 
 
 async def cancel_task(conn: Connection, principal: Principal, task_id: UUID) -> None:
-    """pending/retrying → cancelled; running → cooperative cancel; finished → 409."""
+    """pending/retrying → cancelled; running → cooperative cancel; finished → 400 (what the
+    original's docs and clients expect)."""
     row = await _visible_task(conn, principal, task_id, for_update=True)
     status = row["status"]
     if status in WAITING:
@@ -208,7 +204,7 @@ async def cancel_task(conn: Connection, principal: Principal, task_id: UUID) -> 
         await repository.request_cancel(conn, task_id)
         log.info("task.cancel_requested", task_id=str(task_id), task_type=row["task_type"])
     else:
-        raise Conflict(f"Task cannot be cancelled: it is already {status}")
+        raise BadRequest(f"Task cannot be cancelled: it is already {status}")
 
 
 async def retry_task(conn: Connection, principal: Principal, task_id: UUID) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
-from starter.core.errors import Forbidden, Unauthorized
+from starter.core.errors import Forbidden, Unauthorized, ValidationFailed
 from starter.rbac.policies import ADMIN_GATE_MESSAGE
 from starter.rbac.roles import Permission, Role
 from starter.tasks import repository
 from starter.tasks.handlers.base import HandlerSpec
+from starter.tasks.names import task_type_problem
+from starter.tasks.payloads import check_registered_schema, payload_schema
 from starter.tasks.registry import BUILTIN_HANDLERS
 from starter.tasks.schemas import TaskTypeResponse
 
@@ -20,9 +24,17 @@ REGISTER_SCOPE = Permission.REGISTER_TASK_TYPES.value
 KEY_SCOPE_MESSAGE = f"API key lacks the '{REGISTER_SCOPE}' scope"
 
 
-async def list_types(conn: Connection) -> list[Record]:
+def _with_payload_schema(row: Record) -> dict[str, Any]:
+    return {**row, "payload_schema": payload_schema(row["task_type"], row["payload_schema"])}
+
+
+def type_response(row: Record) -> TaskTypeResponse:
+    return TaskTypeResponse.model_validate(_with_payload_schema(row))
+
+
+async def list_types(conn: Connection) -> list[dict[str, Any]]:
     """Rows of `TaskTypeResponse`."""
-    return await repository.list_active_types(conn)
+    return [_with_payload_schema(row) for row in await repository.list_active_types(conn)]
 
 
 def check_may_register(principal: Principal | None, *, open_registration: bool) -> None:
@@ -50,18 +62,24 @@ async def register_type(
     principal: Principal | None,
     task_type: str,
     description: str,
+    payload_schema: dict[str, Any] | None = None,
     *,
     open_registration: bool,
 ) -> TaskTypeResponse:
-    """Upsert (SPEC §6.2): a new type is active; an existing one gets the new description."""
+    """Upsert: a new type is active; an existing one gets the new description (and the new
+    payload schema, when one is given). The name follows the one rule of `tasks/names.py`."""
     check_may_register(principal, open_registration=open_registration)
-    row = await repository.upsert_type(conn, task_type, description)
+    if problem := task_type_problem(task_type):
+        raise ValidationFailed("task_type", problem)
+    if payload_schema is not None:
+        check_registered_schema(task_type, payload_schema)
+    row = await repository.upsert_type(conn, task_type, description, payload_schema)
     log.info(
         "task_type.registered",
         task_type=task_type,
         by=str(principal.id) if principal is not None else None,
     )
-    return TaskTypeResponse.model_validate(dict(row))
+    return type_response(row)
 
 
 async def register_builtin_types(

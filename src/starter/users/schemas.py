@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from starter.auth.schemas import RoleName, UserProfile
+from starter.auth.schemas import (
+    Email,
+    GivenPassword,
+    NewPassword,
+    Reason,
+    RoleName,
+    Username,
+    UserProfile,
+)
 from starter.core.envelope import RequestModel, ResponseModel, Timestamp
 
 __all__ = [
@@ -25,51 +33,53 @@ __all__ = [
 
 
 class UpdateProfileRequest(RequestModel):
-    username: str | None = Field(default=None, examples=["alice"])
-    email: str | None = Field(default=None, examples=["alice@example.com"])
+    username: Username | None = Field(default=None, examples=["alice"])
+    email: Email | None = Field(default=None, examples=["alice@example.com"])
 
 
 class ChangePasswordRequest(RequestModel):
-    current_password: str
-    new_password: str = Field(examples=["N3w-Secure-Pass!"])
+    current_password: GivenPassword
+    new_password: NewPassword = Field(examples=["N3w-Secure-Pass!"])
 
 
 class DeleteAccountRequest(RequestModel):
-    password: str
-    confirmation: str = Field(description="Must be exactly `DELETE`.", examples=["DELETE"])
+    password: GivenPassword
+    confirmation: str = Field(
+        max_length=64, description="Must be exactly `DELETE`.", examples=["DELETE"]
+    )
 
 
 class UpdateUserStatusRequest(RequestModel):
     is_active: bool
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 class ResetPasswordRequest(RequestModel):
-    new_password: str = Field(examples=["N3w-Secure-Pass!"])
+    new_password: NewPassword = Field(examples=["N3w-Secure-Pass!"])
     require_change: bool | None = None
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 class CreateUserRequest(RequestModel):
-    username: str = Field(examples=["bob"])
-    email: str = Field(examples=["bob@example.com"])
-    password: str = Field(examples=["SecurePass123!"])
+    username: Username = Field(examples=["bob"])
+    email: Email = Field(examples=["bob@example.com"])
+    password: NewPassword = Field(examples=["SecurePass123!"])
     role: RoleName | None = Field(default=None, description="Defaults to `user`.")
 
 
 class UpdateUserProfileRequest(RequestModel):
-    username: str | None = None
-    email: str | None = None
+    username: Username | None = None
+    email: Email | None = None
     email_verified: bool | None = None
 
 
 class UpdateUserRoleRequest(RequestModel):
     role: RoleName
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 class DeleteUserRequest(RequestModel):
-    reason: str | None = None
+    reason: Reason | None = None
     hard_delete: bool | None = Field(
         default=None, description="Remove the row (and its sessions) instead of deactivating."
     )

@@ -65,6 +65,7 @@ async def test_deletes_only_old_regular_files(
         "cleanup_path": "logs",
         "dry_run": False,
         "files": result["files"],
+        "path_exists": True,
     }
     assert sorted(result["files"]) == ["logs/deep/older.log", "logs/old.log"]
     assert tree(root) == [
@@ -101,6 +102,7 @@ async def test_dry_run_deletes_nothing(
         "cleanup_path": "",
         "dry_run": True,
         "files": ["old.bin"],
+        "path_exists": True,
     }
     assert old.exists()
 
@@ -195,7 +197,6 @@ async def test_sibling_with_common_prefix_is_outside(
         ({"file_path": "x", "pattern": "a/*"}, "'pattern' must match file names, without '/'"),
         ({"file_path": "x", "dry_run": "yes"}, "'dry_run' must be a boolean"),
         ({"file_path": "x", "recursive": 1}, "'recursive' must be a boolean"),
-        ({"file_path": "missing"}, "Path 'missing' does not exist"),
     ],
 )
 async def test_payload_errors(
@@ -211,3 +212,20 @@ async def test_nul_in_path_is_refused(make_ctx: MakeContext, files_settings: Set
     with pytest.raises(PermanentError) as caught:
         await file_cleanup.handle(ctx)
     assert str(caught.value) == "Path 'a\x00b' is invalid"
+
+
+async def test_fresh_install_cleans_the_web_apps_default_path(
+    make_ctx: MakeContext, database_url: str, tmp_path: Path
+) -> None:
+    """The web app's template (`tmp`, dry run) works before anything made the root: the root
+    is created and a path under it that does not exist has nothing to clean."""
+    root = tmp_path / "not-yet" / "files"
+    settings = make_settings(database_url, files=FilesSettings(root=root))
+    template = {"file_path": "tmp", "max_age_hours": 24, "pattern": "*", "recursive": True}
+    result = await run(make_ctx, {**template, "dry_run": True}, settings)
+    assert result["files_deleted"] == 0 and result["path_exists"] is False
+    assert root.is_dir()
+    put(root / "tmp" / "old.log", 10, 48)
+    result = await run(make_ctx, {**template, "dry_run": True}, settings)
+    assert (result["files"], result["path_exists"]) == (["tmp/old.log"], True)
+    assert (root / "tmp" / "old.log").exists()

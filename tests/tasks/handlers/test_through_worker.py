@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+import httpx
 import pytest
 
 from starter.core import db as dbmod
@@ -20,7 +23,7 @@ from starter.core.config import (
     WorkerSettings,
 )
 from starter.tasks.registry import BUILTIN_HANDLERS
-from tests.conftest import make_settings
+from tests.conftest import ROOT, AppUser, make_settings
 from tests.tasks.handlers.http_receiver import Receiver
 from tests.worker.conftest import FAST, add_task, running_worker, wait_until
 
@@ -108,3 +111,47 @@ async def test_builtin_handlers_through_the_worker(
         assert rows[name]["status"] == "failed"
         assert rows[name]["current_attempt"] == 1
         assert rows[name]["last_error"] == message
+
+
+def _web_templates() -> dict[str, Any]:
+    """The web app's starting payloads (web/src/pages/tasks/templates.ts), read as JSON: the
+    object literal of each `case "<type>": return {…};`, with its dates replaced by ours."""
+    source = (ROOT / "web" / "src" / "pages" / "tasks" / "templates.ts").read_text()
+    found: dict[str, Any] = {}
+    for task_type, literal in re.findall(r'case "(\w+)":\s*return (\{.*?\});', source):
+        dated = re.sub(r"isoDate\((\w+)\)", lambda m: f'"{m.group(1)}"', literal)
+        found[task_type] = json.loads(re.sub(r"([{,]\s*)(\w+):", r'\1"\2":', dated))
+    return found
+
+
+async def test_every_published_example_runs_through_the_api_and_worker(
+    client: httpx.AsyncClient,
+    admin: AppUser,
+    conn: asyncpg.Connection,
+    settings_for_worker: Settings,
+    receiver: Receiver,
+) -> None:
+    """Each built-in type's `payload_schema.examples[0]` (GET /tasks/types), which are the web
+    app's templates, is accepted by POST /tasks and completes on a fresh install (no files
+    root yet); the webhook's goes to a local receiver, with private addresses allowed."""
+    listed = (await client.get("/api/v1/tasks/types")).json()["data"]
+    examples = {t["task_type"]: t["payload_schema"]["examples"][0] for t in listed}
+    assert set(examples) >= {spec.task_type for spec in BUILTIN_HANDLERS}
+    templates = _web_templates()
+    templates["report_generation"].update(start_date="2025-01-01", end_date="2025-01-07")
+    assert set(templates) == {spec.task_type for spec in BUILTIN_HANDLERS}
+    assert templates == {t: examples[t] for t in templates}
+    examples["webhook"] = {**examples["webhook"], "url": receiver.url("/echo")}
+    assert not settings_for_worker.files.root.exists()  # a fresh install
+    ids: dict[str, UUID] = {}
+    async with running_worker(settings_for_worker, BUILTIN_HANDLERS):
+        for spec in BUILTIN_HANDLERS:
+            body = {"task_type": spec.task_type, "payload": examples[spec.task_type]}
+            response = await client.post("/api/v1/tasks", json=body, headers=admin.headers)
+            assert response.status_code == 200, response.text
+            ids[spec.task_type] = UUID(response.json()["data"]["id"])
+        await wait_until(lambda: finished(conn, list(ids.values())), timeout=30)
+    for task_type, task_id in ids.items():
+        row = await conn.fetchrow("SELECT status, last_error FROM tasks WHERE id = $1", task_id)
+        assert row["status"] == "completed", (task_type, row["last_error"])
+    assert [seen.path for seen in receiver.seen] == ["/echo"]

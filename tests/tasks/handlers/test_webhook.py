@@ -127,7 +127,10 @@ async def test_loopback_target_refused_by_default(
         with pytest.raises(PermanentError) as caught:
             await run(make_ctx, {"url": receiver.url("/echo", host)}, settings)
         assert str(caught.value).startswith("Refusing to connect to non-public address ")
-        assert str(caught.value).endswith(f"(host '{host}')")
+        assert str(caught.value).endswith(
+            f"(host '{host}'); to allow it set STARTER__WEBHOOK__ALLOWED_PRIVATE_HOSTS={host} "
+            "or STARTER__WEBHOOK__ALLOW_PRIVATE=true"
+        )
     assert receiver.seen == []
 
 
@@ -140,9 +143,9 @@ async def test_redirect_to_private_address_refused(
     url = receiver.url(f"/redirect?to={target}", host="localhost")
     with pytest.raises(PermanentError) as caught:
         await run(make_ctx, {"url": url}, settings)
-    assert (
-        str(caught.value)
-        == "Refusing to connect to non-public address 127.0.0.1 (host '127.0.0.1')"
+    assert str(caught.value) == (
+        "Refusing to connect to non-public address 127.0.0.1 (host '127.0.0.1'); to allow it "
+        "set STARTER__WEBHOOK__ALLOWED_PRIVATE_HOSTS=127.0.0.1 or STARTER__WEBHOOK__ALLOW_PRIVATE=true"
     )
     assert [seen.path for seen in receiver.seen] == ["/redirect"]
 

@@ -601,7 +601,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a task
-         * @description Pending or retrying tasks are cancelled at once; a running task is cancelled cooperatively by its worker; finished tasks answer 409.
+         * @description Pending or retrying tasks are cancelled at once; a running task is cancelled cooperatively by its worker; a finished task answers 400 `INVALID_INPUT` (`Task cannot be cancelled: it is already completed`, `failed` or `cancelled`).
          */
         post: operations["cancel_task"];
         delete?: never;
@@ -1363,7 +1363,7 @@ export interface components {
             description?: string | null;
             /**
              * Query
-             * @description A rule: `metric <name> <agg> over <N><s|m|h> [where k=v,…]`, `events [event_type=…] [level=…] [source=…] count over <N><s|m|h>` or `tasks <status> count [older than <N><m|h>]`, optionally ending with `< | <= | > | >= | == <number>`.
+             * @description A rule: `metric <name> <agg> over <N><s|m|h> [where k=v,…]`, `events [event_type=…] [level=…] [source=…] count over <N><s|m|h>` or `tasks <status> count [older than <N><m|h>]`, optionally ending with `< | <= | > | >= | == <number>`; or the plain `<metric_name> <op> <number>` (e.g. `cpu_usage > 80`), the metric's latest value.
              * @example metric cpu_usage avg over 5m > 90
              */
             query: string;
@@ -1489,12 +1489,13 @@ export interface components {
         CreateTaskRequest: {
             /**
              * Task Type
+             * @description Letters, digits, `_` and `-`; at most 128 bytes (UTF-8).
              * @example email
              */
             task_type: string;
             /**
              * Payload
-             * @description Any JSON value (null allowed); at most 1 MB serialized.
+             * @description A JSON value (null allowed) of at most 1 MB serialized, which must satisfy the type's `payload_schema` (`GET /tasks/types`).
              * @example {
              *       "body": "Hello",
              *       "subject": "Hi",
@@ -1842,6 +1843,7 @@ export interface components {
         RegisterTaskTypeRequest: {
             /**
              * Task Type
+             * @description Letters, digits, `_` and `-`; at most 128 bytes (UTF-8).
              * @example email
              */
             task_type: string;
@@ -1850,6 +1852,19 @@ export interface components {
              * @example Email notification tasks
              */
             description: string;
+            /**
+             * Payload Schema
+             * @description Our addition: a JSON Schema (draft 2020-12) every payload of this type must satisfy, checked when a task is created (not for built-in types, whose schema is their handler's). Omitted or null keeps the current one; `{}` accepts anything.
+             * @example {
+             *       "required": [
+             *         "order_id"
+             *       ],
+             *       "type": "object"
+             *     }
+             */
+            payload_schema?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** ResetPasswordRequest */
         ResetPasswordRequest: {
@@ -1949,6 +1964,13 @@ export interface components {
             created_at: string;
             /** Updated At */
             updated_at: string;
+            /**
+             * Payload Schema
+             * @description Our addition: the JSON Schema a payload must satisfy (null: any JSON).
+             */
+            payload_schema: {
+                [key: string]: unknown;
+            } | null;
         };
         /** TimelineEntry */
         TimelineEntry: {
@@ -2426,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskTypeResponse_"];
                 };
             };
-            /** @description Malformed JSON or invalid field value */
+            /** @description Validation error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4174,15 +4196,6 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The task is already finished */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

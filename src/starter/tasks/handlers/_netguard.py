@@ -51,6 +51,8 @@ async def public_address(host: str, port: int) -> IPAddress:
     for address in addresses:
         if not is_public(address):
             raise PermanentError(
-                f"Refusing to connect to non-public address {address} (host '{host}')"
+                f"Refusing to connect to non-public address {address} (host '{host}'); "
+                f"to allow it set STARTER__WEBHOOK__ALLOWED_PRIVATE_HOSTS={host} "
+                "or STARTER__WEBHOOK__ALLOW_PRIVATE=true"
             )
     return addresses[0]

@@ -1,43 +1,94 @@
-"""Reading task payload fields the way the original did: leniently, with its error messages."""
+"""Payload models of the built-in handlers: one pydantic model per type, checked when the task is
+created (`POST /tasks` answers 400 naming the field) and again by the handler in the worker,
+with the messages the original's handlers gave (`Missing 'to' field in payload`, …)."""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from starter.core.errors import validation_reason
 from starter.tasks.errors import PermanentError
-from starter.tasks.handlers.base import TaskContext
+
+P = TypeVar("P", bound="TaskPayload")
+_OURS = "payload_rule"
 
 
-def payload_of(ctx: TaskContext) -> dict[str, Any]:
-    """The payload object; anything else reads as an object without fields."""
-    return ctx.payload if isinstance(ctx.payload, dict) else {}
+class TaskPayload(BaseModel):
+    """JSON types as written (no `"5"` for a number), unknown fields ignored, and `null` for
+    an optional field means absent (its default)."""
 
+    model_config = ConfigDict(strict=True, extra="ignore")
 
-def required_str(payload: dict[str, Any], name: str) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str):
-        raise PermanentError(f"Missing '{name}' field in payload")
-    return value
-
-
-def optional_bool(payload: dict[str, Any], name: str, default: bool) -> bool:
-    value = payload.get(name, default)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise PermanentError(f"'{name}' must be a boolean")
-    return value
-
-
-def optional_str(payload: dict[str, Any], name: str, default: str) -> str:
-    value = payload.get(name, default)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise PermanentError(f"'{name}' must be a string")
-    return value
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        optional = {name for name, field in cls.model_fields.items() if not field.is_required()}
+        return {k: v for k, v in data.items() if v is not None or k not in optional}
 
 
 def is_number(value: Any) -> bool:
     """JSON numbers only: `bool` is an `int` subclass in Python but not a number in JSON."""
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def invalid(message: str) -> PydanticCustomError:
+    """A rule of ours failed: `message` is shown as it is (it names the field itself)."""
+    return PydanticCustomError(_OURS, "{message}", {"message": message})
+
+
+def non_negative_number(name: str, maximum: float) -> Any:
+    """A before-validator: a JSON number between 0 and `maximum`."""
+
+    def check(value: Any) -> Any:
+        if not is_number(value) or not value >= 0:
+            raise invalid(f"'{name}' must be a non-negative number")
+        if not math.isfinite(value) or value > maximum:
+            raise invalid(f"'{name}' must be at most {maximum:g}")
+        return value
+
+    return check
+
+
+def _describe(model: type[TaskPayload], error: ErrorDetails) -> tuple[str, str]:
+    """(field, message) for one pydantic error, worded like the original's handlers."""
+    loc = error.get("loc", ())
+    field = str(loc[0]) if loc else ""
+    kind = error["type"]
+    if kind == _OURS or not field:
+        return field, str(error["msg"])
+    required = field in model.model_fields and model.model_fields[field].is_required()
+    if kind == "missing" or (required and kind == "string_type"):
+        return field, f"Missing '{field}' field in payload"
+    if kind == "bool_type":
+        return field, f"'{field}' must be a boolean"
+    if kind == "string_type":
+        return field, f"'{field}' must be a string"
+    return field, f"'{field}' {validation_reason(error)}"
+
+
+def payload_problem(model: type[TaskPayload], payload: Any) -> tuple[str, str] | None:
+    """(field, message) of the first problem of `payload`, or None when the model accepts it."""
+    try:
+        model.model_validate(_as_object(payload))
+    except ValidationError as error:
+        return _describe(model, error.errors()[0])
+    return None
+
+
+def parse_payload(model: type[P], payload: Any) -> P:
+    """The handler's view of its payload; a payload that cannot work is a PermanentError."""
+    try:
+        return model.model_validate(_as_object(payload))
+    except ValidationError as error:
+        raise PermanentError(_describe(model, error.errors()[0])[1]) from None
+
+
+def _as_object(payload: Any) -> Any:
+    """Anything but an object reads as an object without fields (the original's leniency)."""
+    return payload if isinstance(payload, dict) else {}

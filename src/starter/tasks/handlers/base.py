@@ -15,6 +15,7 @@ from uuid import UUID
 
 from starter.core.config import Settings
 from starter.core.db import Pool
+from starter.tasks.handlers._payload import TaskPayload
 
 
 @dataclass
@@ -40,3 +41,5 @@ class HandlerSpec:
     description: str
     handle: Handler
     timeout_secs: float = 300.0
+    # Checked when a task is created and by the handler; its JSON Schema is published.
+    payload_model: type[TaskPayload] | None = None

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
 import orjson
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from starter.tasks.errors import PermanentError
-from starter.tasks.handlers._payload import is_number, optional_bool, payload_of
+from starter.tasks.handlers._payload import TaskPayload, invalid, is_number, parse_payload
 from starter.tasks.handlers.base import HandlerSpec, TaskContext
 
-OPERATIONS = ("count", "sum", "mean", "min", "max", "sort", "dedupe")
+Operation = Literal["count", "sum", "mean", "min", "max", "sort", "dedupe"]
+OPERATIONS: tuple[str, ...] = get_args(Operation)
 # Above this many elements the work runs in a thread so the event loop stays responsive.
 THREAD_THRESHOLD = 10_000
 _INT64_MIN = -(2**63)
@@ -97,16 +99,37 @@ def compute(operation: str, data: Any, descending: bool = False) -> Any:
         raise PermanentError("Result is not a finite number") from None
 
 
+def _known_operation(value: Any) -> Any:
+    if value not in OPERATIONS:
+        raise invalid(f"Unknown operation: {value}")
+    return value
+
+
+class DataProcessingPayload(TaskPayload):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"operation": "sum", "data": [3, 1, 4, 1, 5, 9, 2, 6]}]}
+    )
+
+    # Declared first: an unknown operation is reported before the data.
+    operation: Annotated[Operation, BeforeValidator(_known_operation)] = "count"
+    data: list[Any] = Field(description="The JSON array to work on.")
+    descending: bool = Field(default=False, description="Sort from largest to smallest.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _data_is_an_array(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "data" in data and not isinstance(data["data"], list):
+            operation = data.get("operation")
+            if operation is None or operation in OPERATIONS:
+                operation = operation or "count"
+                raise invalid(f"Data is not an array for {operation} operation")
+        return data
+
+
 async def handle(ctx: TaskContext) -> dict[str, Any]:
-    payload = payload_of(ctx)
-    if "data" not in payload:
-        raise PermanentError("Missing 'data' field in payload")
-    data = payload["data"]
-    operation = payload.get("operation", "count")
-    if operation not in OPERATIONS:
-        raise PermanentError(f"Unknown operation: {operation}")
-    descending = optional_bool(payload, "descending", False)
-    if isinstance(data, list) and len(data) > THREAD_THRESHOLD:
+    payload = parse_payload(DataProcessingPayload, ctx.payload)
+    data, operation, descending = payload.data, payload.operation, payload.descending
+    if len(data) > THREAD_THRESHOLD:
         result = await asyncio.to_thread(compute, operation, data, descending)
     else:
         result = compute(operation, data, descending)
@@ -117,4 +140,5 @@ SPEC = HandlerSpec(
     task_type="data_processing",
     description="Data processing and analysis tasks",
     handle=handle,
+    payload_model=DataProcessingPayload,
 )

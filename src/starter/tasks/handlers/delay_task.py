@@ -4,37 +4,55 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from starter.tasks.errors import PermanentError
+from starter.tasks.handlers._payload import TaskPayload, invalid, non_negative_number, parse_payload
 from starter.tasks.handlers.base import HandlerSpec, TaskContext
 
-
-def _delay(payload: dict[str, Any]) -> float:
-    value = payload.get("delay_seconds", 1)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise PermanentError("'delay_seconds' must be a non-negative number")
-    return float(value)
+# A longer sleep could never finish inside the handler's timeout.
+MAX_DELAY_SECS = 300.0
 
 
-def _deadline(payload: dict[str, Any]) -> datetime | None:
-    raw = payload.get("deadline")
-    if raw is None:
-        return None
+def _deadline(raw: Any) -> Any:
     try:
         deadline = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
-        raise PermanentError("'deadline' must be an RFC 3339 timestamp") from None
+        raise invalid("'deadline' must be an RFC 3339 timestamp") from None
     if deadline.tzinfo is None:
-        raise PermanentError("'deadline' must carry a UTC offset")
-    return deadline
+        raise invalid("'deadline' must carry a UTC offset")
+    try:
+        return deadline.astimezone(UTC)
+    except OverflowError:
+        raise invalid("'deadline' is out of range") from None
+
+
+class DelayPayload(TaskPayload):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"delay_seconds": 2, "task_id": "demo", "test_scenario": "general"}]
+        }
+    )
+
+    delay_seconds: Annotated[
+        float, BeforeValidator(non_negative_number("delay_seconds", MAX_DELAY_SECS))
+    ] = Field(default=1.0, description=f"Seconds to sleep, at most {MAX_DELAY_SECS:g}.")
+    task_id: Any = Field(default="unknown", description="A label shown in the result and errors.")
+    test_scenario: Any = "general"
+    deadline: Annotated[datetime | None, BeforeValidator(_deadline)] = Field(
+        default=None,
+        json_schema_extra={"type": "string", "format": "date-time"},
+        description="RFC 3339: fail unless the sleep can end before it.",
+    )
 
 
 async def handle(ctx: TaskContext) -> dict[str, Any]:
-    payload = ctx.payload if isinstance(ctx.payload, dict) else {}
-    delay = _delay(payload)
-    label = str(payload.get("task_id", "unknown"))
-    deadline = _deadline(payload)
+    payload = parse_payload(DelayPayload, ctx.payload)
+    delay = payload.delay_seconds
+    label = str(payload.task_id)
+    deadline = payload.deadline
     started = datetime.now(UTC)
     if deadline is not None:
         if started >= deadline:
@@ -50,7 +68,7 @@ async def handle(ctx: TaskContext) -> dict[str, Any]:
         raise PermanentError(f"Task {label} completed past deadline: {finished} vs {deadline}")
     return {
         "task_id": label,
-        "test_scenario": str(payload.get("test_scenario", "general")),
+        "test_scenario": str(payload.test_scenario),
         "delayed_seconds": delay,
         "started_at": started.isoformat(),
         "finished_at": finished.isoformat(),
@@ -61,4 +79,7 @@ SPEC = HandlerSpec(
     task_type="delay_task",
     description="Delay/sleep tasks for testing and chaos scenarios",
     handle=handle,
+    # Room for the longest sleep plus the deadline checks around it.
+    timeout_secs=MAX_DELAY_SECS + 30,
+    payload_model=DelayPayload,
 )

@@ -8,29 +8,58 @@ import os
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import aiosmtplib
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from starter.auth.validation import email_is_valid
 from starter.core.config import EmailSettings
 from starter.tasks.errors import PermanentError, RetryableError
-from starter.tasks.handlers._payload import payload_of, required_str
+from starter.tasks.handlers._payload import TaskPayload, invalid, parse_payload
 from starter.tasks.handlers.base import HandlerSpec, TaskContext
 
 
-def _recipients(payload: dict[str, Any]) -> list[str]:
-    raw = payload.get("to")
+def _recipients(raw: Any) -> list[str]:
     if isinstance(raw, str):
         addresses = [raw]
     elif isinstance(raw, list) and raw and all(isinstance(item, str) for item in raw):
         addresses = list(raw)
     else:
-        raise PermanentError("Missing 'to' field in payload")
+        raise invalid("Missing 'to' field in payload")
     for address in addresses:
         if not email_is_valid(address):
-            raise PermanentError(f"Invalid recipient address: {address!r}")
+            raise invalid(f"Invalid recipient address: {address!r}")
     return list(dict.fromkeys(addresses))
+
+
+class EmailPayload(TaskPayload):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "to": "someone@example.com",
+                    "subject": "Hello from starter",
+                    "body": "This message was sent by a background task.",
+                }
+            ]
+        }
+    )
+
+    to: Annotated[
+        list[str],
+        BeforeValidator(_recipients),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "format": "email"},
+                    {"type": "array", "items": {"type": "string", "format": "email"}},
+                ]
+            }
+        ),
+    ] = Field(description="One address or a non-empty list (duplicates are sent once).")
+    subject: str = Field(max_length=998)  # the longest header line email allows
+    body: str
 
 
 def build_message(
@@ -99,13 +128,13 @@ def _write_eml(path: Path, data: bytes) -> None:
 
 
 async def handle(ctx: TaskContext) -> dict[str, Any]:
-    payload = payload_of(ctx)
-    recipients = _recipients(payload)
-    subject = required_str(payload, "subject")
-    body = required_str(payload, "body")
+    payload = parse_payload(EmailPayload, ctx.payload)
+    recipients = payload.to
     settings = ctx.settings.email
     domain = settings.from_address.rpartition("@")[2] or "localhost"
-    message = build_message(settings.from_address, recipients, subject, body, domain)
+    message = build_message(
+        settings.from_address, recipients, payload.subject, payload.body, domain
+    )
     result: dict[str, Any] = {"message_id": message["Message-ID"], "recipients": recipients}
     if settings.smtp_host:
         refused = await _send_smtp(settings, message)
@@ -126,4 +155,5 @@ SPEC = HandlerSpec(
     task_type="email",
     description="Email notification tasks",
     handle=handle,
+    payload_model=EmailPayload,
 )

@@ -1,4 +1,6 @@
-"""`file_cleanup`: delete regular files older than `max_age_hours` under `STARTER__FILES__ROOT`.
+"""`file_cleanup`: delete regular files older than `max_age_hours` under `STARTER__FILES__ROOT`
+(created when missing). A path under the root that does not exist has nothing to clean: the
+task completes with `path_exists: false`.
 
 The walk uses directory file descriptors (`os.fwalk`) and `lstat`, so a symlink, or a directory
 swapped for one mid-walk, can never lead outside the root; symlinks and directories are never
@@ -16,15 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from starter.tasks.errors import PermanentError
 from starter.tasks.handlers._payload import (
-    is_number,
-    optional_bool,
-    optional_str,
-    payload_of,
-    required_str,
+    TaskPayload,
+    invalid,
+    non_negative_number,
+    parse_payload,
 )
 from starter.tasks.handlers.base import HandlerSpec, TaskContext
 
@@ -43,6 +46,7 @@ class Cleanup:
     bytes_freed: int = 0
     failed: int = 0
     files: list[str] = field(default_factory=list)
+    path_exists: bool = True
 
     def consider(
         self, st: os.stat_result, name: str, relative: str, unlink: Callable[[], None]
@@ -78,11 +82,12 @@ class Cleanup:
             if not self.recursive:
                 dirnames.clear()
 
-    def run(self, target: Path, shown: str) -> None:
+    def run(self, target: Path) -> None:
         try:
             st = os.lstat(target)
         except (FileNotFoundError, NotADirectoryError):
-            raise PermanentError(f"Path '{shown}' does not exist") from None
+            self.path_exists = False  # nothing there, so nothing to clean
+            return
         if stat.S_ISDIR(st.st_mode):
             self.walk(target)
         else:
@@ -101,39 +106,68 @@ def locate(root: Path, file_path: str) -> Path:
     return target
 
 
-def _max_age_hours(payload: dict[str, Any]) -> float:
-    value = payload.get("max_age_hours", 24)
-    if value is None:
-        return 24.0
-    if not is_number(value) or value < 0:
-        raise PermanentError("'max_age_hours' must be a non-negative number")
-    return float(value)
+MAX_AGE_HOURS_LIMIT = 876_000.0  # 100 years
+
+
+def _file_name_pattern(value: Any) -> Any:
+    if isinstance(value, str) and ("/" in value or "\0" in value):
+        raise invalid("'pattern' must match file names, without '/'")
+    return value
+
+
+class FileCleanupPayload(TaskPayload):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "file_path": "tmp",
+                    "max_age_hours": 24,
+                    "pattern": "*",
+                    "recursive": True,
+                    "dry_run": True,
+                }
+            ]
+        }
+    )
+
+    file_path: str = Field(
+        max_length=4096,
+        description="A directory or file under the configured files root "
+        "(STARTER__FILES__ROOT); a relative path starts there.",
+        examples=["tmp"],
+    )
+    max_age_hours: Annotated[
+        float, BeforeValidator(non_negative_number("max_age_hours", MAX_AGE_HOURS_LIMIT))
+    ] = Field(default=24.0, description="Files modified longer ago than this are deleted.")
+    pattern: Annotated[str, BeforeValidator(_file_name_pattern)] = Field(
+        default="*", max_length=255, description="Shell-style file name pattern."
+    )
+    recursive: bool = True
+    dry_run: bool = Field(default=False, description="Report what would be deleted only.")
 
 
 async def handle(ctx: TaskContext) -> dict[str, Any]:
-    payload = payload_of(ctx)
-    file_path = required_str(payload, "file_path")
-    max_age_hours = _max_age_hours(payload)
-    pattern = optional_str(payload, "pattern", "*") or "*"
-    if "/" in pattern or "\0" in pattern:
-        raise PermanentError("'pattern' must match file names, without '/'")
+    payload = parse_payload(FileCleanupPayload, ctx.payload)
     root = ctx.settings.files.root.resolve()
-    target = locate(root, file_path)
+    # The configured root is ours: on a fresh install it is made, and is empty.
+    await asyncio.to_thread(root.mkdir, parents=True, exist_ok=True)
+    target = locate(root, payload.file_path)
     job = Cleanup(
         root=root,
-        cutoff=time.time() - max_age_hours * 3600,
-        pattern=pattern,
-        recursive=optional_bool(payload, "recursive", True),
-        dry_run=optional_bool(payload, "dry_run", False),
+        cutoff=time.time() - payload.max_age_hours * 3600,
+        pattern=payload.pattern or "*",
+        recursive=payload.recursive,
+        dry_run=payload.dry_run,
         stopped=ctx.cancelled.is_set,
     )
-    await asyncio.to_thread(job.run, target, file_path)
+    await asyncio.to_thread(job.run, target)
     result: dict[str, Any] = {
         "files_deleted": job.files_deleted,
         "bytes_freed": job.bytes_freed,
-        "cleanup_path": file_path,
+        "cleanup_path": payload.file_path,
         "dry_run": job.dry_run,
         "files": job.files,
+        "path_exists": job.path_exists,
     }
     if job.failed:
         result["files_failed"] = job.failed
@@ -144,4 +178,5 @@ SPEC = HandlerSpec(
     task_type="file_cleanup",
     description="File system cleanup tasks",
     handle=handle,
+    payload_model=FileCleanupPayload,
 )

@@ -13,16 +13,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import orjson
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from starter.core.db import Connection
 from starter.rbac.roles import Permission, Role, has_permission
 from starter.tasks.errors import PermanentError
 from starter.tasks.handlers import report_queries as queries
-from starter.tasks.handlers._payload import optional_str, payload_of, required_str
+from starter.tasks.handlers._payload import TaskPayload, invalid, parse_payload
 from starter.tasks.handlers.base import HandlerSpec, TaskContext
 
 REPORT_TYPES = ("tasks", "users", "events")
@@ -49,11 +50,13 @@ def parse_bound(raw: str, name: str, *, end: bool) -> datetime:
             day = date.fromisoformat(raw) + timedelta(days=1 if end else 0)
             return datetime.combine(day, time(), tzinfo=UTC)
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC) + timedelta(microseconds=1 if end else 0)
     except ValueError:
         raise PermanentError(f"'{name}' must be an ISO date or RFC 3339 timestamp") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment + timedelta(microseconds=1) if end else moment
+    except OverflowError:  # e.g. the day after 9999-12-31
+        raise PermanentError(f"'{name}' is out of range") from None
 
 
 async def _tasks(conn: Connection, ctx: TaskContext, start: datetime, end: datetime) -> Report:
@@ -137,22 +140,74 @@ def render_json(report: Report, header: dict[str, Any]) -> bytes:
     return orjson.dumps(document, default=str)
 
 
+def _one_of(name: str, allowed: tuple[str, ...]) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and value not in allowed:
+            raise invalid(f"Unknown {name}: '{value}' (allowed: {', '.join(allowed)})")
+        return value
+
+    return check
+
+
+def _bound(name: str, *, end: bool) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                parse_bound(value, name, end=end)
+            except PermanentError as error:
+                raise invalid(str(error)) from None
+        return value
+
+    return check
+
+
+ReportType = Literal["tasks", "users", "events"]
+Format = Literal["csv", "json", "both"]
+
+
+class ReportPayload(TaskPayload):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report_type": "tasks",
+                    "start_date": "2025-01-01",
+                    "end_date": "2025-01-07",
+                    "format": "csv",
+                }
+            ]
+        }
+    )
+
+    report_type: Annotated[ReportType, BeforeValidator(_one_of("report type", REPORT_TYPES))]
+    start_date: Annotated[str, BeforeValidator(_bound("start_date", end=False))] = Field(
+        max_length=64, description="An ISO date (the whole day) or an RFC 3339 time."
+    )
+    end_date: Annotated[str, BeforeValidator(_bound("end_date", end=True))] = Field(
+        max_length=64, description="An ISO date (the whole day) or an RFC 3339 time."
+    )
+    format: Annotated[Format, BeforeValidator(_one_of("format", tuple(FORMATS)))] = "csv"
+
+    @property
+    def start(self) -> datetime:
+        return parse_bound(self.start_date, "start_date", end=False)
+
+    @property
+    def end(self) -> datetime:
+        return parse_bound(self.end_date, "end_date", end=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReportPayload:
+        if self.start >= self.end:
+            raise invalid("'start_date' must not be after 'end_date'")
+        return self
+
+
 async def handle(ctx: TaskContext) -> dict[str, Any]:
-    payload = payload_of(ctx)
-    report_type = required_str(payload, "report_type")
-    if report_type not in REPORT_TYPES:
-        raise PermanentError(
-            f"Unknown report type: '{report_type}' (allowed: {', '.join(REPORT_TYPES)})"
-        )
-    start_raw = required_str(payload, "start_date")
-    end_raw = required_str(payload, "end_date")
-    start = parse_bound(start_raw, "start_date", end=False)
-    end = parse_bound(end_raw, "end_date", end=True)
-    if start >= end:
-        raise PermanentError("'start_date' must not be after 'end_date'")
-    output = optional_str(payload, "format", "csv")
-    if output not in FORMATS:
-        raise PermanentError(f"Unknown format: '{output}' (allowed: csv, json, both)")
+    payload = parse_payload(ReportPayload, ctx.payload)
+    report_type, start_raw, end_raw = payload.report_type, payload.start_date, payload.end_date
+    start, end = payload.start, payload.end
+    output = payload.format
     header = {
         "report_type": report_type,
         "start_date": start_raw,
@@ -184,4 +239,5 @@ SPEC = HandlerSpec(
     task_type="report_generation",
     description="Report generation tasks",
     handle=handle,
+    payload_model=ReportPayload,
 )

@@ -8,15 +8,16 @@ import asyncio
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import orjson
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from starter.core.config import WebhookSettings
 from starter.tasks.errors import PermanentError, RetryableError
 from starter.tasks.handlers._netguard import public_address
-from starter.tasks.handlers._payload import optional_str, payload_of, required_str
+from starter.tasks.handlers._payload import TaskPayload, invalid, parse_payload
 from starter.tasks.handlers.base import HandlerSpec, TaskContext
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -35,16 +36,57 @@ class Hop:
     truncated: bool
 
 
-def _headers(payload: dict[str, Any]) -> dict[str, str]:
-    raw = payload.get("headers") or {}
+def _headers(raw: Any) -> Any:
+    raw = raw or {}
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
-        raise PermanentError("'headers' must be an object of strings")
+        raise invalid("'headers' must be an object of strings")
     for name, value in raw.items():
         if not _TOKEN.match(name) or any(ch in value for ch in "\r\n\0"):
-            raise PermanentError(f"Invalid header: {name!r}")
+            raise invalid(f"Invalid header: {name!r}")
         if name.lower() in _RESERVED_HEADERS:
-            raise PermanentError(f"Header '{name}' cannot be set")
-    return dict(raw)
+            raise invalid(f"Header '{name}' cannot be set")
+    return raw
+
+
+def _http_url(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            _parse_url(value)
+        except PermanentError as error:
+            raise invalid(str(error)) from None
+    return value
+
+
+def _method(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.upper() not in METHODS:
+            raise invalid(f"Unsupported HTTP method: {value.upper()}")
+        return value.upper()
+    return value
+
+
+class WebhookPayload(TaskPayload):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://example.com/hooks/starter",
+                    "method": "POST",
+                    "payload": {"event": "ping"},
+                    "headers": {},
+                }
+            ]
+        }
+    )
+
+    url: Annotated[str, BeforeValidator(_http_url)] = Field(
+        max_length=8192, description="http or https.", examples=["https://example.com/hook"]
+    )
+    method: Annotated[str, BeforeValidator(_method)] = Field(
+        default="POST", max_length=16, description="GET, POST, PUT, PATCH or DELETE (any case)."
+    )
+    headers: Annotated[dict[str, str], BeforeValidator(_headers)] = Field(default_factory=dict)
+    payload: Any = Field(default_factory=dict, description="The JSON body (POST, PUT, PATCH).")
 
 
 def _parse_url(raw: str) -> httpx.URL:
@@ -139,15 +181,13 @@ async def _request(
 
 
 async def handle(ctx: TaskContext) -> dict[str, Any]:
-    payload = payload_of(ctx)
-    url = _parse_url(required_str(payload, "url"))
-    method = optional_str(payload, "method", "POST").upper()
-    if method not in METHODS:
-        raise PermanentError(f"Unsupported HTTP method: {method}")
-    headers = {"User-Agent": "starter-webhook/1", **_headers(payload)}
+    payload = parse_payload(WebhookPayload, ctx.payload)
+    url = _parse_url(payload.url)
+    method = payload.method
+    headers = {"User-Agent": "starter-webhook/1", **payload.headers}
     body: bytes | None = None
     if method in ("POST", "PUT", "PATCH"):
-        body = orjson.dumps(payload.get("payload", {}))
+        body = orjson.dumps(payload.payload)
         if not any(name.lower() == "content-type" for name in headers):
             headers["Content-Type"] = "application/json"
     settings = ctx.settings.webhook
@@ -185,4 +225,5 @@ SPEC = HandlerSpec(
     task_type="webhook",
     description="Webhook notification tasks",
     handle=handle,
+    payload_model=WebhookPayload,
 )

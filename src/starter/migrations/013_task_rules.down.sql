@@ -1,0 +1,1 @@
+ALTER TABLE task_types DROP COLUMN IF EXISTS payload_schema;
