@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,12 @@ import structlog
 from fastapi import FastAPI
 
 from starter.app import create_app
+from starter.auth import passwords
+from starter.auth import repository as auth_repository
 from starter.core import db as dbmod
 from starter.core.config import AuthSettings, DatabaseSettings, ServerSettings, Settings
 from starter.core.migrate import fingerprint, migrate_up
+from starter.core.security import digest, new_session_token
 from tests.support.database import ResettableDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,26 +204,28 @@ class AppUser:
 MakeUser = Callable[..., Awaitable[AppUser]]
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """The Argon2id hash of PASSWORD, computed once: hashing costs ~40 ms of CPU each time."""
+    return asyncio.run(passwords.hash_password(PASSWORD))
+
+
 @pytest.fixture
-async def make_user(client: httpx.AsyncClient, db: asyncpg.Connection) -> MakeUser:
-    """Register through the API, promote by SQL when asked, log in; returns a AppUser."""
+async def make_user(app: FastAPI, db: asyncpg.Connection, password_hash: str) -> MakeUser:
+    """An active account with a live session, arranged by the auth repository (registration
+    and login have their own tests). Signs in over HTTP with PASSWORD like any other."""
 
     async def factory(role: str = "user", username: str | None = None) -> AppUser:
         name = username or f"{role}_{uuid.uuid4().hex[:8]}"
         email = f"{name}@example.com"
-        response = await client.post(
-            "/api/v1/auth/register", json={"username": name, "email": email, "password": PASSWORD}
+        row = await auth_repository.insert_user(db, name, email, password_hash, role)
+        token = new_session_token()
+        expires_at = datetime.now(UTC) + timedelta(
+            hours=app.state.settings.auth.session_duration_hours
         )
-        assert response.status_code == 200, response.text
-        user_id = response.json()["data"]["id"]
-        if role != "user":
-            await db.execute("UPDATE users SET role = $1 WHERE id = $2", role, uuid.UUID(user_id))
-        login = await client.post(
-            "/api/v1/auth/login", json={"username": name, "password": PASSWORD}
-        )
-        assert login.status_code == 200, login.text
-        client.cookies.clear()
-        return AppUser(user_id, name, email, role, login.json()["data"]["session_token"])
+        await auth_repository.insert_session(db, row["id"], digest(token), expires_at, None)
+        await auth_repository.touch_last_login(db, row["id"])
+        return AppUser(str(row["id"]), name, email, role, token)
 
     return factory
 
