@@ -1,4 +1,5 @@
-"""/api/v1: the public router and the protected router (authentication required by default)."""
+"""/api/v1: the public routers, the protected routers (every route behind an auth guard), and
+the live stream (authenticated by its own dependency)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The OpenAPI document (paths relative to the `/api/v1` server, as the v1 contract) and the
-interactive explorer at /api-docs, with Swagger UI's assets served by us (no CDN)."""
+"""The OpenAPI document (paths relative to the `/api/v1` server entry, as v1 clients expect)
+and the interactive explorer at /api-docs, with Swagger UI's assets served by us (no CDN)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ which would put a 400 ahead of the auth guard's 401. The route hands FastAPI a `
 refused) and, instead of raising, remembers what was wrong with the body on `request.state`:
 a wrong content type (415) or unparseable JSON (400). Body validation then fails after the
 dependencies and the path and query parameters, and the error handler reports the remembered
-problem in its place (docs/api-conventions.md, "Status-code order").
+problem in its place (docs/api-conventions.md, "Which error comes first").
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Monitoring SQL: events, metrics, incidents, alerts, stats, retention. Parametrized only."""
+"""Monitoring SQL for events, metrics, the stats counts, retention and change notifications.
+
+Incidents and alerts have their own (`incident_repository`, `alert_repository`, and the
+evaluator's `evaluation_repository`). Parametrized only; the one spliced name (the retained
+table) comes from a fixed pair.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """GET /stream: Server-Sent Events of the changes the caller may see (see `stream`).
 
 Authenticated like every protected route (bearer token, API key or session cookie), but with
-a connection borrowed only for the lookup: a stream lasting hours must not pin a pooled
-connection, so this router is mounted outside the protected router's per-request connection.
+a connection borrowed from the pool only for the lookup. The guards would take the request's
+connection, which is held until the response ends, and a stream lasting hours must not pin
+one; so this router has its own dependency and is mounted apart from the protected routers.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Prometheus metrics of the task system (default registry, exported by the monitoring domain).
 
-In `starter dev` the worker shares the server's process, so `/metrics` shows these directly;
+In `starter dev` the worker shares the server's process, so the server's Prometheus export
+(`GET /api/v1/monitoring/metrics/prometheus`) carries these directly;
 a stand-alone `starter worker` serves them on `--metrics-port` when given.
 """
 

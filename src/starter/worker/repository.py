@@ -2,8 +2,9 @@
 
 Every status change NOTIFYs `TASK_STATUS` and writes its monitoring event in the same statement,
 so a batch of N tasks costs one round trip, and the notification and event exist if and only if
-the change commits. The hot-path events are level `info`; failures go through
-`starter.monitoring.service.record_event` (see `events.py`).
+the change commits. The events written here are level `info` (claimed, completed,
+cancelled, released); a failure or a retry gets its event from the flusher, through
+`starter.tasks.queue.record_status_event`, in the transaction of the same write.
 """
 
 from __future__ import annotations
