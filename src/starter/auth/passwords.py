@@ -1,4 +1,5 @@
-"""Argon2id with the original's parameters (PHC strings stay compatible), off the event loop."""
+"""Argon2id with the parameters v1 servers use (their PHC strings keep verifying), off the event
+loop (docs/roles.md)."""
 
 from __future__ import annotations
 

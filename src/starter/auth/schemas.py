@@ -1,4 +1,4 @@
-"""Auth request and response bodies (field names are the v1 contract's)."""
+"""Auth request and response bodies (field names are the v1 API's)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from starter.rbac.roles import Role
 
 RoleName = Literal["user", "moderator", "admin"]
 
-# Caps checked by auth/validation.py (UTF-8 bytes, with the original's messages, in its order);
+# Caps checked by auth/validation.py (UTF-8 bytes, with its messages, in its order: docs/roles.md);
 # documented here (docs/limits.md).
 Username = Annotated[str, CheckedByService(max_length=50)]
 Email = Annotated[str, CheckedByService(max_length=254)]

@@ -58,7 +58,7 @@ class UserExists(AppError):
 
 @asynccontextmanager
 async def unique_violations_as_conflicts() -> AsyncIterator[None]:
-    """Map a unique violation on users to the contract's 409 codes."""
+    """Map a unique violation on users to the 409 codes of docs/api-conventions.md."""
     try:
         yield
     except asyncpg.UniqueViolationError as error:

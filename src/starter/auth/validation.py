@@ -1,6 +1,7 @@
-"""The contract's username, email and password rules, with its exact messages.
+"""The username, email and password rules and their messages (docs/roles.md), which v1
+clients show as they are.
 
-Lengths are UTF-8 byte lengths; character classes are Unicode-aware, as in the original.
+Lengths are UTF-8 byte lengths; character classes are Unicode-aware (any letter or digit).
 """
 
 from __future__ import annotations

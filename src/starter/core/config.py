@@ -77,7 +77,8 @@ class DatabaseSettings(BaseModel):
         return self.url is None and not (split & self.model_fields_set)
 
     def composed_url(self) -> str:
-        """The URL from the split fields (the original's way of configuring the database)."""
+        """The URL from the split fields (`STARTER__DATABASE__HOST`, `…__PORT`, …), the way v1
+        deployments configure the database."""
         user = quote(self.user, safe="")
         password = quote(self.password.get_secret_value(), safe="")
         return f"postgresql://{user}:{password}@{self.host}:{self.port}/{self.database}"
@@ -153,7 +154,8 @@ class FilesSettings(BaseModel):
 
 
 class TasksSettings(BaseModel):
-    # True restores the original's public POST /tasks/types (SPEC A2 row 12).
+    # True makes POST /tasks/types public, for v1 clients that register types anonymously
+    # (docs/tasks.md).
     open_type_registration: bool = False
 
 

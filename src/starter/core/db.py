@@ -100,7 +100,7 @@ def resolve_database_url(settings: DatabaseSettings) -> str:
 
 
 async def ensure_database_exists(url: str) -> None:
-    """Create the target database if it is missing (like the original server does)."""
+    """Create the target database if it is missing, so a fresh server needs no set-up step."""
     name = database_name(url)
     try:
         conn = await asyncpg.connect(url, timeout=10)

@@ -71,7 +71,7 @@ class ApiResponse(BaseModel, Generic[T]):
 @dataclass(frozen=True)
 class CheckedByService:
     """`Annotated[str, CheckedByService(max_length=…)]`: the limits of a string that its domain's
-    service checks itself (in UTF-8 bytes, with the original's messages, after its ownership
+    service checks itself (in UTF-8 bytes, with the domain's own messages, after its ownership
     rules), published in the JSON Schema as `maxLength`/`minLength`/`pattern`
     (docs/limits.md)."""
 

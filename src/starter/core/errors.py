@@ -29,7 +29,7 @@ class AppError(Exception):
 
 
 class ValidationFailed(AppError):
-    """400 `Validation failed for {field}: {detail}` — the contract's wording."""
+    """400 `Validation failed for {field}: {detail}` (docs/api-conventions.md)."""
 
     status = 400
     code = "VALIDATION_FAILED"

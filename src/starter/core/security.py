@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-SESSION_TOKEN_BYTES = 48  # 64 url-safe characters, as the original
+SESSION_TOKEN_BYTES = 48  # 64 url-safe characters, the length v1 clients expect
 
 
 def new_session_token() -> str:

@@ -34,7 +34,8 @@ class ServiceUnhealthy(AppError):
 
 
 def _envelope(data: Any, healthy: bool) -> CompactJSONResponse:
-    """Probes answer 503 with the success envelope when a check fails (the contract's shape)."""
+    """Probes answer 503 with the success envelope when a check fails (the shape v1 probes
+    expect)."""
     body = ok(data).model_dump(mode="json")
     return CompactJSONResponse(body, status_code=200 if healthy else 503)
 

@@ -1,4 +1,4 @@
-"""Health probe bodies (the v1 contract's shapes)."""
+"""Health probe bodies (the v1 API's shapes)."""
 
 from __future__ import annotations
 

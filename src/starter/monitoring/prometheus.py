@@ -1,6 +1,7 @@
-"""The Prometheus text exposition (format 0.0.4): the system block of SPEC §7.6, the stored
+"""The Prometheus text exposition (format 0.0.4): the six system counters, the stored
 user metrics of the last 24 h (latest sample per series, bounded), then the app's own metrics
-from prometheus_client's default registry (HTTP, DB pool, and whatever tasks register)."""
+from prometheus_client's default registry (HTTP, DB pool, and whatever tasks register).
+What each part holds: docs/monitoring.md, "Statistics and Prometheus"."""
 
 from __future__ import annotations
 

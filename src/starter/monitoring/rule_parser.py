@@ -61,7 +61,7 @@ def _operator_follows(stream: TokenStream) -> bool:
 
 
 def _parse_plain(name: str, stream: TokenStream) -> MetricRule:
-    """`<metric_name> <op> <number>` (the original's examples): the metric's latest value."""
+    """`<metric_name> <op> <number>` (the form v1 clients send): the metric's latest value."""
     comparison = _parse_comparison(stream)
     return MetricRule(
         name=name, aggregation="last", window_seconds=MAX_WINDOW_SECONDS, comparison=comparison

@@ -1,4 +1,4 @@
-"""The alert rule language (SPEC A3): parsed into typed rules, formatted back, never SQL.
+"""The alert rule language (docs/monitoring.md): parsed into typed rules, formatted back, never SQL.
 
     metric <name> <avg|min|max|sum|count|last> over <N><s|m|h> [where k=v,...]
     events [event_type=…] [level=…] [source=…] count over <N><s|m|h>

@@ -1,4 +1,4 @@
-"""Monitoring request and response bodies (field names are the v1 contract's)."""
+"""Monitoring request and response bodies (field names are the v1 API's)."""
 
 from __future__ import annotations
 

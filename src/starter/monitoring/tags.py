@@ -34,7 +34,7 @@ def parse_tag_filter(raw: str | None) -> dict[str, str]:
             raise _fail(f"Tag key too long (maximum {MAX_TAG_KEY_BYTES} characters)")
         if len(value.encode()) > MAX_TAG_VALUE_BYTES:
             raise _fail(f"Tag value too long (maximum {MAX_TAG_VALUE_BYTES} characters)")
-        # Unicode-aware like the original (`char::is_alphanumeric`).
+        # Any Unicode letter or digit, not only ASCII (v1 clients send such keys).
         if not all(char.isalnum() or char in _KEY_PUNCTUATION for char in key):
             raise _fail(
                 "Tag keys must contain only alphanumeric characters, underscores, hyphens, and dots"

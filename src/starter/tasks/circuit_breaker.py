@@ -1,9 +1,10 @@
-"""Per-task-type circuit breakers (SPEC §6.11 thresholds), in memory, one set per worker process.
+"""Per-task-type circuit breakers, in memory, one set per worker process (docs/tasks.md).
 
 Closed: failures count up (a success resets them); `failure_threshold` failures → open.
 Open: the type is not claimed until `open_secs` after the last failure → half-open.
 Half-open: tasks run; `success_threshold` successes → closed; any failure → open again.
-Unlike the original, an open circuit leaves the tasks pending instead of failing them.
+An open circuit leaves the tasks pending instead of failing them: they run when it closes,
+or on another worker.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`starter admin` task commands (SPEC §9): list-tasks, task-stats, clear-completed,
+"""`starter admin` task commands: list-tasks, task-stats, clear-completed,
 retry-failed. Direct database access; rich tables for people, `--json` for machines."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ NAME_PATTERN = r"^[\p{L}\p{N}_-]+$"
 
 
 def is_name(value: str) -> bool:
-    """Unicode letters and digits, underscores and hyphens (like the original's check)."""
+    """Unicode letters and digits (not only ASCII), underscores and hyphens."""
     return all(char.isalnum() or char in "_-" for char in value)
 
 

@@ -56,7 +56,7 @@ async def record_status_event(
     status: str,
     message: str | None = None,
 ) -> None:
-    """The monitoring event and log line every task state change leaves (SPEC A2 row 17)."""
+    """The monitoring event and log line every task state change leaves (docs/tasks.md)."""
     log.info("task.status", task_id=str(task_id), task_type=task_type, status=status)
     await record_event(
         conn,

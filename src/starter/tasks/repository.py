@@ -17,7 +17,7 @@ TASK_COLUMNS = (
 )
 TYPE_COLUMNS = "task_type, description, is_active, created_at, updated_at, payload_schema"
 WORKER_COLUMNS = "id, hostname, pid, concurrency, in_flight, task_types, started_at, heartbeat_at"
-# The listing order (SPEC A2 row 4): rank (critical first), then age; id breaks ties.
+# The listing order: rank (critical first, never alphabetical), then age; id breaks ties.
 LISTING_ORDER = "ORDER BY priority_rank, created_at, id"
 
 
@@ -253,7 +253,7 @@ async def live_workers(conn: Connection, stale_after_secs: float) -> list[Record
 async def recent_tasks(
     conn: Connection, *, status: str | None, task_type: str | None, limit: int
 ) -> list[Record]:
-    """Newest first, as the original's `admin list-tasks`."""
+    """Newest first (`starter admin list-tasks`)."""
     return await conn.fetch(
         f"""SELECT {TASK_COLUMNS} FROM tasks
             WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR task_type = $2)

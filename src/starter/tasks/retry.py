@@ -1,4 +1,5 @@
-"""Retry strategies stored in `tasks.retry_strategy` (externally tagged JSON, as the original).
+"""Retry strategies stored in `tasks.retry_strategy` (externally tagged JSON, the form v1
+clients read and write; docs/tasks.md).
 
     {"exponential": {"base_delay": {"secs": 1, "nanos": 0}, "multiplier": 2.0,
                      "max_delay": {"secs": 300, "nanos": 0}, "max_attempts": 5}}
@@ -8,7 +9,7 @@
 
 An optional `"jitter"` (fraction 0..1, default 0.1) inside the strategy object is our addition:
 the delay becomes `delay × (1 ± jitter)`, so retries of many tasks failing together spread out.
-`delay_for(attempt)` follows SPEC §6.11: `None` once `attempt >= max_attempts`, otherwise the
+`delay_for(attempt)` is `None` once `attempt >= max_attempts`, otherwise the
 delay in seconds before the next try (`attempt` = the number of attempts already made).
 """
 
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_JITTER = 0.1
-# Durations are {"secs", "nanos"} like Rust's serde Duration; a plain number of seconds is accepted too.
+# Durations are {"secs", "nanos"} objects, as v1 clients write them; a plain number of seconds is
+# accepted too.
 _MAX_SECS = 10 * 365 * 24 * 3600
 _MAX_ATTEMPTS = 1000
 

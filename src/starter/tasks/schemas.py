@@ -1,4 +1,4 @@
-"""Task request and response bodies (field names are the v1 contract's)."""
+"""Task request and response bodies (field names are the v1 API's)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ STATUSES: tuple[str, ...] = get_args(TaskStatus)
 PRIORITIES: tuple[str, ...] = get_args(TaskPriority)
 
 
-# Checked by `tasks.names.task_type_problem` (400 with the original's messages).
+# Checked by `tasks.names.task_type_problem` (400 with its messages, docs/tasks.md).
 TaskTypeName = Annotated[
     str,
     CheckedByService(max_length=NAME_MAX_BYTES, min_length=1, pattern=NAME_PATTERN),

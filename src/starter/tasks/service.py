@@ -1,4 +1,4 @@
-"""Task rules: creation and its validation (SPEC §6.3), visibility, listings, state changes."""
+"""Task rules: creation and its validation, visibility, listings, state changes (docs/tasks.md)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def _json_size(value: Any, field: str) -> int:
 def _validate_request(
     task_type: str, payload: Any, metadata: dict[str, Any], scheduled_at: datetime
 ) -> None:
-    """SPEC §6.3 step 5, in the original's order; every message is `for request`."""
+    """The request checks, in their documented order (docs/tasks.md, "Creating a task", step
+    5); every message is `for request`."""
 
     def fail(detail: str) -> ValidationFailed:
         return ValidationFailed("request", detail)
@@ -99,7 +100,7 @@ def _validate_request(
 async def create_task(
     conn: Connection, principal: Principal, request: CreateTaskRequest
 ) -> TaskResponse:
-    """Validate (registration first, as the original) and enqueue in the caller's transaction."""
+    """Validate (registration first: docs/tasks.md) and enqueue in the caller's transaction."""
     task_type = request.task_type
     registered = await repository.active_type(conn, task_type)
     if registered is None:
@@ -163,7 +164,7 @@ async def list_tasks(
 async def dead_letter(
     conn: Connection, principal: Principal, *, limit: int, offset: int
 ) -> list[Record]:
-    """Failed tasks; per-user filtering happens in SQL so pages are full (SPEC A2 row 8)."""
+    """Failed tasks; per-user filtering happens in SQL so pages are full."""
     return await list_tasks(
         conn, principal, task_type=None, status="failed", priority=None, limit=limit, offset=offset
     )
@@ -191,8 +192,8 @@ async def stats(conn: Connection, principal: Principal) -> TaskStats:
 
 
 async def cancel_task(conn: Connection, principal: Principal, task_id: UUID) -> None:
-    """pending/retrying → cancelled; running → cooperative cancel; finished → 400 (what the
-    original's docs and clients expect)."""
+    """pending/retrying → cancelled; running → cooperative cancel; finished → 400 (v1 clients
+    expect 400 there, not 409)."""
     row = await _visible_task(conn, principal, task_id, for_update=True)
     status = row["status"]
     if status in WAITING:
@@ -208,7 +209,7 @@ async def cancel_task(conn: Connection, principal: Principal, task_id: UUID) -> 
 
 
 async def retry_task(conn: Connection, principal: Principal, task_id: UUID) -> None:
-    """A failed task goes back to pending with a fresh attempt count (SPEC §6.9)."""
+    """A failed task goes back to pending with a fresh attempt count."""
     row = await _visible_task(conn, principal, task_id, for_update=True)
     if row["status"] != "failed" or await repository.reset_failed(conn, task_id) is None:
         raise NotFound("Task not found or not in failed status")

@@ -38,7 +38,8 @@ async def list_types(conn: Connection) -> list[dict[str, Any]]:
 
 
 def check_may_register(principal: Principal | None, *, open_registration: bool) -> None:
-    """SPEC A2 row 12: admins, or API keys with the `tasks:register` scope, unless open.
+    """Admins, or API keys with the `tasks:register` scope, unless registration is open
+    (docs/tasks.md, "Task types").
 
     A key acts with its scopes: `tasks:register` suffices alone; an admin's key without it needs
     `write` (like every other write through a key).

@@ -1,4 +1,4 @@
-"""Users request and response bodies (field names are the v1 contract's)."""
+"""Users request and response bodies (field names are the v1 API's)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ MIN_POOL_SIZE = 4
 
 
 async def register_types(conn: db.Connection, handlers: dict[str, HandlerSpec]) -> None:
-    """The types this worker runs exist in `task_types` (SPEC A2 row 12: at start-up, in the DB)."""
+    """The types this worker runs exist in `task_types` (at start-up, straight in the database)."""
     await register_builtin_types(conn, tuple(handlers[name] for name in sorted(handlers)))
 
 

@@ -1,6 +1,6 @@
 """Payload models of the built-in handlers: one pydantic model per type, checked when the task is
 created (`POST /tasks` answers 400 naming the field) and again by the handler in the worker,
-with the messages the original's handlers gave (`Missing 'to' field in payload`, …)."""
+with the messages v1 clients know (`Missing 'to' field in payload`, …; docs/tasks.md)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def non_negative_number(name: str, maximum: float) -> Any:
 
 
 def _describe(model: type[TaskPayload], error: ErrorDetails) -> tuple[str, str]:
-    """(field, message) for one pydantic error, worded like the original's handlers."""
+    """(field, message) for one pydantic error, in the handlers' wording."""
     loc = error.get("loc", ())
     field = str(loc[0]) if loc else ""
     kind = error["type"]
@@ -90,5 +90,5 @@ def parse_payload(model: type[P], payload: Any) -> P:
 
 
 def _as_object(payload: Any) -> Any:
-    """Anything but an object reads as an object without fields (the original's leniency)."""
+    """Anything but an object reads as an object without fields (v1 clients rely on it)."""
     return payload if isinstance(payload, dict) else {}
