@@ -3,7 +3,7 @@
 One table, one parametrized test. `user` owns the target resources (the `{id}` user and the
 `{key_id}` API key); `other_user` is another plain user. Each cell gets its own fresh caller
 and target, so a cell's side effects (logout, self-delete, revocation) never leak into the next.
-Bodies are valid, so the status reflects authorization only (SPEC §4, §5, A2 #18, A3).
+Bodies are valid, so the status reflects authorization only (docs/roles.md).
 
 A second table crosses staff callers with the role of the account they act on: moderators
 manage `user` accounts only (docs/roles.md).
@@ -70,7 +70,7 @@ class Row:
 
 
 MATRIX: list[Row] = [
-    # --- auth (SPEC §3)
+    # --- auth
     Row("POST", "/auth/register", PUBLIC, _new_account),
     Row(
         "POST",
@@ -82,7 +82,7 @@ MATRIX: list[Row] = [
     Row("POST", "/auth/logout-all", AUTHENTICATED),
     Row("GET", "/auth/me", AUTHENTICATED),
     Row("POST", "/auth/refresh", AUTHENTICATED),
-    # --- own account (SPEC §4 rows 1-4, A2 #18)
+    # --- own account (GET /users/me is the profile, like /users/me/profile)
     Row("GET", "/users/me", AUTHENTICATED),
     Row("GET", "/users/me/profile", AUTHENTICATED),
     Row("PUT", "/users/me/profile", AUTHENTICATED, lambda c: {}),
@@ -98,7 +98,7 @@ MATRIX: list[Row] = [
         AUTHENTICATED,
         lambda c: {"password": PASSWORD, "confirmation": "DELETE"},
     ),
-    # --- other users (SPEC §4 rows 5-13, §5.4)
+    # --- other users (staff reads, moderation, administration; ownership 404)
     Row("GET", "/users/{id}", OWNER_OR_STAFF),
     Row("GET", "/users", MODERATOR),
     Row("PUT", "/users/{id}/status", MODERATOR, lambda c: {"is_active": True}),
@@ -108,11 +108,11 @@ MATRIX: list[Row] = [
     Row("PUT", "/users/{id}/role", ADMIN, lambda c: {"role": "moderator"}),
     Row("DELETE", "/users/{id}", ADMIN, lambda c: {}),
     Row("GET", "/admin/users/stats", ADMIN),
-    # --- API keys (A3: one's own keys only)
+    # --- API keys (one's own keys only)
     Row("POST", "/api-keys", AUTHENTICATED, lambda c: {"name": "matrix-key"}),
     Row("GET", "/api-keys", AUTHENTICATED),
     Row("DELETE", "/api-keys/{key_id}", OWNER_ONLY),
-    # --- health (SPEC §8)
+    # --- health
     Row("GET", "/health", PUBLIC),
     Row("GET", "/health/detailed", PUBLIC),
     Row("GET", "/health/live", PUBLIC),

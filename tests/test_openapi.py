@@ -1,5 +1,5 @@
 """Our OpenAPI document: committed copy is current, every operation is documented and typed,
-security is declared, the v1 contract is covered, and /api-docs serves it with local assets."""
+security is declared, every v1 operation is covered, and /api-docs serves it with local assets."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from tests.conftest import ROOT, make_settings
 COMMITTED = ROOT / "docs" / "openapi.json"
 REFERENCE = Path("/work/shared/reference/openapi-v1.json")
 REGENERATE = ".venv/bin/starter export-openapi --output docs/openapi.json"
-# Areas (first path segment) whose every contract operation must exist in ours.
+# Areas (first path segment) whose every v1 operation must exist in ours.
 REQUIRED_AREAS = {"auth", "users", "health", "admin"}
-# Deliberate difference (SPEC A2 #12): registering task types needs admin or an API key scope.
+# Unlike v1, registering task types needs admin or an API key scope (docs/tasks.md).
 NOW_PROTECTED = {("post", "/tasks/types")}
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 NON_JSON_TYPES = {"text/plain", "text/event-stream", "application/octet-stream", "text/csv"}
@@ -86,7 +86,7 @@ def test_every_operation_is_documented(document: dict[str, Any]) -> None:
                 schema = response.get("content", {}).get("application/json", {}).get("schema", {})
                 ref = schema.get("$ref", "")
                 if status == "503" and path.startswith("/health/") and "ApiResponse_" in ref:
-                    continue  # probes answer 503 with the success envelope (SPEC §8)
+                    continue  # probes answer 503 with the success envelope
                 if ref != "#/components/schemas/ErrorResponse":
                     problems.append(f"{where}: {status} is not the error envelope")
     assert not problems, "\n".join(problems)
@@ -123,7 +123,7 @@ def test_protected_operations_reference_the_schemes(document: dict[str, Any]) ->
     for method, path, operation in _operations(document):
         security = operation.get("security")
         if (method, path) in public:
-            assert not security, f"{method.upper()} {path} is public in the contract"
+            assert not security, f"{method.upper()} {path} is public in the v1 document"
         elif path.startswith("/health"):
             assert not security, f"{method.upper()} {path}: probes are public"
         elif security is not None:
@@ -134,7 +134,7 @@ def test_protected_operations_reference_the_schemes(document: dict[str, Any]) ->
     assert protected and all(op.get("security") for op in protected)
 
 
-def test_contract_operations_exist_with_same_method_path_and_parameters(
+def test_v1_operations_exist_with_same_method_path_and_parameters(
     document: dict[str, Any],
 ) -> None:
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
@@ -160,7 +160,7 @@ def test_contract_operations_exist_with_same_method_path_and_parameters(
         if wanted - have:
             problems.append(f"{where}: parameters {sorted(wanted - have)} missing")
         if ("requestBody" in expected) != ("requestBody" in ours):
-            problems.append(f"{where}: request body presence differs from the contract")
+            problems.append(f"{where}: request body presence differs from the v1 document")
     assert checked >= REQUIRED_AREAS
     assert not problems, "\n".join(problems)
 

@@ -1,4 +1,4 @@
-"""Property tests for the contract's username, email and password validators."""
+"""Property tests for the username, email and password validators (docs/roles.md)."""
 
 from __future__ import annotations
 

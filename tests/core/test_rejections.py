@@ -1,4 +1,4 @@
-"""Every framework-level rejection answers the error envelope (SPEC A2 row 1, §1.3)."""
+"""Every framework-level rejection answers the error envelope (docs/api-conventions.md)."""
 
 from __future__ import annotations
 
@@ -213,7 +213,7 @@ async def test_wrong_method_on_protected_path_is_405_for_a_user(
 async def test_wrong_method_on_protected_path_is_401_without_valid_credentials(
     client: httpx.AsyncClient, method: str, path: str, headers: dict[str, str]
 ) -> None:
-    """Authentication comes first, as in the contract (SPEC §1.3): 401, not 405."""
+    """Authentication comes first (docs/api-conventions.md): 401, not 405."""
     response = await client.request(method, path, headers=headers)
     assert_error(response, 401, "UNAUTHORIZED")
 

@@ -1,4 +1,4 @@
-"""Health probes (SPEC §8): exact shapes, the admin view's gate, and every 503 variant."""
+"""Health probes: exact shapes, the admin view's gate, and every 503 variant."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Alert CRUD: the query is parsed into a stored rule; writes are moderator+ (SPEC §7.7, A2 19)."""
+"""Alert CRUD: the query is parsed into a stored rule; writes are moderator+ (docs/monitoring.md)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ async def test_moderator_creates_alert_and_rule_is_stored(
     assert rule["window_seconds"] == 300
 
 
-async def test_plain_query_of_the_original_is_the_latest_value(
+async def test_plain_query_is_the_latest_value(
     client: httpx.AsyncClient, moderator: AppUser, db: asyncpg.Connection
 ) -> None:
     response = await create_alert(client, moderator, query="cpu_usage > 80", threshold_value=None)

@@ -1,4 +1,4 @@
-"""GET /monitoring/events filters: type, source, level, time range, tags, paging (SPEC §7.2)."""
+"""GET /monitoring/events filters: type, source, level, time range, tags, paging (docs/monitoring.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST/GET /monitoring/events: creation, source ownership, size limits, filters (SPEC §7.1–7.3)."""
+"""POST/GET /monitoring/events: creation, source ownership, size limits, filters (docs/monitoring.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Incidents: create (assignment rules), list, get, update (who, COALESCE, resolved_at),
-timeline window (SPEC §7.8, Part A row 14)."""
+timeline window (docs/monitoring.md)."""
 
 from __future__ import annotations
 

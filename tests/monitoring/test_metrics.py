@@ -1,4 +1,4 @@
-"""POST/GET /monitoring/metrics: name ownership, limits, shape errors, filters (SPEC §7.4–7.5)."""
+"""POST/GET /monitoring/metrics: name ownership, limits, shape errors, filters (docs/monitoring.md)."""
 
 from __future__ import annotations
 

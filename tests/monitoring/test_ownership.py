@@ -1,4 +1,4 @@
-"""Source and metric-name ownership rules as pure functions (SPEC §7.1, §7.4, §13 item 17)."""
+"""Source and metric-name ownership rules as pure functions (docs/monitoring.md)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_moderators_write_any_source_and_metric(role: Role) -> None:
         ("cpu_usage_edge_0", True),
         ("http_requests_total", True),
         ("queue_size_by_type", True),
-        ("latencyms", True),  # plain prefix match, as in the original
+        ("latencyms", True),  # a plain prefix match, not a word match
         ("alice_x", True),
         ("alice", True),
         (f"user_{ALICE_ID}_x", True),

@@ -51,7 +51,7 @@ VALID: list[tuple[str, Rule]] = [
         TasksRule("pending", 600, Comparison("<=", -1000)),
     ),
     ("tasks RETRYING count older than 2h", TasksRule("retrying", 7200)),
-    # The original's plain form: the metric's latest value.
+    # The plain form v1 clients send: the metric's latest value.
     ("cpu_usage > 80", MetricRule("cpu_usage", "last", 30 * 24 * 3600, (), Comparison(">", 80))),
     (
         "app:latency.p99<=0.25",

@@ -1,4 +1,4 @@
-"""GET /monitoring/stats and the Prometheus export (SPEC §7.6, §7.9, Part A row 20)."""
+"""GET /monitoring/stats and the Prometheus export (docs/monitoring.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `tags` filter parser (SPEC §7.2, §13 item 16): pure function, every message."""
+"""The `tags` filter parser (docs/monitoring.md): pure function, every message."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Task test helpers: create tasks over HTTP, arrange task rows in any state by SQL, and the
-extra task types the original's suite registers (the built-in ones come from app start-up)."""
+extra task types the tests register (the built-in ones come from app start-up)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ async def insert_task(
     metadata: dict[str, Any] | None = None,
     last_error: str | None = None,
 ) -> str:
-    """A task row in any state, straight in the database (as the original's tests do)."""
+    """A task row in any state, straight in the database."""
     owner_id = owner.id if isinstance(owner, AppUser) else owner
     task_id: uuid.UUID = await db.fetchval(
         """INSERT INTO tasks (task_type, payload, status, priority, created_by, metadata,
@@ -103,7 +103,7 @@ async def events_for(db: asyncpg.Connection, task_id: str) -> list[dict[str, Any
 
 @pytest.fixture
 async def extra_types(db: asyncpg.Connection) -> tuple[str, ...]:
-    """The original suite's extra types, registered directly in the database."""
+    """Extra task types without handlers, registered directly in the database."""
     for task_type in EXTRA_TYPES:
         await db.execute(
             "INSERT INTO task_types (task_type, description) VALUES ($1, $2) "

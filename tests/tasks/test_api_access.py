@@ -1,4 +1,4 @@
-"""The authorization matrix of every task endpoint, and IDOR cases (SPEC §5.4, §13.13)."""
+"""The authorization matrix of every task endpoint, and IDOR cases (docs/roles.md)."""
 
 from __future__ import annotations
 

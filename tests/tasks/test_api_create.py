@@ -1,4 +1,4 @@
-"""POST /tasks: the response, defaults, and every validation rule of SPEC §6.3 in order."""
+"""POST /tasks: the response, defaults, and every validation rule in its documented order (docs/tasks.md)."""
 
 from __future__ import annotations
 

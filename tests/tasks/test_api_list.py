@@ -61,7 +61,7 @@ async def test_filters(
     assert await ids(client, user, task_type="test_type") == [c]
     assert await ids(client, user, task_type="test_type", status="pending") == []
     assert await ids(client, user, status="failed", priority="low") == [b]
-    # Unknown status/priority values are ignored, not errors (the original's behaviour).
+    # Unknown status/priority values are ignored, not errors (docs/tasks.md).
     assert set(await ids(client, user, status="bogus")) == {a, b, c}
     assert set(await ids(client, user, priority="'; DROP TABLE tasks;--")) == {a, b, c}
 
@@ -116,7 +116,7 @@ async def test_dead_letter_filters_per_user_in_sql(
     client: httpx.AsyncClient, db: asyncpg.Connection, make_user: MakeUser
 ) -> None:
     """More failed tasks of others than the page size, created first: the user still gets a
-    full page of their own (the original filtered after paging and returned nothing)."""
+    full page of their own (filtering after paging would return nothing)."""
     alice, bob = await make_user("user"), await make_user("user")
     await db.execute(
         """INSERT INTO tasks (task_type, status, created_by, created_at)

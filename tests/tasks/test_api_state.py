@@ -1,4 +1,4 @@
-"""Cancel (SPEC A2 row 7), retry (§6.9) and delete (§6.10): state machine, texts, the
+"""Cancel, retry and delete (docs/tasks.md, "Changing tasks"): state machine, texts, the
 notifications and monitoring events they leave."""
 
 from __future__ import annotations

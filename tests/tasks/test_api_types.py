@@ -1,4 +1,4 @@
-"""Task types: public listing, registration rules (SPEC A2 row 12), upsert, start-up
+"""Task types: public listing, registration rules (docs/tasks.md), upsert, start-up
 registration of the built-in types."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Circuit breaker state machine with a fake clock (SPEC §6.11 thresholds)."""
+"""Circuit breaker state machine with a fake clock (docs/tasks.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Retry strategy parsing and delay math (SPEC §6.11 table, plus jitter)."""
+"""Retry strategy parsing and delay math (docs/tasks.md, "Retry strategies")."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def dur(secs: float) -> dict[str, int]:
     return {"secs": int(secs), "nanos": round((secs - int(secs)) * 1e9)}
 
 
-def test_default_strategy_matches_the_spec_table() -> None:
+def test_default_strategy_is_exponential_from_one_second() -> None:
     strategy = parse_strategy(DEFAULT_STRATEGY_JSON)
     assert isinstance(strategy, ExponentialStrategy)
     assert strategy.max_attempts == 5
