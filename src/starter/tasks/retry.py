@@ -7,8 +7,9 @@ clients read and write; docs/tasks.md).
     {"fixed": {"interval": …, "max_attempts": N}}
     {"none": {}}  or  "none"
 
-An optional `"jitter"` (fraction 0..1, default 0.1) inside the strategy object is our addition:
-the delay becomes `delay × (1 ± jitter)`, so retries of many tasks failing together spread out.
+An optional `"jitter"` (fraction 0..1, default 0.1) inside the strategy object (v1 clients
+never send one, so they get the default): the delay becomes `delay × (1 ± jitter)`, so retries
+of many tasks failing together spread out.
 `delay_for(attempt)` is `None` once `attempt >= max_attempts`, otherwise the
 delay in seconds before the next try (`attempt` = the number of attempts already made).
 """
