@@ -6,6 +6,7 @@ their own: a temporary data directory, a free TCP port on 127.0.0.1, fsync off.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -76,8 +77,6 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # not running
             self.stop()
-        except subprocess.CalledProcessError:
-            pass  # not running
         shutil.rmtree(self.root, ignore_errors=True)
