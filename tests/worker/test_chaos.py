@@ -213,4 +213,14 @@ async def test_worker_retries_an_outcome_write_that_fails(
         await conn.execute("DROP TRIGGER refuse_completion ON tasks")
     assert stuck < TASKS
     await _assert_all_completed_once(chaos_db)
-    assert "worker.unhealthy" in worker.log()
+    log = worker.log()
+    assert "worker.unhealthy" in log
+    assert "worker.healthy" in log
+    async with dbmod.connect_once(chaos_db) as conn:
+        reaped = await conn.fetchval(
+            "SELECT count(*) FROM events WHERE tags->>'status' = 'retrying'"
+            " AND message LIKE 'lease expired: worker %'"
+        )
+    # The heartbeat stopped extending the leases of runs that had finished: the reaper took
+    # them back while the worker lived, and they ran again (at-least-once).
+    assert reaped > 0
