@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 
-from starter.core.db import CONNECTION_ERRORS
+from starter.core.db import database_unavailable
 from starter.worker.health import Health
 
 log = structlog.get_logger(__name__)
@@ -56,7 +56,7 @@ async def supervise(
                 log.warning("worker.loop_failed_while_stopping", loop=name, error=_describe(error))
                 return
             reason = _describe(error)
-            if isinstance(error, CONNECTION_ERRORS):
+            if database_unavailable(error):  # the server's state, not a bug: no traceback
                 log.warning("worker.loop_failed", loop=name, error=reason, retry_in=backoff)
             else:
                 log.exception("worker.loop_failed", loop=name, error=reason, retry_in=backoff)
