@@ -146,7 +146,9 @@ async def test_a_worker_that_cannot_write_outcomes_is_unhealthy_and_its_row_goes
         frozen = await conn.fetchval("SELECT heartbeat_at FROM workers")
         await asyncio.sleep(1.0)  # three heartbeat intervals
         assert await conn.fetchval("SELECT heartbeat_at FROM workers") == frozen
-        await conn.execute("DROP TRIGGER refuse_completion ON tasks")
+        await conn.execute(
+            "DROP TRIGGER refuse_completion ON tasks; DROP FUNCTION refuse_completion()"
+        )
         await wait_until(lambda: _true(worker.health.healthy), timeout=10)
         await wait_until(lambda: _is(count_status(conn, "completed"), 1), timeout=10)
         await wait_until(
