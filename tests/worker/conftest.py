@@ -30,6 +30,7 @@ FAST = {
     "shutdown_grace_secs": 5.0,
     "reaper_interval_secs": 0.5,
     "scheduler_tick_secs": 0.2,
+    "health_file": None,
 }
 
 

@@ -125,9 +125,22 @@ def migrate(
 
 
 @app.command("health-check")
-def health_check() -> None:
+def health_check(
+    worker: Annotated[
+        bool,
+        typer.Option("--worker", help="Check this host's worker (its health file) instead"),
+    ] = False,
+) -> None:
     """Probe the database: prints OK and exits 0, or one line and exits 1."""
     settings = settings_or_exit()
+    if worker:
+        from starter.worker.health import check_worker_health
+
+        problem = check_worker_health(settings.worker)
+        if problem is not None:
+            fail(problem)
+        typer.echo("OK")
+        return
 
     async def probe() -> None:
         try:

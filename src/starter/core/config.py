@@ -116,6 +116,9 @@ class WorkerSettings(BaseModel):
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_success_threshold: int = Field(default=3, ge=1)
     breaker_open_secs: float = Field(default=60, ge=0)
+    # Where the worker publishes its health for `starter health-check --worker` (one file per
+    # worker process on a host); None: not published.
+    health_file: Path | None = Path(".starter/worker-health.json")
 
 
 class EmailSettings(BaseModel):

@@ -50,12 +50,14 @@ class NotificationListener:
         name: str,
         connect_timeout: float,
         on_listening: Callable[[bool], None] = _ignore,
+        max_backoff: float = MAX_BACKOFF_SECS,
     ) -> None:
         self._url = url
         self._handlers = dict(handlers)
         self._name = name
         self._connect_timeout = connect_timeout
         self._on_listening = on_listening
+        self._max_backoff = max_backoff
 
     async def run(self) -> None:
         """Listen until cancelled, reconnecting after every loss."""
@@ -71,7 +73,7 @@ class NotificationListener:
                 log.exception("listener.failed", listener=self._name)
             _stop_if_cancelled()
             await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECS)
+            backoff = min(backoff * 2, self._max_backoff)
 
     def _dispatch(self, _conn: object, _pid: int, channel: str, payload: object) -> None:
         self._handlers[channel](str(payload))

@@ -2,26 +2,29 @@
 
 Under load a batch holds many tasks (one round trip for all); when idle it holds one, written
 at once. Failures also get their monitoring event through the tasks domain (one per row, in
-the same transaction); a write that fails on a lost connection is retried with the same batch.
+the same transaction). A write that fails for any reason (lost connection, disk full, a
+refusing trigger) keeps its outcomes and is retried with backoff by the supervisor; an outcome
+applies only to the attempt that produced it (same worker, same attempt number), so a late
+write after the reaper re-queued the task changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
 import structlog
 
-from starter.core.db import CONNECTION_ERRORS, Pool
+from starter.core.db import Connection, Pool
 from starter.tasks import metrics
 from starter.tasks.queue import record_status_event
 from starter.worker import repository as repo
 from starter.worker.outcomes import Outcome
 
 log = structlog.get_logger(__name__)
+# How long a stopping worker keeps trying to write its last outcomes.
+CLOSE_TIMEOUT_SECS = 30.0
 
 
 class OutcomeFlusher:
@@ -41,9 +44,15 @@ class OutcomeFlusher:
         """Too many unwritten outcomes: the claim loop waits rather than pile up more."""
         return len(self._pending) >= 4 * concurrency
 
+    @property
+    def done(self) -> bool:
+        """Closing and nothing left to write: `run` may end."""
+        return self._closing and not self._pending
+
     async def run(self) -> None:
-        conn: Any = await self._pool.acquire()
-        try:
+        """Write batches until closed. A failed write keeps its outcomes (in order) and raises:
+        the supervisor backs off and calls `run` again, with a fresh connection."""
+        async with self._pool.acquire() as conn:
             while True:
                 if not self._pending:
                     if self._closing:
@@ -53,40 +62,31 @@ class OutcomeFlusher:
                 batch, self._pending = self._pending, []
                 try:
                     await self._write(conn, batch)
-                except CONNECTION_ERRORS as error:
-                    log.warning("worker.flush_failed", error=str(error), tasks=len(batch))
+                except BaseException:
                     self._pending[:0] = batch
-                    with contextlib.suppress(Exception):
-                        await self._pool.release(conn)
-                    await asyncio.sleep(0.5)
-                    conn = await self._pool.acquire()
-                    continue
-                except Exception:
-                    # Not retryable as is (a bug or a bad row): the leases of these tasks expire
-                    # and the reaper re-queues them, so nothing is lost.
-                    log.exception("worker.flush_error", tasks=len(batch))
+                    raise
                 self._on_flushed()
-        finally:
-            with contextlib.suppress(Exception):
-                await self._pool.release(conn)
 
     async def close(self, task: asyncio.Task[None]) -> None:
         """Write what is left, then stop (the caller's task running `run`)."""
         self._closing = True
         self._ready.set()
         try:
-            await asyncio.wait_for(asyncio.shield(task), timeout=30)
-        except CONNECTION_ERRORS as error:  # TimeoutError included
-            log.error("worker.final_flush_failed", error=str(error), tasks=len(self._pending))
+            await asyncio.wait_for(asyncio.shield(task), timeout=CLOSE_TIMEOUT_SECS)
+        except TimeoutError:
+            # Their leases expire and the reaper re-queues these tasks: they will run again.
+            log.error("worker.final_flush_failed", tasks=len(self._pending))
             task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
-    async def _write(self, conn: Any, batch: list[Outcome]) -> None:
+    async def _write(self, conn: Connection, batch: list[Outcome]) -> None:
         args = (
             [o.task_id for o in batch],
             [o.status for o in batch],
             [o.result for o in batch],
             [o.error for o in batch],
             [o.delay for o in batch],
+            [o.attempt for o in batch],
         )
         failures = any(o.status in ("failed", "retrying") for o in batch)
         if failures:

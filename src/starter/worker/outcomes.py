@@ -19,6 +19,7 @@ CANCELLED = "Task cancelled while running"
 class Outcome:
     task_id: UUID
     task_type: str
+    attempt: int  # the run this outcome belongs to; a later attempt is not overwritten
     status: str  # completed | retrying | failed | cancelled
     duration: float
     result: str | None = None  # JSON text
@@ -33,13 +34,19 @@ def completed(row: Record, value: Any, duration: float) -> Outcome:
         text = orjson.dumps({} if value is None else value).decode()
     except TypeError as error:
         return failed(row, f"Task result is not JSON serializable: {error}", duration, False)
-    return Outcome(row["id"], row["task_type"], "completed", duration, result=text)
+    return Outcome(row["id"], row["task_type"], _attempt(row), "completed", duration, result=text)
 
 
 def failed(row: Record, message: str, duration: float, retryable: bool) -> Outcome:
     """Retry per the task's strategy while attempts remain; otherwise dead-letter (`failed`)."""
     outcome = Outcome(
-        row["id"], row["task_type"], "failed", duration, error=message, retryable_failure=retryable
+        row["id"],
+        row["task_type"],
+        _attempt(row),
+        "failed",
+        duration,
+        error=message,
+        retryable_failure=retryable,
     )
     if not retryable:
         return outcome
@@ -54,7 +61,13 @@ def failed(row: Record, message: str, duration: float, retryable: bool) -> Outco
 
 
 def cancelled(row: Record, duration: float) -> Outcome:
-    return Outcome(row["id"], row["task_type"], "cancelled", duration, error=CANCELLED)
+    return Outcome(
+        row["id"], row["task_type"], _attempt(row), "cancelled", duration, error=CANCELLED
+    )
+
+
+def _attempt(row: Record) -> int:
+    return int(row["current_attempt"])
 
 
 def error_text(error: BaseException) -> str:

@@ -61,11 +61,14 @@ SELECT c.id, c.task_type, c.payload, c.retry_strategy, c.max_attempts, c.current
  ORDER BY c.priority_rank, c.scheduled_at, c.created_at
 """
 
-# One row per finished handler: (id, status, result JSON text, error, retry delay in seconds).
+# One row per finished handler: (id, status, result JSON text, error, retry delay in seconds,
+# attempt). Only the run that produced an outcome may apply it: a task the reaper re-queued
+# (and maybe this worker claimed again) is left to its new run.
 FINISH_SQL = f"""
 WITH r AS (
-    SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[])
-             AS r(id, status, result, error, delay)
+    SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[],
+                         $7::int[])
+             AS r(id, status, result, error, delay, attempt)
 ), finished AS (
     UPDATE tasks t
        SET status = CASE WHEN r.status = 'retrying' AND t.cancel_requested
@@ -79,6 +82,7 @@ WITH r AS (
            locked_by = NULL, locked_until = NULL
       FROM r
      WHERE t.id = r.id AND t.locked_by = $1 AND t.status = 'running'
+       AND t.current_attempt = r.attempt
     RETURNING t.id, t.task_type, t.status, t.created_by, t.current_attempt, t.last_error,
               t.scheduled_at
 ), ev AS ({_info_events("finished", "tasks", "finished.status IN ('completed', 'cancelled')")})
@@ -141,17 +145,24 @@ SELECT extract(epoch FROM min(scheduled_at) - now())::float8 FROM tasks
    AND task_type = ANY($1::text[]) AND NOT (task_type = ANY($2::text[]))
 """
 
+# The row's heartbeat moves only while the worker is healthy ($9): a worker that cannot work
+# (its outcomes cannot be written, say) looks stale. Leases are extended only for the tasks
+# whose handler still runs in this process ($8): a finished run whose outcome is not written
+# yet lets its lease expire, so the reaper re-queues it if the outcome never arrives.
 HEARTBEAT_SQL = """
 WITH w AS (
     INSERT INTO workers (id, hostname, pid, concurrency, task_types, in_flight)
     VALUES ($1, $3, $4, $5, $6::text[], $7)
-    ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), in_flight = EXCLUDED.in_flight
+    ON CONFLICT (id) DO UPDATE
+       SET heartbeat_at = CASE WHEN $9 THEN now() ELSE workers.heartbeat_at END,
+           in_flight = EXCLUDED.in_flight
     RETURNING id
 ), leases AS (
     -- SKIP LOCKED: rows being finished right now need no extension, and never waiting on
     -- another statement's row locks means the heartbeat cannot deadlock with the flusher.
     UPDATE tasks SET locked_until = now() + make_interval(secs => $2), heartbeat_at = now()
-     WHERE id IN (SELECT id FROM tasks WHERE locked_by = $1 AND status = 'running'
+     WHERE id IN (SELECT id FROM tasks
+                   WHERE id = ANY($8::uuid[]) AND locked_by = $1 AND status = 'running'
                   FOR UPDATE SKIP LOCKED)
     RETURNING id, cancel_requested
 )
@@ -181,9 +192,10 @@ async def finish(
     results: list[str | None],
     errors: list[str | None],
     delays: list[float | None],
+    attempts: list[int],
 ) -> list[Record]:
     """Apply handler outcomes; rows whose lease this worker lost are left alone (not returned)."""
-    return await conn.fetch(FINISH_SQL, worker_id, ids, statuses, results, errors, delays)
+    return await conn.fetch(FINISH_SQL, worker_id, ids, statuses, results, errors, delays, attempts)
 
 
 async def release(conn: Connection, worker_id: UUID, ids: list[UUID]) -> list[Record]:
@@ -211,9 +223,11 @@ async def heartbeat(
     pid: int,
     concurrency: int,
     task_types: Sequence[str],
-    in_flight: int,
+    executing: Sequence[UUID],
+    healthy: bool,
 ) -> list[UUID]:
-    """Refresh the worker row and extend its leases; returns its tasks with a cancel request."""
+    """Refresh the worker row and extend the leases of the tasks still executing here;
+    returns those of them with a cancel request."""
     rows = await conn.fetch(
         HEARTBEAT_SQL,
         worker_id,
@@ -222,7 +236,9 @@ async def heartbeat(
         pid,
         concurrency,
         list(task_types),
-        in_flight,
+        len(executing),
+        list(executing),
+        healthy,
     )
     return [row["id"] for row in rows]
 

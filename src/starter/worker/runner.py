@@ -4,6 +4,10 @@ One claim statement takes up to `free slots` tasks (`FOR UPDATE SKIP LOCKED`); h
 asyncio tasks; outcomes are written in batches by a flusher on its own connection, so claiming,
 running and recording overlap. A LISTEN connection wakes the loop; a poll and a timer for the
 next scheduled task are the fallbacks. Leases are extended by heartbeats; see `reaper.py`.
+
+Every long-lived loop (claim, outcome writer, heartbeat, listener, periodic jobs, health file)
+runs under `supervise`: whatever breaks it, it is logged, reported to `Health` and restarted
+with a capped backoff and a fresh connection.
 """
 
 from __future__ import annotations
@@ -14,15 +18,15 @@ import os
 import socket
 import time
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
 import structlog
 
 from starter.core.config import Settings
-from starter.core.db import CONNECTION_ERRORS, Pool, Record
+from starter.core.db import Connection, Pool, Record
+from starter.core.listener import NotificationListener
 from starter.tasks import metrics
+from starter.tasks.channels import TASK_CANCEL, TASKS_READY
 from starter.tasks.circuit_breaker import BreakerBoard, BreakerConfig, BreakerState
 from starter.tasks.errors import TaskError
 from starter.tasks.handlers.base import HandlerSpec, TaskContext
@@ -30,8 +34,9 @@ from starter.tasks.registry import handlers_by_type
 from starter.worker import outcomes
 from starter.worker import repository as repo
 from starter.worker.flusher import OutcomeFlusher
-from starter.worker.listener import Listener
+from starter.worker.health import Health
 from starter.worker.scheduler import PeriodicJob, Scheduler
+from starter.worker.supervise import MAX_BACKOFF_SECS, supervise
 
 log = structlog.get_logger(__name__)
 # While tasks run, a claim for fewer than concurrency/4 slots waits this long for more to free.
@@ -67,12 +72,21 @@ class Worker:
             from starter.worker.jobs import PERIODIC_JOBS
 
             jobs = PERIODIC_JOBS
-        self._scheduler = Scheduler(pool, settings, self.id, jobs)
-        self._listener = Listener(database_url, on_ready=self._on_ready, on_cancel=self.cancel)
+        self.health = Health(self.id, cfg.health_file)
+        self._scheduler = Scheduler(pool, settings, self.id, jobs, on_ok=self.health.ok)
+        self._listener = NotificationListener(
+            database_url,
+            {TASKS_READY: self._on_ready, TASK_CANCEL: self._on_cancel_notice},
+            name="worker",
+            connect_timeout=settings.database.connect_timeout_secs,
+            on_listening=self._on_listening,
+            max_backoff=MAX_BACKOFF_SECS,
+        )
+        self._listening = asyncio.Event()
         self._running: dict[UUID, tuple[asyncio.Task[None], TaskContext]] = {}
         self._user_cancelled: set[UUID] = set()
         self._wake = asyncio.Event()
-        self._flusher = OutcomeFlusher(pool, self.id, on_flushed=self._wake.set)
+        self._flusher = OutcomeFlusher(pool, self.id, on_flushed=self._on_flushed)
         self._stopping = asyncio.Event()
         self._force = asyncio.Event()
         self._maybe_more = True
@@ -113,6 +127,28 @@ class Worker:
         self._maybe_more = True
         self._wake.set()
 
+    def _on_cancel_notice(self, payload: str) -> None:
+        try:
+            task_id = UUID(payload.strip().strip('"'))
+        except ValueError:
+            log.warning("worker.bad_cancel_payload", payload=payload[:100])
+            return
+        self.cancel(task_id)
+
+    def _on_listening(self, listening: bool) -> None:
+        if listening:
+            self._listening.set()
+            self.health.ok("listener")
+            self._on_ready("")  # anything announced while we were not listening
+            return
+        self._listening.clear()
+        if not self._stopping.is_set():
+            self.health.failing("listener", "LISTEN connection lost")
+
+    def _on_flushed(self) -> None:
+        self.health.ok("flusher")
+        self._wake.set()
+
     # --- main loop ------------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -123,18 +159,26 @@ class Worker:
             task_types=self.task_types,
         )
         await self._heartbeat_once()
-        claim_conn = await self.pool.acquire()
+        loops = {
+            "listener": self._listener.run,
+            "heartbeat": self._heartbeat_loop,
+            "scheduler": self._scheduler.run,
+            "health_file": self._publish_health_loop,
+        }
         background = [
-            asyncio.create_task(self._listener.run(), name="worker-listener"),
-            asyncio.create_task(self._heartbeat_loop(), name="worker-heartbeat"),
-            asyncio.create_task(self._scheduler.run(), name="worker-scheduler"),
+            asyncio.create_task(supervise(name, body, self.health), name=f"worker-{name}")
+            for name, body in loops.items()
         ]
-        flusher = asyncio.create_task(self._flusher.run(), name="worker-flusher")
+        flusher = asyncio.create_task(
+            supervise("flusher", self._flusher.run, self.health, done=lambda: self._flusher.done),
+            name="worker-flusher",
+        )
         try:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._listener.connected.wait(), 5)
+                await asyncio.wait_for(self._listening.wait(), 5)
+            self.health.set_state("running")
             self.started.set()
-            claim_conn = await self._claim_loop(claim_conn)
+            await supervise("claim", self._claim_body, self.health, done=self._stopping.is_set)
         finally:
             await self._drain()
             await self._flusher.close(flusher)
@@ -142,13 +186,18 @@ class Worker:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
-            with contextlib.suppress(*CONNECTION_ERRORS):
+            with contextlib.suppress(Exception):  # the row goes stale and is pruned
                 async with self.pool.acquire() as conn:
                     await repo.mark_worker_stopped(conn, self.id)
-            await self.pool.release(claim_conn)
+            self.health.set_state("stopped")
             log.info("worker.stopped", worker_id=str(self.id))
 
-    async def _claim_loop(self, conn: Any) -> Any:
+    async def _claim_body(self) -> None:
+        self._maybe_more = True  # after a restart, look again
+        async with self.pool.acquire() as conn:
+            await self._claim_loop(conn)
+
+    async def _claim_loop(self, conn: Connection) -> None:
         poll = self.settings.worker.poll_interval_secs
         while not self._stopping.is_set():
             self._wake.clear()
@@ -167,22 +216,15 @@ class Worker:
                 free = self.concurrency - len(self._running)
             if self._maybe_more:
                 generation = self._ready_generation
-                try:
-                    rows = await self._claim(conn, free)
-                    self._poll_at = time.monotonic() + poll
-                    for row in rows:
-                        self._start(row)
-                    if len(rows) < free and generation == self._ready_generation:
-                        self._maybe_more = False
-                        due = await repo.next_due_in(conn, self.task_types, self._open_types())
-                        self._due_at = None if due is None else time.monotonic() + max(due, 0)
-                except CONNECTION_ERRORS as error:
-                    log.warning("worker.claim_failed", error=str(error))
-                    conn = await self._reconnect(conn)
-                except asyncpg.PostgresError as error:
-                    log.error("worker.claim_failed", error=str(error))
-                    self._poll_at = time.monotonic() + poll
+                rows = await self._claim(conn, free)
+                self.health.ok("claim")
+                self._poll_at = time.monotonic() + poll
+                for row in rows:
+                    self._start(row)
+                if len(rows) < free and generation == self._ready_generation:
                     self._maybe_more = False
+                    due = await repo.next_due_in(conn, self.task_types, self._open_types())
+                    self._due_at = None if due is None else time.monotonic() + max(due, 0)
                 continue
             deadlines = [self._poll_at, self._due_at]
             reopen = self.breakers.next_reopen_in()
@@ -194,12 +236,11 @@ class Worker:
                     await asyncio.wait_for(self._wake.wait(), timeout)
             if reopen is not None and self.breakers.next_reopen_in() is None:
                 self._maybe_more = True  # a circuit went half-open
-        return conn
 
     def _open_types(self) -> list[str]:
         return self.breakers.open_types(self.task_types)
 
-    async def _claim(self, conn: Any, free: int) -> list[Record]:
+    async def _claim(self, conn: Connection, free: int) -> list[Record]:
         open_types = self._open_types()
         if len(open_types) == len(self.task_types):
             return []
@@ -211,18 +252,6 @@ class Worker:
             excluded_types=open_types,
             limit=free,
         )
-
-    async def _reconnect(self, conn: Any) -> Any:
-        with contextlib.suppress(Exception):
-            await self.pool.release(conn)
-        while True:
-            await asyncio.sleep(0.5)
-            try:
-                return await self.pool.acquire()
-            except CONNECTION_ERRORS as error:
-                if self._stopping.is_set():
-                    raise
-                log.warning("worker.reconnect_failed", error=str(error))
 
     # --- running one task -----------------------------------------------------------------
 
@@ -316,7 +345,8 @@ class Worker:
                 pid=os.getpid(),
                 concurrency=self.concurrency,
                 task_types=self.task_types,
-                in_flight=len(self._running),
+                executing=list(self._running),
+                healthy=self.health.healthy_apart_from("heartbeat"),
             )
             counts = {r["status"]: int(r["n"]) for r in await repo.queue_depth(conn)}
         metrics.set_queue_depth(counts)
@@ -326,12 +356,15 @@ class Worker:
     async def _heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(self.settings.worker.heartbeat_interval_secs)
-            try:
-                await self._heartbeat_once()
-            except CONNECTION_ERRORS as error:
-                log.warning("worker.heartbeat_failed", error=str(error))
-            except Exception:
-                log.exception("worker.heartbeat_failed")
+            await self._heartbeat_once()
+            self.health.ok("heartbeat")
+
+    async def _publish_health_loop(self) -> None:
+        """Keep the health file fresh: a file that stops changing means a hung worker."""
+        while True:
+            self.health.publish()
+            self.health.ok("health_file")
+            await asyncio.sleep(self.settings.worker.heartbeat_interval_secs)
 
     async def _drain(self) -> None:
         grace = self.settings.worker.shutdown_grace_secs
@@ -363,7 +396,7 @@ class Worker:
         try:
             async with self.pool.acquire() as conn:
                 rows = await repo.release(conn, self.id, ids)
-        except CONNECTION_ERRORS as error:
+        except Exception as error:  # their leases expire and the reaper re-queues them
             log.error("worker.release_failed", error=str(error), tasks=len(ids))
             return
         for row in rows:

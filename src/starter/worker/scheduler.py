@@ -2,7 +2,8 @@
 
 Every worker ticks every `scheduler_tick_secs`; one UPDATE on `worker_jobs` advances the
 `next_run_at` of the jobs that are due, and only the worker whose UPDATE moved a row runs that
-job. Registering a job is one line in `jobs.PERIODIC_JOBS`.
+job. Registering a job is one line in `jobs.PERIODIC_JOBS`. A job that raises is recorded in
+`worker_jobs.last_error`; a tick that cannot reach the database raises to the supervisor.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from uuid import UUID
 import structlog
 
 from starter.core.config import Settings
-from starter.core.db import CONNECTION_ERRORS, Connection, Pool
+from starter.core.db import Connection, Pool
 from starter.worker import repository as repo
 
 log = structlog.get_logger(__name__)
@@ -34,8 +35,15 @@ class PeriodicJob:
 
 class Scheduler:
     def __init__(
-        self, pool: Pool, settings: Settings, worker_id: UUID, jobs: Sequence[PeriodicJob]
+        self,
+        pool: Pool,
+        settings: Settings,
+        worker_id: UUID,
+        jobs: Sequence[PeriodicJob],
+        *,
+        on_ok: Callable[[str], None] = lambda _loop: None,
     ) -> None:
+        self._on_ok = on_ok
         self._pool = pool
         self._settings = settings
         self._worker_id = worker_id
@@ -46,19 +54,16 @@ class Scheduler:
         return names, [float(self._jobs[n].interval(self._settings)) for n in names]
 
     async def run(self) -> None:
+        """Tick until cancelled (with no jobs: just wait)."""
         if not self._jobs:
-            return
+            await asyncio.Future()
         names, intervals = self._intervals()
         async with self._pool.acquire() as conn:
             await repo.ensure_jobs(conn, names, intervals)
         tick = self._settings.worker.scheduler_tick_secs
         while True:
-            try:
-                await self.tick(names, intervals)
-            except CONNECTION_ERRORS as error:
-                log.warning("worker.scheduler_tick_failed", error=str(error))
-            except Exception:
-                log.exception("worker.scheduler_tick_failed")
+            await self.tick(names, intervals)
+            self._on_ok("scheduler")
             await asyncio.sleep(tick)
 
     async def tick(self, names: list[str], intervals: list[float]) -> list[str]:
