@@ -35,4 +35,10 @@ describe("lineDiff", () => {
       { kind: "added", text: "c" },
     ]);
   });
+  it("does not count a missing final newline as a change", () => {
+    expect(lineDiff("a", "a\nb")).toEqual([
+      { kind: "same", text: "a" },
+      { kind: "added", text: "b" },
+    ]);
+  });
 });
