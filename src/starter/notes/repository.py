@@ -15,17 +15,24 @@ from uuid import UUID
 from starter.core.db import Connection, Record
 
 ACTIVE_SHARE = "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"
-NOTE_FIELDS = (
-    "n.id, n.title, n.content, n.is_public, n.tags, n.created_at, n.updated_at, "
-    "a.permission = 'owner' AS is_owner, a.permission, n.user_id AS owner_id, "
-    "u.username AS owner_username"
-)
-# The notes a caller reaches from their own list: their own, and (when $2) those shared with them.
-ACCESSIBLE = f"""SELECT id AS note_id, 'owner'::text AS permission FROM notes WHERE user_id = $1
+
+
+def _note_fields(permission: str) -> str:
+    """NoteResponse's columns, given the SQL expression of the caller's permission."""
+    return (
+        "n.id, n.title, n.content, n.is_public, n.tags, n.created_at, n.updated_at, "
+        f"{permission} = 'owner' AS is_owner, {permission} AS permission, "
+        "n.user_id AS owner_id, u.username AS owner_username"
+    )
+
+
+# The notes a caller reaches from their own lists, with their permission: their own, and (when
+# $2) those shared with them. Each branch reads the notes table once, by its own index.
+ACCESSIBLE = f"""SELECT n.*, 'owner'::text AS permission FROM notes n WHERE n.user_id = $1
     UNION ALL
-    SELECT s.note_id, s.permission FROM note_shares s
+    SELECT n.*, s.permission FROM note_shares s JOIN notes n ON n.id = s.note_id
     WHERE $2::boolean AND s.user_id = $1 AND {ACTIVE_SHARE}"""
-SHARED_ONLY = f"""SELECT s.note_id, s.permission FROM note_shares s
+SHARED_ONLY = f"""SELECT n.*, s.permission FROM note_shares s JOIN notes n ON n.id = s.note_id
     WHERE s.user_id = $1 AND {ACTIVE_SHARE}"""
 ORDER_COLUMNS = {
     "created_at": "n.created_at",
@@ -79,7 +86,7 @@ async def find_with_access(
     """The note with the caller's `permission` (NULL: no access); None when it does not exist.
     With `lock`, the note's row stays locked until the caller's transaction ends."""
     return await conn.fetchrow(
-        f"""SELECT {NOTE_FIELDS} FROM notes n
+        f"""SELECT {_note_fields("a.permission")} FROM notes n
             JOIN users u ON u.id = n.user_id
             LEFT JOIN note_shares s ON s.note_id = n.id AND s.user_id = $2 AND {ACTIVE_SHARE}
             CROSS JOIN LATERAL (SELECT CASE WHEN n.user_id = $2 THEN 'owner'
@@ -130,9 +137,8 @@ async def list_notes(
     args: list[Any] = [user_id] if shared_only else [user_id, include_shared]
     first = len(args) + 1
     return await conn.fetch(
-        f"""SELECT {NOTE_FIELDS}
-            FROM ({accessible}) a
-            JOIN notes n ON n.id = a.note_id
+        f"""SELECT {_note_fields("n.permission")}
+            FROM ({accessible}) n
             JOIN users u ON u.id = n.user_id
             WHERE (${first}::text[] IS NULL OR n.tags ?| ${first}::text[])
               AND (${first + 1}::boolean IS NULL OR n.is_public = ${first + 1}::boolean)
@@ -170,10 +176,9 @@ async def search_notes(
         f"""WITH q AS (SELECT websearch_to_tsquery('english', $3) AS query),
             hits AS (
                 SELECT n.id, n.title, n.content, n.tags, n.updated_at,
-                       a.permission = 'owner' AS is_owner, a.permission,
+                       n.permission = 'owner' AS is_owner, n.permission,
                        n.user_id, ts_rank({vector}, q.query) AS score
-                FROM ({ACCESSIBLE}) a
-                JOIN notes n ON n.id = a.note_id
+                FROM ({ACCESSIBLE}) n
                 CROSS JOIN q
                 WHERE n.search_vector @@ q.query {restrict}
                 ORDER BY score DESC, n.updated_at DESC, n.id
