@@ -120,7 +120,7 @@ WORDS = [
     "pepper",
 ]
 # `pick(x, k)`: a well-spread index in 1..k derived from the integer x (hashint4).
-PICK = "(1 + (hashint4({x})::bigint + 2147483648) % {k})"
+PICK = "(1 + (hashint4(({x})::int)::bigint + 2147483648) % {k})"
 NOTES_SQL = f"""
 WITH owners AS (SELECT array_agg(id ORDER BY username) AS ids FROM users),
      vocab AS (SELECT $2::text[] AS w)
