@@ -29,7 +29,6 @@ sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE] + [st
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import os  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Awaitable, Callable  # noqa: E402
 from typing import Any  # noqa: E402
@@ -39,6 +38,7 @@ import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 from benchlib import cpu_seconds, free_port, recreate_database  # noqa: E402
+from monitoring import PASSWORD, percentile, start_server, wait_ready  # noqa: E402
 from starter.auth.passwords import hash_password_sync  # noqa: E402
 from starter.core import db  # noqa: E402
 from starter.core.config import load_settings  # noqa: E402
@@ -47,7 +47,6 @@ from starter.notes import repository  # noqa: E402
 from starter.notes.repository import ListQuery  # noqa: E402
 
 BENCH_DB = "starter_bench_notes"
-PASSWORD = "SecurePass123!"  # noqa: S105 (a throwaway bench account)
 USERS_SQL = """
 INSERT INTO users (username, email, password_hash, email_verified)
 SELECT format('bench_%s', lpad(n::text, 4, '0')), format('bench_%s@example.com', n), $2, TRUE
@@ -162,11 +161,6 @@ LISTS = {
 }
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 async def seed(users: int, notes: int) -> str:
     url = await recreate_database(BENCH_DB, load_settings(), synchronous_commit=False)
     async with db.connect_once(url) as conn:
@@ -235,34 +229,6 @@ async def explain(url: str) -> None:
             print("\n".join(row[0] for row in rows))
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "STARTER__DATABASE__URL": url,
-        "STARTER__SERVER__ACCESS_LOG": "false",
-        "STARTER__LOG_LEVEL": "warning",
-        "STARTER__INITIAL_ADMIN_PASSWORD": PASSWORD,
-    }
-    starter = Path(sys.executable).with_name("starter")
-    return subprocess.Popen(
-        [str(starter), "server", "--port", str(port), "--host", "127.0.0.1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-async def wait_ready(client: httpx.AsyncClient, within_secs: float = 60) -> None:
-    deadline = time.monotonic() + within_secs
-    while time.monotonic() < deadline:
-        try:
-            if (await client.get("/api/v1/health/live")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError("server did not become ready")
-
-
 async def measure(
     client: httpx.AsyncClient,
     path: str,
@@ -300,8 +266,9 @@ async def run(url: str, reads: int) -> bool:
     server = start_server(url, port)
     worst_search = 0.0
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            await wait_ready(client)
+        base = f"http://127.0.0.1:{port}"
+        await wait_ready(base)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             login = await client.post(
                 "/api/v1/auth/login", json={"username": "bench_0001", "password": PASSWORD}
             )
