@@ -244,6 +244,25 @@ async def test_put_needs_title_and_content(
     )
 
 
+async def test_change_description_is_at_most_500_characters(
+    client: httpx.AsyncClient, user: AppUser, make_note: MakeNote
+) -> None:
+    note = await make_note(user)
+    url = f"{URL}/{note['id']}"
+    too_long = {"content": "x", "change_description": "d" * 501}
+    assert_error(
+        await client.patch(url, json=too_long, headers=user.headers),
+        400,
+        "VALIDATION_FAILED",
+        "Validation failed for change_description: "
+        "Change description must be at most 500 characters",
+    )
+    ok = await client.patch(
+        url, json={**too_long, "change_description": "d" * 500}, headers=user.headers
+    )
+    assert ok.status_code == 200, ok.text
+
+
 async def test_restore_brings_back_a_version_and_is_a_version_itself(
     client: httpx.AsyncClient, user: AppUser, make_note: MakeNote
 ) -> None:

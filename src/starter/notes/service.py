@@ -79,12 +79,14 @@ def _tags(values: list[str]) -> list[str]:
 
 
 def _change_description(value: str | None) -> str | None:
-    if value is not None and len(value) > CHANGE_DESCRIPTION_MAX_CHARS:
+    if value is None:
+        return None
+    if len(value) > CHANGE_DESCRIPTION_MAX_CHARS:
         raise ValidationFailed(
             "change_description",
             f"Change description must be at most {CHANGE_DESCRIPTION_MAX_CHARS} characters",
         )
-    return value.strip() or None if value is not None else None
+    return value.strip() or None
 
 
 def tag_filter(value: str | None) -> list[str] | None:
