@@ -38,6 +38,7 @@ bench: install load-generator
 	-$(BIN)/python bench/http_metrics.py
 	-$(BIN)/python bench/queue.py
 	-$(BIN)/python bench/monitoring.py
+	-$(BIN)/python bench/notes.py
 	-$(BIN)/python bench/web.py
 
 clean:

@@ -19,6 +19,7 @@ from starter.monitoring import alert_router as monitoring_alerts
 from starter.monitoring import incident_router as monitoring_incidents
 from starter.monitoring import router as monitoring_routes
 from starter.monitoring import stream_router as monitoring_stream
+from starter.notes.router import router as notes_router
 from starter.tasks import router as task_routes
 from starter.users.router import admin_router as users_admin_router
 from starter.users.router import router as users_router
@@ -43,6 +44,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     monitoring_routes.router,
     monitoring_incidents.router,
     monitoring_alerts.router,
+    notes_router,
 )
 
 

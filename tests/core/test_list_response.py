@@ -360,4 +360,6 @@ def test_every_list_endpoint_is_checked() -> None:
         and "GET" in route.methods
         and _is_list_envelope(route.response_model)
     }
-    assert lists == {endpoint.path.split("?")[0] for endpoint in ENDPOINTS}
+    from tests.notes.test_list_rendering import PATHS as NOTES_PATHS
+
+    assert lists == {endpoint.path.split("?")[0] for endpoint in ENDPOINTS} | NOTES_PATHS

@@ -33,7 +33,7 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
         event.preventDefault();
         onClose();
       }}
-      className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       {open ? (
         <div className="flex flex-col gap-4 p-5">

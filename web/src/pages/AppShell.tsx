@@ -41,6 +41,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ title: string; items: NavItem[] }> = 
       { to: "/admin/monitoring/stats", label: "System stats", minimum: "moderator" },
     ],
   },
+  { title: "Notes", items: [{ to: "/admin/notes", label: "My notes" }, { to: "/admin/notes/search", label: "Search notes" }] },
   { title: "Account", items: [{ to: "/admin/profile", label: "My profile" }] },
 ];
 

@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS note_versions;
+DROP TABLE IF EXISTS note_shares;
+DROP TABLE IF EXISTS notes;
