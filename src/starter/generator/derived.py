@@ -1,0 +1,41 @@
+"""Files derived from the code, rewritten after a generate or a revert: the OpenAPI document
+and the web app's typed client. Each runs in a child process on the tree's own sources."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from starter.generator.project import OPENAPI, WEB_SCHEMA
+
+EXPORT = "from starter.cli.main import main; main()"
+
+
+class DerivedFailed(Exception):
+    pass
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    # Our own interpreter and npx, with fixed arguments.
+    done = subprocess.run(  # noqa: S603
+        command, cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise DerivedFailed(f"{' '.join(command[:3])}… failed: {last[0]}")
+
+
+def regenerate(root: Path) -> list[str]:
+    """Rewrite the OpenAPI document, then the typed client when Node is here. Returns notes
+    for what could not be done."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    _run([sys.executable, "-c", EXPORT, "export-openapi", "--output", str(OPENAPI)], root, env)
+    npx = shutil.which("npx")
+    if npx is None or not (root / "web" / "node_modules").is_dir():
+        return [f"Node.js or web/node_modules is missing: run `make web-schema` for {WEB_SCHEMA}"]
+    schema = str(Path("src/api/schema.d.ts"))
+    _run([npx, "openapi-typescript", f"../{OPENAPI}", "-o", schema], root / "web", env)
+    return []
