@@ -11,7 +11,7 @@ import typer
 from starter.cli.runtime import database_url, fail, run, settings_or_exit
 from starter.core import db
 from starter.core.migrate import migrate_down, migration_status
-from starter.generator.derived import DerivedFailed, regenerate
+from starter.generator.derived import WEB_SCHEMA_NOTE, DerivedFailed, regenerate, tidy_python
 from starter.generator.generate import apply_generate, plan_generate
 from starter.generator.names import InvalidName
 from starter.generator.project import MIGRATIONS, OPENAPI, WEB_SCHEMA, NotProjectRoot, project_root
@@ -28,12 +28,14 @@ def _root() -> Path:
         fail(str(error))
 
 
-def _regenerate(root: Path) -> None:
+def _regenerate(root: Path, written: list[Path] | None = None) -> None:
     try:
-        notes = regenerate(root)
+        notes = tidy_python(root, written or []) + regenerate(root)
     except DerivedFailed as error:
         fail(str(error))
-    typer.echo(f"  regenerated {OPENAPI}" + ("" if notes else f" and {WEB_SCHEMA}"))
+    typer.echo(
+        f"  regenerated {OPENAPI}" + ("" if WEB_SCHEMA_NOTE in notes else f" and {WEB_SCHEMA}")
+    )
     for note in notes:
         typer.secho(f"note: {note}", fg=typer.colors.YELLOW)
 
@@ -56,8 +58,10 @@ def generate_module(
         fail(f"these files exist already (--force overwrites them): {listed}")
     names = plan.names
     verb = "Would create" if dry_run else "Creating"
-    typer.echo(f"{verb} module '{names.singular}' (plural '{names.plural}', class "
-               f"'{names.struct}') from the '{template}' template:")
+    typer.echo(
+        f"{verb} module '{names.singular}' (plural '{names.plural}', class "
+        f"'{names.struct}') from the '{template}' template:"
+    )
     for item in plan.files:
         mark = "overwrite" if Path(item.path) in plan.existing else "create"
         typer.echo(f"  {mark:<9} {item.path}")
@@ -68,7 +72,7 @@ def generate_module(
         typer.echo("Dry run: nothing was changed.")
         return
     apply_generate(root, plan)
-    _regenerate(root)
+    _regenerate(root, [Path(item.path) for item in plan.files])
     typer.echo(f"Module '{names.plural}' generated: {len(plan.files)} files. Next:")
     typer.echo("  starter migrate up           # create its table")
     typer.echo(f"  .venv/bin/pytest -q tests/{names.plural}   # its tests pass as generated")

@@ -12,6 +12,7 @@ from pathlib import Path
 from starter.generator.project import OPENAPI, WEB_SCHEMA
 
 EXPORT = "from starter.cli.main import main; main()"
+WEB_SCHEMA_NOTE = f"Node.js or web/node_modules is missing: run `make web-schema` for {WEB_SCHEMA}"
 
 
 class DerivedFailed(Exception):
@@ -35,7 +36,21 @@ def regenerate(root: Path) -> list[str]:
     _run([sys.executable, "-c", EXPORT, "export-openapi", "--output", str(OPENAPI)], root, env)
     npx = shutil.which("npx")
     if npx is None or not (root / "web" / "node_modules").is_dir():
-        return [f"Node.js or web/node_modules is missing: run `make web-schema` for {WEB_SCHEMA}"]
+        return [WEB_SCHEMA_NOTE]
     schema = str(Path("src/api/schema.d.ts"))
     _run([npx, "openapi-typescript", f"../{OPENAPI}", "-o", schema], root / "web", env)
+    return []
+
+
+def tidy_python(root: Path, files: list[Path]) -> list[str]:
+    """Sort imports and format the generated Python as `make lint` expects (names of any length
+    change line breaks). Returns a note when ruff is not installed."""
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        return ["ruff is not installed: run `ruff check --fix` and `ruff format` on the module"]
+    paths = [str(path) for path in files if path.suffix == ".py"]
+    if paths:
+        env = dict(os.environ)
+        _run([ruff, "check", "--quiet", "--fix", "--select", "I", *paths], root, env)
+        _run([ruff, "format", "--quiet", *paths], root, env)
     return []
