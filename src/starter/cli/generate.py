@@ -82,17 +82,18 @@ def generate_module(
 async def _revert_migration(version: int) -> bool:
     """Revert the module's migration if it is applied and the latest; False if not applied."""
     settings = settings_or_exit()
-    directory = Path.cwd() / MIGRATIONS
     async with db.connect_once(await database_url(settings)) as conn:
-        applied = [s.version for s in await migration_status(conn, directory) if s.applied]
-        if version not in applied:
+        statuses = await migration_status(conn, Path.cwd() / MIGRATIONS)  # creates the table
+        if not any(s.version == version and s.applied for s in statuses):
             return False
-        if max(applied) != version:
+        # Every applied version, with those whose files are not in this tree.
+        latest: int = await conn.fetchval("SELECT max(version) FROM schema_migrations")
+        if latest != version:
             fail(
-                f"migration {version:03d} is not the latest one applied ({max(applied):03d} is): "
+                f"migration {version:03d} is not the latest one applied ({latest:03d} is): "
                 "revert the later ones first"
             )
-        await migrate_down(conn, 1, directory)
+        await migrate_down(conn, 1, Path.cwd() / MIGRATIONS)
         return True
 
 
