@@ -66,9 +66,12 @@ class Repo:
             pytest.fail(f"{' '.join(map(str, command))} exited {done.returncode}:\n{result.text}")
         return result
 
+    def starter_command(self, *args: str) -> list[str]:
+        """The copy's own `starter` command line."""
+        return [sys.executable, "-c", CLI, *args]
+
     def starter(self, *args: str, check: bool = True, database_url: str | None = None) -> Done:
-        """The copy's own `starter` command."""
-        return self.run(sys.executable, "-c", CLI, *args, check=check, database_url=database_url)
+        return self.run(*self.starter_command(*args), check=check, database_url=database_url)
 
     def status(self) -> str:
         return self.run(GIT, "status", "--porcelain").out
