@@ -15,6 +15,7 @@ from starter.generator.derived import WEB_SCHEMA_NOTE, DerivedFailed, regenerate
 from starter.generator.generate import apply_generate, plan_generate
 from starter.generator.names import InvalidName
 from starter.generator.project import MIGRATIONS, OPENAPI, WEB_SCHEMA, NotProjectRoot, project_root
+from starter.generator.rename import apply_rename, plan_rename
 from starter.generator.revert import RevertPlan, apply_revert, plan_revert
 
 generate_app = typer.Typer(help="Write new code into the project.", no_args_is_help=True)
@@ -139,3 +140,25 @@ def revert_module(
     apply_revert(root, plan)
     _regenerate(root)
     typer.echo(f"Module '{plan.names.plural}' reverted.")
+
+
+def rename(
+    new_name: Annotated[str, typer.Argument(help="The project's new name: acme, my_app")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List the changes only")] = False,
+) -> None:
+    """Rename the project in this working tree: package, CLI, env prefix, title, docs, deploy."""
+    root = _root()
+    try:
+        plan = plan_rename(root, new_name)
+    except InvalidName as error:
+        fail(str(error))
+    for source, target in plan.moved:
+        typer.echo(f"  move     {source} -> {target}")
+    typer.echo(f"  rewrite  {len(plan.rewritten)} files")
+    if dry_run:
+        typer.echo("Dry run: nothing was changed.")
+        return
+    apply_rename(root, plan)
+    for note in tidy_python(root, [Path(folder) for folder in ("src", "tests", "bench")]):
+        typer.secho(f"note: {note}", fg=typer.colors.YELLOW)
+    typer.echo(f"Renamed the project to '{plan.name}'. Reinstall it: make install")

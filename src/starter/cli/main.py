@@ -35,6 +35,7 @@ app = typer.Typer(
 app.add_typer(admin.app, name="admin")
 app.add_typer(generate.generate_app, name="generate")
 app.add_typer(generate.revert_app, name="revert")
+app.command("rename")(generate.rename)
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -43,12 +43,12 @@ def regenerate(root: Path) -> list[str]:
 
 
 def tidy_python(root: Path, files: list[Path]) -> list[str]:
-    """Sort imports and format the generated Python as `make lint` expects (names of any length
-    change line breaks). Returns a note when ruff is not installed."""
+    """Sort imports and format Python files (or folders) as `make lint` expects: a new name
+    changes line breaks and import order. Returns a note when ruff is not installed."""
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         return ["ruff is not installed: run `ruff check --fix` and `ruff format` on the module"]
-    paths = [str(path) for path in files if path.suffix == ".py"]
+    paths = [str(path) for path in files if path.suffix == ".py" or (root / path).is_dir()]
     if paths:
         env = dict(os.environ)
         _run([ruff, "check", "--quiet", "--fix", "--select", "I", *paths], root, env)
