@@ -7,17 +7,23 @@ copy's code; the web app's node_modules is linked in, not copied."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 
+from starter.core import db as dbmod
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
@@ -48,6 +54,7 @@ class Repo:
         cwd: Path | None = None,
         check: bool = True,
         database_url: str | None = None,
+        stdin: str | None = None,
     ) -> Done:
         env = dict(self.env)
         if database_url is not None:
@@ -56,6 +63,7 @@ class Repo:
             [str(part) for part in command],
             cwd=cwd or self.path,
             env=env,
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=STEP_TIMEOUT_SECS,
@@ -133,3 +141,24 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def sql(url: str, query: str, *args: Any) -> Any:
+    async def go() -> Any:
+        conn = await asyncpg.connect(url)
+        try:
+            return await conn.fetchval(query, *args)
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+@contextmanager
+def empty_database(admin_url: str) -> Iterator[str]:
+    name = f"gen_{uuid.uuid4().hex[:12]}"
+    sql(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield dbmod.with_database(admin_url, name)
+    finally:
+        sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.generator.conftest import Repo
+from tests.generator.conftest import Repo, empty_database
 
 pytestmark = pytest.mark.slow
 
@@ -91,3 +91,21 @@ def test_both_commands_refuse_outside_the_project_root(repo: Repo) -> None:
         done = repo.run(*repo.starter_command(*args), cwd=repo.path / "src", check=False)
         assert done.code == 1
         assert "run this from the project root" in done.err
+
+
+def test_revert_asks_first_and_no_keeps_everything(repo: Repo, pg_server: tuple[str, str]) -> None:
+    repo.starter("generate", "module", "draft")
+    with empty_database(pg_server[0]) as database_url:
+        done = repo.run(
+            *repo.starter_command("revert", "module", "draft"),
+            stdin="n\n",
+            check=False,
+            database_url=database_url,
+        )
+        assert done.code == 1
+        assert "Cancelled: nothing was changed." in done.out
+        assert "delete     src/starter/drafts/" in done.out
+        assert '"drafts",' in (repo.path / "src/starter/modules.py").read_text()
+        done = repo.starter("revert", "module", "draft", "--yes", database_url=database_url)
+        assert "migration" in done.out and "was not applied: nothing to revert" in done.out
+    assert repo.status() == ""

@@ -4,22 +4,18 @@ endpoints over real HTTP, then revert and find the tree clean and the table gone
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
-from starter.core import db as dbmod
 from tests.conftest import PASSWORD
-from tests.generator.conftest import CLI, Repo, free_port
+from tests.generator.conftest import CLI, Repo, empty_database, free_port, sql
 
 pytestmark = pytest.mark.slow
 
@@ -46,27 +42,6 @@ CHANGED = {
     "docs/openapi.json",
     "web/src/api/schema.d.ts",
 }
-
-
-def _sql(url: str, query: str, *args: Any) -> Any:
-    async def go() -> Any:
-        conn = await asyncpg.connect(url)
-        try:
-            return await conn.fetchval(query, *args)
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
-
-
-@contextmanager
-def _database(admin_url: str) -> Iterator[str]:
-    name = f"gen_{uuid.uuid4().hex[:12]}"
-    _sql(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        yield dbmod.with_database(admin_url, name)
-    finally:
-        _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
@@ -172,14 +147,14 @@ def test_generate_lint_test_serve_revert(
     assert " passed" in tests.out and "failed" not in tests.out, tests.out
 
     admin_url, _template = pg_server
-    with _database(admin_url) as database_url:
+    with empty_database(admin_url) as database_url:
         with _server(repo, database_url) as http:
             headers = _sign_in(http)
             (_exercise_production if template == "production" else _exercise_basic)(http, headers)
-        assert _sql(database_url, "SELECT to_regclass('books') IS NOT NULL")
+        assert sql(database_url, "SELECT to_regclass('books') IS NOT NULL")
 
         version = int(migration.name.split("_")[0])
-        _sql(
+        sql(
             database_url,
             "INSERT INTO schema_migrations VALUES ($1, 'later', 'x', NOW(), 0)",
             version + 1,
@@ -190,11 +165,11 @@ def test_generate_lint_test_serve_revert(
         assert refused.code == 1
         assert f"migration {version:03d} is not the latest one applied" in refused.err
         assert (repo.path / "src/starter/books").is_dir()  # nothing was touched
-        _sql(database_url, "DELETE FROM schema_migrations WHERE version = $1", version + 1)
+        sql(database_url, "DELETE FROM schema_migrations WHERE version = $1", version + 1)
 
         reverted = repo.starter("revert", "module", "books", "--yes", database_url=database_url)
         assert "reverted" in reverted.out, reverted.text
-        assert _sql(database_url, "SELECT to_regclass('books') IS NULL")
+        assert sql(database_url, "SELECT to_regclass('books') IS NULL")
     assert repo.status() == "", repo.status()
     print(
         f"{template}: generate + lint + tests + serve + revert took {time.monotonic() - started:.0f} s"

@@ -8,16 +8,14 @@ import site
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.generator.conftest import GIT, Repo, free_port
-from tests.generator.test_generate_in_copy import _database
+from tests.generator.conftest import GIT, Repo, empty_database, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -50,17 +48,30 @@ def _running(
         process.wait(timeout=30)
 
 
-def _wait(check: object, what: str, processes: list[subprocess.Popen[bytes]], log: Path) -> None:
+def _wait(
+    check: Callable[[], bool], what: str, processes: list[subprocess.Popen[bytes]], log: Path
+) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECS
     while time.monotonic() < deadline:
         assert all(p.poll() is None for p in processes), log.read_text(errors="replace")
         try:
-            if check():  # type: ignore[operator]
+            if check():
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
     pytest.fail(f"{what} did not happen in time:\n{log.read_text(errors='replace')}")
+
+
+def _task_types(http: httpx.Client) -> set[str]:
+    return {row["task_type"] for row in http.get("/tasks/types").json()["data"]}
+
+
+def _admin(http: httpx.Client) -> dict[str, str]:
+    login = http.post("/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+    assert login.status_code == 200, login.text
+    http.cookies.clear()
+    return {"Authorization": f"Bearer {login.json()['data']['session_token']}"}
 
 
 def test_renamed_copy_installs_lints_and_runs_a_task(
@@ -81,7 +92,7 @@ def test_renamed_copy_installs_lints_and_runs_a_task(
     venv = _install(repo)
 
     admin_url, _template = pg_server
-    with _database(admin_url) as database_url:
+    with empty_database(admin_url) as database_url:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("STARTER__")}
@@ -105,20 +116,17 @@ def test_renamed_copy_installs_lints_and_runs_a_task(
                 lambda: http.get("/health/live").status_code == 200, "start", [server], server_log
             )
             with _running([cli, "worker"], env, worker_log) as worker:
-                types = lambda: {t["task_type"] for t in http.get("/tasks/types").json()["data"]}  # noqa: E731
-                _wait(lambda: "delay_task" in types(), "task types", [server, worker], worker_log)
-                login = http.post(
-                    "/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
-                )
-                assert login.status_code == 200, login.text
-                http.cookies.clear()
-                headers = {"Authorization": f"Bearer {login.json()['data']['session_token']}"}
-                body = {
-                    "task_type": "delay_task",
-                    "payload": {"delay_seconds": 0, "task_id": uuid.uuid4().hex},
-                }
+                running = [server, worker]
+                _wait(lambda: "delay_task" in _task_types(http), "types", running, worker_log)
+                headers = _admin(http)
+                body = {"task_type": "delay_task", "payload": {"delay_seconds": 0, "task_id": "1"}}
                 created = http.post("/tasks", json=body, headers=headers)
                 assert created.status_code == 200, created.text
                 path = f"/tasks/{created.json()['data']['id']}"
-                status = lambda: http.get(path, headers=headers).json()["data"]["status"]  # noqa: E731
-                _wait(lambda: status() == "completed", "the task", [server, worker], worker_log)
+
+                def finished() -> bool:
+                    return bool(
+                        http.get(path, headers=headers).json()["data"]["status"] == "completed"
+                    )
+
+                _wait(finished, "the task", running, worker_log)
