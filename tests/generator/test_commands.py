@@ -45,6 +45,20 @@ def test_a_hand_written_domain_is_not_taken_over(repo: Repo) -> None:
         package.rmdir()
 
 
+def test_revert_never_deletes_a_hand_written_domain(repo: Repo) -> None:
+    package = repo.path / "src" / "starter" / "widgets"
+    package.mkdir()
+    (package / "router.py").write_text("# hand-written\n")
+    try:
+        done = repo.starter("revert", "module", "widget", "--yes", check=False)
+        assert done.code == 1
+        assert "'widgets' is not a generated module" in done.err
+        assert (package / "router.py").read_text() == "# hand-written\n"
+    finally:
+        (package / "router.py").unlink()
+        package.rmdir()
+
+
 def test_unknown_template_is_refused(repo: Repo) -> None:
     done = repo.starter("generate", "module", "book", "--template", "fancy", check=False)
     assert done.code == 1

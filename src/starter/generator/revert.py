@@ -7,8 +7,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from starter.generator.names import ModuleNames, module_names
-from starter.generator.project import REGISTRIES, Registry, migration_of
+from starter.generator.names import InvalidName, ModuleNames, module_names
+from starter.generator.project import PY_REGISTRY, REGISTRIES, Registry, migration_of
 from starter.generator.render import TEMPLATES, render
 
 _VERSION = re.compile(r"^(\d+)_")
@@ -48,11 +48,18 @@ def plan_revert(root: Path, name: str) -> RevertPlan:
         for path in candidates
         if (root / path).is_file() and not any(path.is_relative_to(f) for f in folders)
     )
+    registries = [registry for registry in REGISTRIES if registry.has(root, names.plural)]
+    if (folders or files) and PY_REGISTRY not in {registry.path for registry in registries}:
+        # Hand-written code of that name: never delete what the generator did not register.
+        raise InvalidName(
+            f"'{names.plural}' is not a generated module (no line in {PY_REGISTRY}): "
+            "nothing was reverted"
+        )
     match = _VERSION.match(migration.name) if migration else None
     return RevertPlan(
         names,
         [*folders, *files],
-        [registry for registry in REGISTRIES if registry.has(root, names.plural)],
+        registries,
         migration,
         int(match.group(1)) if match else None,
     )
