@@ -15,6 +15,7 @@ from starter.auth import router as auth_routes
 from starter.auth.deps import GUARDS, resolve_principal
 from starter.core.errors import AppError, Unauthorized
 from starter.health import router as health_routes
+from starter.modules import module_routers
 from starter.monitoring import alert_router as monitoring_alerts
 from starter.monitoring import incident_router as monitoring_incidents
 from starter.monitoring import router as monitoring_routes
@@ -45,6 +46,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     monitoring_incidents.router,
     monitoring_alerts.router,
     notes_router,
+    *module_routers(),  # src/starter/modules.py: the generated modules
 )
 
 

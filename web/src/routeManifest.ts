@@ -1,9 +1,11 @@
 /**
  * Every path the SPA defines. The build writes these to routes.json; the server answers
  * index.html with 200 for them and with 404 for anything else (so the SPA shows Not Found).
- * `$name` segments match any single path segment.
+ * `$name` segments match any single path segment. Generated modules add theirs (modules/).
  */
-export const SPA_ROUTES = [
+import { MODULE_ROUTES } from "./modules/registry";
+
+const CORE_ROUTES = [
   "/",
   "/auth/login",
   "/auth/register",
@@ -32,4 +34,6 @@ export const SPA_ROUTES = [
   "/admin/monitoring/stats",
 ] as const;
 
-export type SpaRoute = (typeof SPA_ROUTES)[number];
+export const SPA_ROUTES: readonly string[] = [...CORE_ROUTES, ...MODULE_ROUTES];
+
+export type SpaRoute = (typeof CORE_ROUTES)[number];

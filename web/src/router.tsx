@@ -17,6 +17,7 @@ import { atLeast, fetchMe, ME_KEY, type Role, type SessionUser } from "./auth/se
 import { AppShell } from "./pages/AppShell";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { FEATURE_MODULES } from "./modules/registry";
 import { SPA_ROUTES } from "./routeManifest";
 
 export interface RouterContext {
@@ -103,6 +104,7 @@ const adminPages = [
   page("/monitoring/incidents", lazyRouteComponent(() => import("./pages/monitoring/IncidentsPage"), "IncidentsPage")),
   page("/monitoring/incidents/$incidentId", lazyRouteComponent(() => import("./pages/monitoring/IncidentDetailPage"), "IncidentDetailPage")),
   page("/monitoring/stats", lazyRouteComponent(() => import("./pages/monitoring/StatsPage"), "StatsPage"), "moderator"),
+  ...FEATURE_MODULES.flatMap((module) => module.pages.map((p) => page(p.path, p.component, p.minimum))),
 ];
 
 const routeTree = rootRoute.addChildren([indexRoute, loginRoute, registerRoute, adminRoute.addChildren(adminPages)]);

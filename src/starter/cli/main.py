@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from starter.cli import admin
+from starter.cli import admin, generate
 from starter.cli.runtime import (
     CliError,
     database_url,
@@ -33,6 +33,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(admin.app, name="admin")
+app.add_typer(generate.generate_app, name="generate")
+app.add_typer(generate.revert_app, name="revert")
+app.command("rename")(generate.rename)
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:

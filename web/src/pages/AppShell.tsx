@@ -4,6 +4,7 @@ import { atLeast, useSession, type Role } from "../auth/session";
 import { Button } from "../components/Button";
 import { useToast } from "../components/Toast";
 import { LiveIndicator, LiveUpdatesProvider } from "../live/LiveUpdates";
+import { FEATURE_MODULES } from "../modules/registry";
 
 interface NavItem {
   to: string;
@@ -42,6 +43,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ title: string; items: NavItem[] }> = 
     ],
   },
   { title: "Notes", items: [{ to: "/admin/notes", label: "My notes" }, { to: "/admin/notes/search", label: "Search notes" }] },
+  ...FEATURE_MODULES.map((module) => module.nav),
   { title: "Account", items: [{ to: "/admin/profile", label: "My profile" }] },
 ];
 
