@@ -3,36 +3,43 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= $(or $(STARTER__SERVER__PORT),3000)
 
-.PHONY: install run dev test lint typecheck check-openapi bench clean
+.PHONY: install install-dev run dev test lint typecheck check-openapi bench clean
 
+# `make run` needs the runtime dependencies only; test and lint tools come with `install-dev`.
 install: $(STAMP) web
+
+install-dev: $(DEV_STAMP) web
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(DEV_STAMP)
 
 run: install
 	STARTER__SERVER__PORT=$(PORT) $(BIN)/starter dev
 
 dev: run
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install lint web-check browser
+test: install-dev lint web-check browser
 	$(BIN)/pytest -n 2 -q -m "not e2e"
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 # Each script prints its figures and exits 1 when it misses its target; run them all anyway.
-bench: install load-generator
+bench: install-dev load-generator
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	-$(BIN)/python bench/http.py
 	-$(BIN)/python bench/http_metrics.py
