@@ -9,9 +9,12 @@ PORT ?= $(or $(STARTER__SERVER__PORT),3000)
 .PHONY: install install-dev run dev test lint typecheck check-openapi bench clean
 
 # `make run` needs the runtime dependencies only; test and lint tools come with `install-dev`.
-install: $(STAMP) web
+# The Python install and the web build are independent: run them side by side.
+install:
+	@$(MAKE) --no-print-directory -j2 $(STAMP) web
 
-install-dev: $(DEV_STAMP) web
+install-dev: install
+	@$(MAKE) --no-print-directory $(DEV_STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -69,11 +72,12 @@ else
 endif
 
 $(WEB_DEPS): web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+	cd web && npm ci --no-audit --no-fund --prefer-offline
 	@touch $@
 
+# Type checking is web-check's job (`make test`); the build that `make run` needs is vite alone.
 $(WEB_DIST)/index.html: $(WEB_DEPS) $(WEB_SOURCES)
-	cd web && npm run build
+	cd web && npx vite build
 	@touch $@
 
 web-dev: $(WEB_DEPS)
