@@ -23,7 +23,9 @@ async def _accounts(db: asyncpg.Connection) -> None:
     await db.execute("UPDATE users SET is_active = FALSE WHERE id = $1", gone.id)
 
 
-async def test_list_shows_every_account_as_a_table(starter: Starter, db: asyncpg.Connection) -> None:
+async def test_list_shows_every_account_as_a_table(
+    starter: Starter, db: asyncpg.Connection
+) -> None:
     await _accounts(db)
     result = await starter("admin", "users", "list")
     assert result.code == 0, result
