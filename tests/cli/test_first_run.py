@@ -276,7 +276,8 @@ async def test_sigterm_of_server_stops_it_only_after_its_last_user(tmp_path: Pat
     assert postmaster is not None
 
     first.send_signal(signal.SIGTERM)
-    await asyncio.wait_for(first.wait(), 30)
+    # Still dies of the signal, so supervisors see it.
+    assert await asyncio.wait_for(first.wait(), 30) == -signal.SIGTERM
     assert _alive(postmaster), "stopped while another server still used it"
     assert (await _health(data)).stdout == "OK\n"
 

@@ -83,11 +83,12 @@ def server(
     workers: Annotated[int, typer.Option(min=1, help="Server processes")] = 1,
 ) -> None:
     """Run the HTTP API and web app (migrates and ensures the initial admin first)."""
-    from starter.cli.serve import serve
+    from starter.cli.serve import leave_database_on_sigterm, serve
     from starter.cli.startup import prepare_server, print_banner
 
     settings = settings_or_exit()
     host, port = _free_address(settings, host, port)
+    leave_database_on_sigterm()
     startup = run(prepare_server(settings, generate_admin=False))
     print_banner(settings, startup, host=host, port=port, mode="server")
     serve(settings, host=host, port=port, workers=workers)
@@ -102,11 +103,12 @@ def dev(
 
     With no admin and no STARTER__INITIAL_ADMIN_PASSWORD, creates `admin` with a random
     password and prints it once."""
-    from starter.cli.serve import serve_with_worker
+    from starter.cli.serve import leave_database_on_sigterm, serve_with_worker
     from starter.cli.startup import prepare_server, print_banner
 
     settings = settings_or_exit()
     host, port = _free_address(settings, host, port)
+    leave_database_on_sigterm()
     startup = run(prepare_server(settings, generate_admin=True))
     print_banner(settings, startup, host=host, port=port, mode="dev")
     serve_with_worker(settings, host=host, port=port, database_url=startup.database_url)

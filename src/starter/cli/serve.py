@@ -8,7 +8,6 @@ import errno
 import os
 import signal
 import socket
-import sys
 import threading
 from collections.abc import Generator
 from types import FrameType
@@ -16,6 +15,7 @@ from types import FrameType
 import uvicorn
 
 from starter.cli.runtime import CliError
+from starter.core import db
 from starter.core.config import Settings
 from starter.core.read_timeout import read_timeout_protocol
 
@@ -41,10 +41,17 @@ def check_port_free(host: str, port: int) -> None:
             raise
 
 
-def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
-    """uvicorn re-raises SIGTERM once it has shut down; exiting through Python (not by the
-    signal's default action) runs the exit hooks that stop the embedded PostgreSQL."""
-    sys.exit(128 + signum)
+def leave_database_on_sigterm() -> None:
+    """On SIGTERM, leave the embedded PostgreSQL (stopping it when this process was its last
+    user), then die of the signal as before, so supervisors still see it. uvicorn re-raises
+    SIGTERM once it has shut down, and a signal's default action skips the exit hooks."""
+
+    def leave(signum: int, _frame: FrameType | None) -> None:
+        db.release_embedded_postgres()
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 def serve(
@@ -59,7 +66,6 @@ def serve(
     bind_port = port or settings.server.port
     if dev:
         os.environ.setdefault("STARTER__ENVIRONMENT", "development")
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     uvicorn.run(
         "starter.cli.serve:app_from_environment",
         factory=True,

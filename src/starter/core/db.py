@@ -115,6 +115,15 @@ def start_embedded_postgres(data_dir: Path) -> str:
     return str(server.get_uri())
 
 
+def release_embedded_postgres() -> None:
+    """Leave every embedded server this process attached to, now (the last user stops it):
+    for an exit that skips the exit hooks, such as death by a signal."""
+    for data_dir, server in list(_embedded_servers.items()):
+        _forget_departed_users(data_dir)
+        server.cleanup()
+        del _embedded_servers[data_dir]
+
+
 def running_embedded_url(data_dir: Path) -> str | None:
     """The admin URL of the embedded server in `data_dir` if it is running; never starts it."""
     data_dir = data_dir.resolve()
