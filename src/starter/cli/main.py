@@ -18,6 +18,7 @@ from starter.cli.runtime import (
     fail,
     prepare_database,
     settings_or_exit,
+    warn_unknown_variables,
 )
 from starter.cli.runtime import run as run_command
 from starter.core import db
@@ -57,6 +58,7 @@ def root(
     ] = False,
 ) -> None:
     """starter: API server, background worker, migrations and admin tools."""
+    warn_unknown_variables()
 
 
 def _free_address(settings: Settings, host: str | None, port: int | None) -> tuple[str, int]:

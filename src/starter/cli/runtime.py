@@ -64,11 +64,14 @@ def configure_logging_for(settings: Settings) -> None:
     configure_logging(settings.log_level, json=json_logs)
 
 
-def settings_or_exit() -> Settings:
-    """Settings from the environment, or one line and exit 1; names that no setting reads
-    (a typo) are one warning line each."""
+def warn_unknown_variables() -> None:
+    """One line per `STARTER__…` name that no setting reads (a typo), naming the nearest."""
     for line in unknown_variable_warnings(environment_names()):
         typer.secho(line, err=True, fg=typer.colors.YELLOW)
+
+
+def settings_or_exit() -> Settings:
+    """Settings from the environment, or one line and exit 1."""
     try:
         settings = load_settings()
     except ConfigError as error:
