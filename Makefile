@@ -60,7 +60,7 @@ WEB_DIST := src/starter/web/dist
 WEB_DEPS := web/node_modules/.package-lock.json
 # dist/index.html is the build's stamp: rebuilt only when a web source is newer than it.
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts web/tsconfig.json
-NO_NODE := echo "note: Node.js/npm not found: skipping the web app (the API still works). Install Node 20.19+ and rerun."
+NO_NODE := echo "note: Node.js/npm not found: skipping the web app (the API still works). Install Node.js 20.19+ or 22.12+ and rerun."
 
 .PHONY: web web-dev web-schema web-check browser load-generator
 

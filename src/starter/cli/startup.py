@@ -74,7 +74,7 @@ def banner_lines(settings: Settings, startup: Startup, host: str, port: int) -> 
     web = (
         f"{base}/"
         if dist_dir(settings.server) is not None
-        else "not built (install Node 20.19+ and run `make web`); the API works"
+        else "not built (install Node.js 20.19+ or 22.12+ and run `make web`); the API works"
     )
     lines = [
         f"  Web app:   {web}",
