@@ -154,7 +154,7 @@ async def test_health_check_ok(starter: Starter) -> None:
 
 async def test_health_check_failure_is_one_line() -> None:
     result = await run_starter("health-check", env=cli_env(closed_port_url()))
-    _assert_one_line_failure(result, "Database connection failed")
+    _assert_one_line_failure(result, "database unreachable")
     assert result.stdout == ""
 
 

@@ -18,9 +18,11 @@ from starter.cli.runtime import (
     fail,
     prepare_database,
     settings_or_exit,
+    warn_unknown_variables,
 )
 from starter.cli.runtime import run as run_command
 from starter.core import db
+from starter.core.config import Settings
 from starter.core.migrate import migrate_down, migrate_up, migration_status
 
 T = TypeVar("T")
@@ -38,6 +40,39 @@ app.add_typer(generate.revert_app, name="revert")
 app.command("rename")(generate.rename)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"starter {version('starter')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """starter: API server, background worker, migrations and admin tools."""
+    warn_unknown_variables()
+
+
+def _free_address(settings: Settings, host: str | None, port: int | None) -> tuple[str, int]:
+    """The address to serve on; a busy port is one line and exit 1, before anything starts."""
+    from starter.cli.serve import PortInUse, check_port_free
+
+    address = (host or settings.server.host, port or settings.server.port)
+    try:
+        check_port_free(*address)
+    except (PortInUse, OSError) as error:
+        fail(describe_error(error))
+    return address
+
+
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine; any failure becomes one readable line and exit 1."""
     return run_command(coroutine)
@@ -50,10 +85,14 @@ def server(
     workers: Annotated[int, typer.Option(min=1, help="Server processes")] = 1,
 ) -> None:
     """Run the HTTP API and web app (migrates and ensures the initial admin first)."""
-    from starter.cli.serve import serve
+    from starter.cli.serve import leave_database_on_sigterm, serve
+    from starter.cli.startup import prepare_server, print_banner
 
     settings = settings_or_exit()
-    run(prepare_database(settings, initial_admin=True))
+    host, port = _free_address(settings, host, port)
+    leave_database_on_sigterm()
+    startup = run(prepare_server(settings, generate_admin=False))
+    print_banner(settings, startup, host=host, port=port, mode="server")
     serve(settings, host=host, port=port, workers=workers)
 
 
@@ -62,12 +101,19 @@ def dev(
     port: Annotated[int | None, typer.Option(help="Port (default STARTER__SERVER__PORT)")] = None,
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
 ) -> None:
-    """Everything in one process for a laptop: embedded PostgreSQL, migrations, API, SPA, worker."""
-    from starter.cli.serve import serve_with_worker
+    """Everything in one process for a laptop: embedded PostgreSQL, migrations, API, SPA, worker.
+
+    With no admin and no STARTER__INITIAL_ADMIN_PASSWORD, creates `admin` with a random
+    password and prints it once."""
+    from starter.cli.serve import leave_database_on_sigterm, serve_with_worker
+    from starter.cli.startup import prepare_server, print_banner
 
     settings = settings_or_exit()
-    url = run(prepare_database(settings, initial_admin=True))
-    serve_with_worker(settings, host=host, port=port, database_url=url)
+    host, port = _free_address(settings, host, port)
+    leave_database_on_sigterm()
+    startup = run(prepare_server(settings, generate_admin=True))
+    print_banner(settings, startup, host=host, port=port, mode="dev")
+    serve_with_worker(settings, host=host, port=port, database_url=startup.database_url)
 
 
 @app.command()
@@ -134,7 +180,7 @@ def health_check(
         typer.Option("--worker", help="Check this host's worker (its health file) instead"),
     ] = False,
 ) -> None:
-    """Probe the database: prints OK and exits 0, or one line and exits 1."""
+    """Probe the database (never starts one): prints OK and exits 0, or one line and exits 1."""
     settings = settings_or_exit()
     if worker:
         from starter.worker.health import check_worker_health
@@ -146,12 +192,20 @@ def health_check(
         return
 
     async def probe() -> None:
+        url = db.resolve_running_database_url(settings.database)
+        if url is None:
+            raise CliError(
+                "database unreachable: the embedded PostgreSQL in "
+                f"{settings.database.embedded_dir} is not running (start `starter dev`)"
+            )
         try:
-            url = await database_url(settings)
             async with db.connect_once(url) as conn:
                 await conn.fetchval("SELECT 1")
         except Exception as error:
-            raise CliError(f"Database connection failed: {type(error).__name__}") from None
+            detail = describe_error(error)
+            if not detail.startswith("database unreachable"):
+                detail = f"database unreachable: {detail}"
+            raise CliError(detail) from None
 
     run(probe())
     typer.echo("OK")

@@ -9,7 +9,13 @@ from typing import Any, NoReturn, TypeVar
 import typer
 
 from starter.core import db
-from starter.core.config import ConfigError, Settings, load_settings
+from starter.core.config import (
+    ConfigError,
+    Settings,
+    environment_names,
+    load_settings,
+    unknown_variable_warnings,
+)
 from starter.core.errors import AppError
 from starter.core.logging import configure_logging
 from starter.core.migrate import MigrationError, migrate_up
@@ -49,17 +55,28 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
         fail(describe_error(error))
 
 
-def settings_or_exit() -> Settings:
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        fail(str(error))
+def configure_logging_for(settings: Settings) -> None:
     json_logs = (
         settings.log_json
         if settings.log_json is not None
         else (settings.environment == "production")
     )
     configure_logging(settings.log_level, json=json_logs)
+
+
+def warn_unknown_variables() -> None:
+    """One line per `STARTER__…` name that no setting reads (a typo), naming the nearest."""
+    for line in unknown_variable_warnings(environment_names()):
+        typer.secho(line, err=True, fg=typer.colors.YELLOW)
+
+
+def settings_or_exit() -> Settings:
+    """Settings from the environment, or one line and exit 1."""
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        fail(str(error))
+    configure_logging_for(settings)
     return settings
 
 

@@ -4,18 +4,54 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import signal
+import socket
 import threading
 from collections.abc import Generator
 from types import FrameType
 
 import uvicorn
 
+from starter.cli.runtime import CliError
+from starter.core import db
 from starter.core.config import Settings
 from starter.core.read_timeout import read_timeout_protocol
 
 GRACEFUL_SHUTDOWN_SECS = 10
+
+
+class PortInUse(CliError):
+    def __init__(self, port: int) -> None:
+        super().__init__(f"port {port} is in use; set STARTER__SERVER__PORT (or pass --port)")
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind and release the address the way uvicorn will, so a busy port is one clear line
+    before anything starts (uvicorn only says `[Errno 98]` and exits 3)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(port) from None
+            raise
+
+
+def leave_database_on_sigterm() -> None:
+    """On SIGTERM, leave the embedded PostgreSQL (stopping it when this process was its last
+    user), then die of the signal as before, so supervisors still see it. uvicorn re-raises
+    SIGTERM once it has shut down, and a signal's default action skips the exit hooks."""
+
+    def leave(signum: int, _frame: FrameType | None) -> None:
+        db.release_embedded_postgres()
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 def serve(
@@ -37,6 +73,7 @@ def serve(
         port=bind_port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's loggers go through ours (core/logging.py)
         access_log=False,
         proxy_headers=False,  # the app applies server.trusted_proxies itself (app.py)
         server_header=False,
@@ -50,9 +87,12 @@ def serve(
 def app_from_environment() -> object:
     """Factory for uvicorn worker processes: settings from the (inherited) environment."""
     from starter.app import create_app
+    from starter.cli.runtime import configure_logging_for
     from starter.core.config import load_settings
 
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_logging_for(settings)  # a worker process of `server --workers N` starts afresh
+    return create_app(settings)
 
 
 class _DevServer(uvicorn.Server):
@@ -96,6 +136,7 @@ def serve_with_worker(
         host=host or settings.server.host,
         port=port or settings.server.port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's loggers go through ours (core/logging.py)
         access_log=False,
         proxy_headers=False,  # the app applies server.trusted_proxies itself (app.py)
         server_header=False,

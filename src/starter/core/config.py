@@ -6,7 +6,10 @@ Secrets are `SecretStr`, so they never show up in `repr()` or logs.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -205,6 +208,43 @@ def describe_validation_error(error: ValidationError) -> str:
     first = error.errors()[0]
     variable = ENV_PREFIX + "__".join(str(part).upper() for part in first["loc"] if part != "")
     return f"invalid configuration: {variable}: {first['msg']}"
+
+
+def known_variables() -> list[str]:
+    """Every `STARTER__…` name a setting answers to: the sections and each of their fields."""
+    names: list[str] = []
+    for name, field in Settings.model_fields.items():
+        names.append(ENV_PREFIX + name.upper())
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, BaseModel):
+            names += [
+                f"{ENV_PREFIX}{name.upper()}__{leaf.upper()}" for leaf in section.model_fields
+            ]
+    return names
+
+
+def unknown_variable_warnings(names: Iterable[str]) -> list[str]:
+    """One line per `STARTER__…` name that no setting reads, naming the nearest known one."""
+    known = known_variables()
+    lines = []
+    for name in sorted({name.upper() for name in names if name.upper().startswith(ENV_PREFIX)}):
+        if name in known:
+            continue
+        nearest = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {nearest[0]}?" if nearest else " (no setting has a similar name)"
+        lines.append(f"warning: {name} is not a setting and is ignored{hint}")
+    return lines
+
+
+def environment_names(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Names from the process environment and `.env`, which is where settings are read from."""
+    from dotenv import dotenv_values
+
+    names = list(os.environ if environ is None else environ)
+    env_file = Path(".env")
+    if env_file.is_file():
+        names += list(dotenv_values(env_file))
+    return names
 
 
 def load_settings(**overrides: Any) -> Settings:

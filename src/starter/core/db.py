@@ -1,13 +1,16 @@
 """PostgreSQL access: where the server is, the asyncpg pool, and connection codecs.
 
 With no database configured, `resolve_database_url` starts (or attaches to) an embedded
-PostgreSQL via `pgserver` in `STARTER__DATABASE__EMBEDDED_DIR`; several processes share it.
+PostgreSQL via `pgserver` in `STARTER__DATABASE__EMBEDDED_DIR`; several processes share it, and
+the last of them to exit stops it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import fcntl
+import json
 import os
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -60,21 +63,89 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _pgserver() -> Any:
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import pgserver  # imported lazily: its import scans the process table
+
+    return pgserver
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _forget_departed_users(data_dir: Path) -> None:
+    """pgserver lists the processes using a server in `.handle_pids.json` and stops it when
+    the last one exits. A process that died without running its exit hooks (SIGKILL, a crash)
+    stays listed, and then nobody would ever stop the server: drop the pids that are gone.
+    Runs under pgserver's own lock, which guards that list."""
+    handles = data_dir / ".handle_pids.json"
+    with _pgserver().PostgresServer._lock:
+        try:
+            pids = [int(pid) for pid in json.loads(handles.read_text())]
+        except (OSError, ValueError, TypeError):
+            return
+        alive = [pid for pid in pids if _alive(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+
 def start_embedded_postgres(data_dir: Path) -> str:
-    """Start or attach to the embedded server in `data_dir`; return its admin URL."""
+    """Start or attach to the embedded server in `data_dir`; return its admin URL. The server
+    stops when the last process that attached to it exits, however it exits."""
     data_dir = data_dir.resolve()
     server = _embedded_servers.get(data_dir)
     if server is None:
-        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
-            warnings.simplefilter("ignore")
-            import pgserver  # imported lazily: its import scans the process table
-
+        pgserver = _pgserver()
         data_dir.mkdir(parents=True, exist_ok=True)
         with _exclusive(data_dir.parent / f".{data_dir.name}.lock"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            _forget_departed_users(data_dir)
             server = pgserver.get_server(data_dir, cleanup_mode="stop")
+        # Exit hooks run last-registered first: this one runs before pgserver's own.
+        atexit.register(_forget_departed_users, data_dir)
         _embedded_servers[data_dir] = server
     return str(server.get_uri())
+
+
+def release_embedded_postgres() -> None:
+    """Leave every embedded server this process attached to, now (the last user stops it):
+    for an exit that skips the exit hooks, such as death by a signal."""
+    for data_dir, server in list(_embedded_servers.items()):
+        _forget_departed_users(data_dir)
+        server.cleanup()
+        del _embedded_servers[data_dir]
+
+
+def running_embedded_url(data_dir: Path) -> str | None:
+    """The admin URL of the embedded server in `data_dir` if it is running; never starts it."""
+    data_dir = data_dir.resolve()
+    if not (data_dir / "postmaster.pid").is_file():
+        return None
+    info = _pgserver().utils.PostmasterInfo.read_from_pgdata(data_dir)
+    if info is None or not info.is_running():
+        return None
+    return str(info.get_uri())
+
+
+def describe_database(settings: DatabaseSettings) -> str:
+    """Which database the settings point at, for people: never with its password."""
+    if settings.url is None and settings.uses_embedded:
+        return f"embedded PostgreSQL in {settings.embedded_dir.resolve()}"
+    url = settings.url.get_secret_value() if settings.url is not None else settings.composed_url()
+    parts = urlsplit(url)
+    if parts.password is not None:
+        host = parts.netloc.rpartition("@")[2]
+        user = parts.username or ""
+        parts = parts._replace(netloc=f"{user}@{host}" if user else host)
+    return urlunsplit(parts)
 
 
 def with_database(url: str, database: str) -> str:
@@ -97,6 +168,14 @@ def resolve_database_url(settings: DatabaseSettings) -> str:
     # Export it so child processes (uvicorn workers, the worker) reuse the same server.
     os.environ.setdefault("STARTER__DATABASE__URL", with_database(admin_url, "starter"))
     return with_database(admin_url, "starter")
+
+
+def resolve_running_database_url(settings: DatabaseSettings) -> str | None:
+    """Like `resolve_database_url`, but None instead of starting the embedded server."""
+    if settings.url is not None or not settings.uses_embedded:
+        return resolve_database_url(settings)
+    admin_url = running_embedded_url(settings.embedded_dir)
+    return with_database(admin_url, "starter") if admin_url is not None else None
 
 
 async def ensure_database_exists(url: str) -> None:

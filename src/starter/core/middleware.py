@@ -102,7 +102,9 @@ class RequestContextMiddleware:
         finally:
             await release_request_connection(scope)
             if self.access_log:
-                log.info(
+                # The web app's files and pages are noise next to the API's requests.
+                record = log.info if scope["path"].startswith("/api/") else log.debug
+                record(
                     "http.request",
                     method=scope["method"],
                     path=scope["path"],

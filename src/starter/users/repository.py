@@ -53,6 +53,35 @@ async def active_page(conn: Connection, limit: int, offset: int) -> list[Record]
     )
 
 
+async def accounts(conn: Connection, limit: int, is_active: bool | None) -> list[Record]:
+    """Accounts of every state (or only active / inactive ones), newest first."""
+    return await conn.fetch(
+        f"""SELECT {PROFILE_COLUMNS} FROM users WHERE $2::boolean IS NULL OR is_active = $2
+            ORDER BY created_at DESC, id LIMIT $1""",
+        limit,
+        is_active,
+    )
+
+
+async def active_admins(conn: Connection) -> list[Record]:
+    return await conn.fetch(
+        f"""SELECT {PROFILE_COLUMNS} FROM users WHERE role = 'admin' AND is_active
+            ORDER BY created_at, id"""
+    )
+
+
+async def find_by_identity(conn: Connection, key: str, user_id: UUID | None) -> Record | None:
+    """The account (whatever its state) with this id, or this username or email compared
+    without case; a username match wins over an email match."""
+    return await conn.fetchrow(
+        f"""SELECT {PROFILE_COLUMNS} FROM users
+            WHERE id = $2 OR lower(username) = lower($1) OR lower(email) = lower($1)
+            ORDER BY id = $2 DESC NULLS LAST, lower(username) = lower($1) DESC LIMIT 1""",
+        key,
+        user_id,
+    )
+
+
 async def update_own_profile(
     conn: Connection, user_id: UUID, username: str | None, email: str | None
 ) -> Record | None:

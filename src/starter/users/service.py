@@ -121,6 +121,27 @@ async def list_users(conn: Connection, limit: int, offset: int) -> list[Record]:
     return await repository.active_page(conn, limit, offset)
 
 
+async def accounts(conn: Connection, limit: int, is_active: bool | None) -> list[UserProfile]:
+    """Every account, inactive ones too unless filtered, newest first (the CLI's list)."""
+    return [auth_service.profile(row) for row in await repository.accounts(conn, limit, is_active)]
+
+
+async def active_admins(conn: Connection) -> list[UserProfile]:
+    return [auth_service.profile(row) for row in await repository.active_admins(conn)]
+
+
+async def find_account(conn: Connection, key: str) -> UserProfile:
+    """The account named by its id, username or email, active or not; 404 otherwise."""
+    try:
+        user_id: UUID | None = UUID(key)
+    except ValueError:
+        user_id = None
+    row = await repository.find_by_identity(conn, key, user_id)
+    if row is None:
+        raise NotFound(USER_NOT_FOUND)
+    return auth_service.profile(row)
+
+
 # --- administration -----------------------------------------------------------------------
 
 
