@@ -1,6 +1,9 @@
 import type { ReactNode } from "react";
+import { usePageTitle } from "../lib/usePageTitle";
 
+/** Every signed-in page's heading; it also names the browser tab. */
 export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+  usePageTitle(title);
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
       <div>

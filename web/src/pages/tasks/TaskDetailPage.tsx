@@ -4,7 +4,7 @@ import { api, API_BASE, unwrap } from "../../api/client";
 import type { Task } from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
-import { durationSeconds, formatDateTime, prettyJson } from "../../lib/format";
+import { describeRetry, durationSeconds, formatDateTime, prettyJson } from "../../lib/format";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { TaskActions } from "./taskActions";
 
@@ -72,6 +72,9 @@ export function TaskDetailPage() {
             <Field label="Attempts">
               {t.current_attempt} of {t.max_attempts}
             </Field>
+            <Field label="Retry strategy">
+              <span data-testid="retry-strategy">{describeRetry(t.retry_strategy)}</span>
+            </Field>
             <Field label="Run time">{runtime === null ? "—" : `${runtime.toFixed(2)} s`}</Field>
             <Field label="Created">{formatDateTime(t.created_at)}</Field>
             <Field label="Scheduled">{formatDateTime(t.scheduled_at)}</Field>
@@ -102,7 +105,6 @@ export function TaskDetailPage() {
             <JsonBlock label="Result" value={t.result ?? null} />
           </div>
           <JsonBlock label="Metadata" value={t.metadata} />
-          <JsonBlock label="Retry strategy" value={t.retry_strategy} />
         </div>
       </div>
       <p className="mt-6 text-sm">
