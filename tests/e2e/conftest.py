@@ -220,6 +220,14 @@ def page(browser, stack: Stack):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
-    tab.on("dialog", lambda dialog: dialog.accept())
+    native: list[str] = []
+
+    def refuse(dialog: Any) -> None:
+        native.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    # The app asks through its own dialog; a native confirm()/alert() is a defect.
+    tab.on("dialog", refuse)
     yield tab
     context.close()
+    assert not native, f"native browser dialogs shown: {native}"

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Account, Stack
-from tests.e2e.helpers import heading, login, nav, shot, toast
+from tests.e2e.helpers import confirm, heading, login, nav, shot, toast
 
 pytestmark = pytest.mark.e2e
 
@@ -104,6 +104,7 @@ def test_alerts_crud_with_the_rule_error_shown(page: Page, make_account) -> None
     expect(table.get_by_role("row").filter(has_text=name)).to_contain_text("silenced")
 
     page.get_by_role("button", name=f"Delete {name}").click()
+    confirm(page, f'Delete alert "{name}"?', "Delete")
     toast(page, f'Alert "{name}" deleted.')
     expect(table).not_to_contain_text(name)
 
