@@ -146,6 +146,9 @@ def stack(pg_server: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) 
         "STARTER__MONITORING__ALERT_INTERVAL_SECS": "2",
         "STARTER__AUTH__LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
         "STARTER__LOG_LEVEL": "warning",
+        # The built-in webhook template's journey posts to a receiver on this machine, written
+        # as `localhost`: only that host name is exempt from the private-address refusal.
+        "STARTER__WEBHOOK__ALLOWED_PRIVATE_HOSTS": "localhost",
         "API_BASE_URL": f"http://127.0.0.1:{port}",
     }
     starter = str(ROOT / ".venv" / "bin" / "starter")
