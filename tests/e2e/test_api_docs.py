@@ -58,9 +58,7 @@ def test_every_tag_and_operation_is_listed(page: Page, stack: Stack) -> None:
     shot(page, "api-docs", full_page=False)
 
 
-def test_try_it_out_with_a_bearer_token(
-    page: Page, stack: Stack, admin_account: Account
-) -> None:
+def test_try_it_out_with_a_bearer_token(page: Page, stack: Stack, admin_account: Account) -> None:
     token = _session_token(stack, admin_account)
     page.goto("/api-docs")
     page.get_by_role("button", name="Authorize").first.click()

@@ -16,7 +16,14 @@ from tests.e2e.helpers import heading, login, shot
 
 pytestmark = pytest.mark.e2e
 
-BUILT_IN = ["email", "webhook", "data_processing", "file_cleanup", "report_generation", "delay_task"]
+BUILT_IN = [
+    "email",
+    "webhook",
+    "data_processing",
+    "file_cleanup",
+    "report_generation",
+    "delay_task",
+]
 DEFAULT_RETRY = "exponential, 1 s → 5 min, 5 attempts"
 
 

@@ -19,7 +19,7 @@ export function registrationProblems(values: { username: string; email: string; 
 
 export function RegisterPage() {
   const navigate = useNavigate();
-  usePageTitle("Create account");
+  usePageTitle("Create an account");
   const toast = useToast();
   const [values, setValues] = useState({ username: "", email: "", password: "", confirm: "" });
   const [problems, setProblems] = useState<Record<string, string>>({});
