@@ -30,7 +30,7 @@ DEFAULT_RETRY = "exponential, 1 s → 5 min, 5 attempts"
 class _Hook(BaseHTTPRequestHandler):
     received: list[bytes] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's hook name
+    def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         _Hook.received.append(self.rfile.read(length))
         body = b'{"ok": true}'

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import orjson
@@ -124,15 +124,17 @@ def seeded(stack: Stack, admin_account: Account, make_account) -> Iterator[Seede
     yield Seeded(str(task["id"]), other.id, str(incident["id"]))
 
 
-def _routes(seeded: Seeded) -> list[str]:
+def _routes(seeded: Seeded) -> list[tuple[str, str]]:
+    """(pattern, path) of every SPA route, with seeded ids in place of its parameters."""
     manifest = orjson.loads((PACKAGED_DIST / "routes.json").read_bytes())["routes"]
     ids = {"$taskId": seeded.task_id, "$userId": seeded.user_id, "$incidentId": seeded.incident_id}
     routes = []
-    for route in manifest:
+    for pattern in manifest:
+        path = pattern
         for name, value in ids.items():
-            route = route.replace(name, value)
-        assert "$" not in route, f"no seeded id for {route}"
-        routes.append(route)
+            path = path.replace(name, value)
+        assert "$" not in path, f"no seeded id for {pattern}"
+        routes.append((pattern, path))
     return routes
 
 
@@ -154,7 +156,7 @@ def _settle(page: Page) -> str:
 
 
 def _slug(route: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", route.lower()).strip("-") or "root"
+    return re.sub(r"[^a-z0-9]+", "-", route.lower().replace("$", "")).strip("-") or "root"
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -172,7 +174,7 @@ def test_every_page_titles_its_tab_and_fits_the_screen(
         try:
             if not public:
                 _sign_in(page, admin_account)
-            for route in _routes(seeded):
+            for pattern, route in _routes(seeded):
                 if (route in PUBLIC) != public:
                     continue
                 page.goto(route)
@@ -184,7 +186,7 @@ def test_every_page_titles_its_tab_and_fits_the_screen(
                 )
                 if scroll[0] > scroll[1]:
                     problems.append(f"{route}: {scroll[0]}px wide in a {scroll[1]}px window")
-                shot(page, f"page-{_slug(route)}-{width}")
+                shot(page, f"page-{_slug(pattern)}-{width}")
         finally:
             context.close()
     assert not problems, "\n".join(problems)
