@@ -6,7 +6,11 @@ export interface Column<T> {
   render: (row: T) => ReactNode;
   className?: string;
   sortable?: boolean;
+  /** Pinned to the right edge, so a row's actions stay on screen while the rest scrolls. */
+  pinned?: boolean;
 }
+
+const PINNED = "sticky right-0 shadow-[inset_1px_0_0_var(--color-slate-200)]";
 
 interface TableProps<T> {
   caption: string;
@@ -30,7 +34,7 @@ export function Table<T>({ caption, columns, rows, rowKey, empty = "Nothing here
               const active = sort?.key === column.key;
               const ariaSort = active ? (sort?.direction === "asc" ? "ascending" : "descending") : undefined;
               return (
-                <th key={column.key} scope="col" aria-sort={ariaSort} className={`px-3 py-2 text-left font-semibold text-slate-700 ${column.className ?? ""}`}>
+                <th key={column.key} scope="col" aria-sort={ariaSort} className={`px-3 py-2 text-left font-semibold text-slate-700 ${column.pinned ? `${PINNED} bg-slate-50` : ""} ${column.className ?? ""}`}>
                   {column.sortable && onSort ? (
                     <button type="button" className="inline-flex items-center gap-1 hover:underline" onClick={() => onSort(column.key)}>
                       {column.header}
@@ -55,7 +59,7 @@ export function Table<T>({ caption, columns, rows, rowKey, empty = "Nothing here
             rows.map((row) => (
               <tr key={rowKey(row)} className="hover:bg-slate-50">
                 {columns.map((column) => (
-                  <td key={column.key} className={`px-3 py-2 align-top ${column.className ?? ""}`}>
+                  <td key={column.key} className={`px-3 py-2 align-top ${column.pinned ? `${PINNED} bg-white` : ""} ${column.className ?? ""}`}>
                     {column.render(row)}
                   </td>
                 ))}

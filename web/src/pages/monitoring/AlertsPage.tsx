@@ -46,6 +46,7 @@ export function AlertsPage() {
     },
     {
       key: "actions",
+      pinned: true,
       header: "Actions",
       render: (a) => (
         <div className="flex gap-2">

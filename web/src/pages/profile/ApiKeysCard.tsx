@@ -50,6 +50,7 @@ export function ApiKeysCard() {
     { key: "expires", header: "Expires", render: (key) => formatDateTime(key.expires_at) },
     {
       key: "actions",
+      pinned: true,
       header: "Actions",
       render: (key) =>
         key.is_active ? (

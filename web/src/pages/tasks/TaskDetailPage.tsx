@@ -18,7 +18,7 @@ export function hasArtifact(task: Task): boolean {
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div>
+    <div className="min-w-0">
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-0.5 break-words text-sm">{children}</dd>
     </div>
@@ -99,7 +99,7 @@ export function TaskDetailPage() {
             </a>
           ) : null}
         </Card>
-        <div className="flex flex-col gap-4 lg:col-span-2">
+        <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
           <JsonBlock label="Payload" value={t.payload} />
           <div data-testid="task-result">
             <JsonBlock label="Result" value={t.result ?? null} />

@@ -31,7 +31,7 @@ export function UserDetailPage() {
       <Card>
         <dl className="grid gap-3 sm:grid-cols-2">
           {rows.map(([label, value]) => (
-            <div key={label}>
+            <div key={label} className="min-w-0 break-words">
               <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
               <dd className="mt-0.5 text-sm">{value}</dd>
             </div>

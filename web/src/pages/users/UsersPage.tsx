@@ -58,11 +58,11 @@ export function UsersPage() {
           <span className="font-medium text-slate-700">{user.username}</span>
         ),
     },
-    { key: "email", header: "Email", className: "break-all", render: (user) => user.email },
+    { key: "email", header: "Email", className: "whitespace-nowrap", render: (user) => user.email },
     { key: "role", header: "Role", render: (user) => <Badge tone={user.role === "admin" ? "purple" : user.role === "moderator" ? "blue" : "gray"}>{user.role}</Badge> },
     { key: "status", header: "Status", render: (user) => <StatusBadge value={user.is_active ? "active" : "inactive"} /> },
     { key: "login", header: "Last login", render: (user) => relativeTime(user.last_login_at) },
-    { key: "actions", header: "Actions", render: (user) => <UserActions user={user} /> },
+    { key: "actions", header: "Actions", pinned: true, render: (user) => <UserActions user={user} /> },
   ];
 
   return (
