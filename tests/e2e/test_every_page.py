@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from starter.spa import PACKAGED_DIST
 from tests.e2e.conftest import Account, Stack
-from tests.e2e.helpers import shot
+from tests.e2e.helpers import confirm, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -204,5 +204,9 @@ def test_task_actions_are_on_screen_on_a_phone(
         button = page.get_by_role("button", name=f"Delete task {seeded.task_id[:8]}")
         box = button.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        # Its confirmation is centred on a phone too; cancelling keeps the task.
+        button.click()
+        confirm(page, f"Delete task {seeded.task_id[:8]}?", "Cancel", shot_as="confirm-task-375")
+        expect(button).to_be_visible()
     finally:
         context.close()
