@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Account, Stack
 from tests.e2e.helpers import shot
@@ -58,31 +58,39 @@ def test_every_tag_and_operation_is_listed(page: Page, stack: Stack) -> None:
     shot(page, "api-docs", full_page=False)
 
 
-def test_try_it_out_with_a_bearer_token(page: Page, stack: Stack, admin_account: Account) -> None:
-    token = _session_token(stack, admin_account)
-    page.goto("/api-docs")
+def _authorize(page: Page, scheme: str, secret: str) -> None:
+    """Swagger UI's Authorize dialog: give one security scheme its credential."""
     page.get_by_role("button", name="Authorize").first.click()
     modal = page.locator(".modal-ux")
-    bearer = modal.locator(".auth-container").filter(has_text="bearer_auth")
-    bearer.locator("input").fill(token)
-    bearer.locator("button.authorize").click()
-    expect(bearer).to_contain_text("Authorized")
+    section = modal.locator(".auth-container").filter(has_text=scheme)
+    section.locator("input").fill(secret)
+    section.locator("button.authorize").click()
+    expect(section).to_contain_text("Authorized")
     modal.locator("button.btn-done").first.click()
 
+
+def _try_it_out(page: Page, path: str) -> tuple[Locator, Locator]:
+    """Run GET `path` from its operation; answer (the operation, its live response)."""
     operation = page.locator(".opblock-get").filter(
-        has=page.locator('.opblock-summary-path[data-path="/users/me/profile"]')
+        has=page.locator(f'.opblock-summary-path[data-path="{path}"]')
     )
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     operation.get_by_role("button", name="Execute").click()
     live = operation.locator(".live-responses-table")
     expect(live.locator("tbody .response-col_status").first).to_have_text("200", timeout=15_000)
-    body = live.locator(".response-col_description pre").first
+    return operation, live.locator(".response-col_description pre").first
+
+
+def test_try_it_out_with_a_bearer_token(page: Page, stack: Stack, admin_account: Account) -> None:
+    page.goto("/api-docs")
+    _authorize(page, "bearer_auth", _session_token(stack, admin_account))
+    operation, body = _try_it_out(page, "/users/me/profile")
     expect(body).to_contain_text('"username": "admin"')
     expect(body).to_contain_text('"success": true')
     request_url = operation.locator(".request-url pre").inner_text()
     assert re.fullmatch(rf"{re.escape(stack.base_url)}/api/v1/users/me/profile", request_url)
-    live.scroll_into_view_if_needed()
+    body.scroll_into_view_if_needed()
     shot(page, "api-docs-try-it-out", full_page=False)
 
 
@@ -93,21 +101,7 @@ def test_try_it_out_with_an_api_key(page: Page, stack: Stack, admin_account: Acc
             "/api-keys", json={"name": "docs-e2e"}, headers={"Authorization": f"Bearer {token}"}
         )
     assert created.status_code == 200, created.text
-    key = created.json()["data"]["key"]
     page.goto("/api-docs")
-    page.get_by_role("button", name="Authorize").first.click()
-    modal = page.locator(".modal-ux")
-    api_key = modal.locator(".auth-container").filter(has_text="api_key")
-    api_key.locator("input").fill(key)
-    api_key.locator("button.authorize").click()
-    modal.locator("button.btn-done").first.click()
-
-    operation = page.locator(".opblock-get").filter(
-        has=page.locator('.opblock-summary-path[data-path="/api-keys"]')
-    )
-    operation.locator(".opblock-summary").click()
-    operation.get_by_role("button", name="Try it out").click()
-    operation.get_by_role("button", name="Execute").click()
-    live = operation.locator(".live-responses-table")
-    expect(live.locator("tbody .response-col_status").first).to_have_text("200", timeout=15_000)
-    expect(live.locator(".response-col_description pre").first).to_contain_text("docs-e2e")
+    _authorize(page, "api_key", created.json()["data"]["key"])
+    _operation, body = _try_it_out(page, "/api-keys")
+    expect(body).to_contain_text("docs-e2e")
