@@ -83,3 +83,20 @@ def test_builtin_type_completes_from_its_template(
     if task_type == "webhook":
         assert _Hook.received, "the webhook never reached the receiver"
     shot(page, f"template-{task_type}")
+
+
+def test_webhook_refusal_names_the_setting_that_allows_it(
+    page: Page, admin_account: Account
+) -> None:
+    login(page, admin_account)
+    page.goto("/admin/tasks/new")
+    page.get_by_label("Task type").select_option("webhook")
+    page.get_by_label("Payload (JSON)").fill(json.dumps({"url": "http://127.0.0.1:9/hook"}))
+    page.get_by_role("button", name="Create task").click()
+    page.wait_for_url(re.compile(r"/admin/tasks/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("task-status")).to_have_text("failed", timeout=30_000)
+    error = page.get_by_test_id("task-error")
+    expect(error).to_contain_text("Refusing to connect to non-public address 127.0.0.1")
+    expect(error).to_contain_text("STARTER__WEBHOOK__ALLOWED_PRIVATE_HOSTS=127.0.0.1")
+    expect(error).to_contain_text("STARTER__WEBHOOK__ALLOW_PRIVATE=true")
+    shot(page, "webhook-refused")
