@@ -23,7 +23,8 @@ pytestmark = pytest.mark.e2e
 
 SIZES = {"desktop": (1280, 800), "phone": (375, 812)}
 PUBLIC = {"/auth/login", "/auth/register"}
-LONG = "a-rather-long-unbroken-identifier-" * 3
+# Underscores: no line-break opportunity, so only a layout that lets content wrap or scroll passes.
+LONG = "a_rather_long_unbroken_identifier_" * 3
 
 
 @dataclass

@@ -25,7 +25,9 @@ interface TableProps<T> {
 /** An accessible, horizontally scrollable table with optional sortable headers. */
 export function Table<T>({ caption, columns, rows, rowKey, empty = "Nothing here yet.", sort, onSort }: TableProps<T>) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    // relative: visually hidden (absolutely positioned) labels in cells scroll with the table
+    // instead of widening the page.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">
