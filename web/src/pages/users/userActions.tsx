@@ -54,7 +54,7 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
 
   const name = user.username;
   return (
-    <div className="flex flex-wrap gap-2">
+    <div className="flex flex-wrap gap-2 whitespace-nowrap sm:flex-nowrap">
       {mayManage ? (
         <>
           {user.is_active && !isSelf ? (
