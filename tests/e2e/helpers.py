@@ -55,6 +55,6 @@ def confirm(page: Page, title: str, button: str, *, shot_as: str | None = None) 
     dialog.wait_for()
     centred(page, dialog.bounding_box())
     if shot_as:
-        shot(page, shot_as)
+        shot(page, shot_as, full_page=False)
     dialog.get_by_role("button", name=button, exact=True).click()
     dialog.wait_for(state="hidden")

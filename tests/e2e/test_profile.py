@@ -59,7 +59,7 @@ def test_api_key_secret_is_shown_once_and_works(page: Page, make_account, stack:
     dialog = page.get_by_role("dialog", name="Your new API key")
     dialog.wait_for()
     centred(page, dialog.bounding_box())
-    shot(page, "api-key-dialog")
+    shot(page, "api-key-dialog", full_page=False)
     secret = dialog.get_by_test_id("api-key-secret")
     expect(secret).to_have_text(re.compile(r"^\S{20,}$"))
     key = secret.inner_text()
