@@ -32,6 +32,7 @@ class Seeded:
     task_id: str
     user_id: str
     incident_id: str
+    note_id: str
 
 
 def _api(stack: Stack, account: Account) -> httpx.Client:
@@ -116,19 +117,31 @@ def seeded(stack: Stack, admin_account: Account, make_account) -> Iterator[Seede
                 "threshold_value": 1000,
             },
         )
+        note = _ok(
+            api.post(
+                "/notes", json={"title": f"Note {LONG[:60]}", "content": f"# {LONG}\n\n{LONG}"}
+            )
+        )
+        edited = {"title": f"Note {LONG[:60]}", "content": f"{LONG} edited"}
+        _ok(api.patch(f"/notes/{note['id']}", json=edited))
         deadline = time.monotonic() + 30
         while _ok(api.get(f"/tasks/{task['id']}"))["status"] != "completed":
             assert time.monotonic() < deadline, "seed task did not complete"
             time.sleep(0.3)
     finally:
         api.close()
-    yield Seeded(str(task["id"]), other.id, str(incident["id"]))
+    yield Seeded(str(task["id"]), other.id, str(incident["id"]), str(note["id"]))
 
 
 def _routes(seeded: Seeded) -> list[tuple[str, str]]:
     """(pattern, path) of every SPA route, with seeded ids in place of its parameters."""
     manifest = orjson.loads((PACKAGED_DIST / "routes.json").read_bytes())["routes"]
-    ids = {"$taskId": seeded.task_id, "$userId": seeded.user_id, "$incidentId": seeded.incident_id}
+    ids = {
+        "$taskId": seeded.task_id,
+        "$userId": seeded.user_id,
+        "$incidentId": seeded.incident_id,
+        "$noteId": seeded.note_id,
+    }
     routes = []
     for pattern in manifest:
         path = pattern
