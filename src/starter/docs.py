@@ -45,6 +45,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             {"name": "Health", "description": "Liveness, readiness and startup probes"},
             {"name": "Tasks", "description": "Background task queue"},
             {"name": "Monitoring", "description": "Events, metrics, alerts and incidents"},
+            {"name": "Notes", "description": "Markdown notes with versions, sharing and search"},
         ],
     )
     document["paths"] = {
