@@ -1,5 +1,7 @@
 /// <reference types="vitest/config" />
-import { writeFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { resolve } from "node:path";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
@@ -20,10 +22,26 @@ function routeManifest(): Plugin {
   };
 }
 
+/** Swagger UI for /api-docs: the server serves these files from dist/api-docs/ (no CDN). */
+const SWAGGER_FILES = ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE"];
+
+function apiDocsAssets(): Plugin {
+  return {
+    name: "starter-api-docs-assets",
+    apply: "build",
+    closeBundle() {
+      const source = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+      const target = resolve(outDir, "api-docs");
+      mkdirSync(target, { recursive: true });
+      for (const file of SWAGGER_FILES) copyFileSync(resolve(source, file), resolve(target, file));
+    },
+  };
+}
+
 const apiTarget = process.env.STARTER_API_URL ?? "http://localhost:3000";
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), routeManifest()],
+  plugins: [react(), tailwindcss(), routeManifest(), apiDocsAssets()],
   build: {
     outDir,
     emptyOutDir: true,

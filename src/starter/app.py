@@ -29,7 +29,7 @@ from starter.core.request_connections import RequestConnections
 from starter.docs import install_docs
 from starter.monitoring.http_metrics import HttpMetricsMiddleware
 from starter.monitoring.stream import StreamHub
-from starter.spa import install_spa
+from starter.spa import PACKAGED_DIST, dist_dir, install_spa
 from starter.tasks.service import register_builtin_types
 
 API_KEY_USAGE_FLUSH_SECS = 10.0
@@ -150,6 +150,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.started_monotonic = time.monotonic()
     install_error_handlers(app, wrong_method=authentication_before_method)
     include_api(app)
-    install_docs(app)
+    install_docs(app, dist_dir(settings.server) or PACKAGED_DIST)
     install_spa(app, settings.server)  # last: its catch-all must not shadow the API
     return app

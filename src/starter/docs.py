@@ -1,8 +1,10 @@
-"""The OpenAPI document (paths relative to the `/api/v1` server entry, as v1 clients expect)
-and the interactive explorer at /api-docs, with Swagger UI's assets served by us (no CDN)."""
+"""The OpenAPI document (paths relative to the `/api/v1` server) and the interactive explorer
+at /api-docs: Swagger UI 5 (which reads OpenAPI 3.1), its assets copied from npm's
+`swagger-ui-dist` into the web build (`dist/api-docs/`) and served by us, never from a CDN."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -33,10 +35,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         version=__version__,
         description=DESCRIPTION,
         routes=app.routes,
-        servers=[
-            {"url": API_PREFIX, "description": "This server"},
-            {"url": f"http://localhost:3000{API_PREFIX}", "description": "Local development"},
-        ],
+        # Relative, so "Try it out" calls whichever host and port served the document.
+        servers=[{"url": API_PREFIX, "description": "This server"}],
         tags=[
             {"name": "Authentication", "description": "Accounts, logins and sessions"},
             {"name": "Users", "description": "Profiles and user administration"},
@@ -45,6 +45,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             {"name": "Health", "description": "Liveness, readiness and startup probes"},
             {"name": "Tasks", "description": "Background task queue"},
             {"name": "Monitoring", "description": "Events, metrics, alerts and incidents"},
+            {"name": "Notes", "description": "Markdown notes with versions, sharing and search"},
         ],
     )
     document["paths"] = {
@@ -122,27 +123,42 @@ def _document_error_responses(document: dict[str, Any]) -> None:
     schemas.setdefault("ErrorResponse", error_schema)
 
 
-def install_docs(app: FastAPI) -> None:
-    import swagger_ui_bundle
+ASSETS_DIR = "api-docs"  # inside the web build, written by web/vite.config.ts
+SWAGGER_PARAMETERS = {
+    "persistAuthorization": True,
+    "displayRequestDuration": True,
+    "tryItOutEnabled": False,
+    "deepLinking": True,
+}
+MISSING_ASSETS = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>starter API: explorer not built</title></head><body>
+<h1>The API explorer is not built</h1>
+<p>Swagger UI comes with the web build: run <code>make web</code> (it needs Node.js).</p>
+<p>The OpenAPI document itself is at <a href="/api-docs/openapi.json">/api-docs/openapi.json</a>.</p>
+</body></html>"""
 
+
+def install_docs(app: FastAPI, web_build: Path | None) -> None:
+    """`web_build`: the web app's build directory, which holds Swagger UI's assets."""
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
-    app.mount(
-        "/api-docs/assets",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-        name="swagger-assets",
-    )
+    assets = web_build / ASSETS_DIR if web_build is not None else None
+    built = assets is not None and (assets / "swagger-ui-bundle.js").is_file()
+    if built:
+        app.mount("/api-docs/assets", StaticFiles(directory=assets), name="swagger-assets")
 
     async def openapi_json(_request: Request) -> Response:
         return CompactJSONResponse(build_openapi(app))
 
     async def swagger_ui(_request: Request) -> HTMLResponse:
+        if not built:
+            return HTMLResponse(MISSING_ASSETS, status_code=503)
         return get_swagger_ui_html(
             openapi_url="/api-docs/openapi.json",
-            title=f"{TITLE} — interactive documentation",
+            title=f"{TITLE} · interactive documentation",
             swagger_js_url="/api-docs/assets/swagger-ui-bundle.js",
             swagger_css_url="/api-docs/assets/swagger-ui.css",
             swagger_favicon_url="/api-docs/assets/favicon-32x32.png",
-            swagger_ui_parameters={"persistAuthorization": True, "displayRequestDuration": True},
+            swagger_ui_parameters=SWAGGER_PARAMETERS,
         )
 
     app.add_route("/api-docs/openapi.json", openapi_json, include_in_schema=False)

@@ -35,6 +35,7 @@ from starter.tasks import service as tasks_service
 from starter.tasks import types as task_types
 from starter.tasks.schemas import TaskResponse, TaskTypeResponse, WorkerResponse
 from starter.users import service as users_service
+from starter.users.schemas import UserStatusFilter
 from tests.conftest import AppUser
 
 texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=24)
@@ -177,7 +178,7 @@ levels = st.sampled_from(["low", "medium", "high", "critical"])
 counts = st.integers(min_value=0, max_value=2**31 - 1)
 ENDPOINTS = [
     Endpoint(
-        "/users?limit=100",
+        "/users?limit=100&status=all",
         UserProfile,
         insert_users,
         rows_of(
@@ -188,7 +189,7 @@ ENDPOINTS = [
             moments,
             maybe(moments),
         ),
-        lambda db, _p: users_service.list_users(db, 100, 0),
+        lambda db, _p: users_service.list_users(db, UserStatusFilter.ALL, 100, 0),
     ),
     Endpoint(
         "/tasks?limit=1000",

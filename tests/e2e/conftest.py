@@ -146,6 +146,9 @@ def stack(pg_server: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) 
         "STARTER__MONITORING__ALERT_INTERVAL_SECS": "2",
         "STARTER__AUTH__LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
         "STARTER__LOG_LEVEL": "warning",
+        # The built-in webhook template's journey posts to a receiver on this machine, written
+        # as `localhost`: only that host name is exempt from the private-address refusal.
+        "STARTER__WEBHOOK__ALLOWED_PRIVATE_HOSTS": "localhost",
         "API_BASE_URL": f"http://127.0.0.1:{port}",
     }
     starter = str(ROOT / ".venv" / "bin" / "starter")
@@ -220,6 +223,14 @@ def page(browser, stack: Stack):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
-    tab.on("dialog", lambda dialog: dialog.accept())
+    native: list[str] = []
+
+    def refuse(dialog: Any) -> None:
+        native.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    # The app asks through its own dialog; a native confirm()/alert() is a defect.
+    tab.on("dialog", refuse)
     yield tab
     context.close()
+    assert not native, f"native browser dialogs shown: {native}"

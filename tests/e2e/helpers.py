@@ -30,10 +30,31 @@ def heading(page: Page, text: str) -> None:
     page.get_by_role("heading", level=1, name=text).wait_for()
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def toast(page: Page, text: str | re.Pattern[str]) -> None:
     page.locator("[aria-live=polite]").get_by_text(text).first.wait_for()
+
+
+def centred(page: Page, box: dict[str, float] | None) -> None:
+    """A modal sits in the middle of the viewport (not in its top-left corner)."""
+    assert box is not None
+    size = page.viewport_size
+    assert size is not None
+    centre_x, centre_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    assert abs(centre_x - size["width"] / 2) <= 2, (box, size)
+    assert abs(centre_y - size["height"] / 2) <= 2, (box, size)
+
+
+def confirm(page: Page, title: str, button: str, *, shot_as: str | None = None) -> None:
+    """Answer the app's one confirmation dialog: it is centred, titled, and names its verb."""
+    dialog = page.get_by_role("dialog", name=title)
+    dialog.wait_for()
+    centred(page, dialog.bounding_box())
+    if shot_as:
+        shot(page, shot_as, full_page=False)
+    dialog.get_by_role("button", name=button, exact=True).click()
+    dialog.wait_for(state="hidden")

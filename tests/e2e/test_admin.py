@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import Account, Stack
-from tests.e2e.helpers import heading, login, nav, shot, toast
+from tests.e2e.helpers import confirm, heading, login, nav, shot, toast
 
 pytestmark = pytest.mark.e2e
 
@@ -48,9 +48,35 @@ def test_admin_creates_a_user_changes_the_role_and_deactivates(
     expect(table.get_by_role("row")).to_have_count(2)
     shot(page, "users")
     table.get_by_role("button", name=f"Deactivate {name}").click()
-    toast(page, "User account status updated")
-    # The list holds active accounts only.
+    confirm(page, f"Deactivate {name}?", "Deactivate", shot_as="confirm-deactivate")
+    toast(page, f"{name} deactivated.")
+    # The list holds active accounts unless asked; the inactive ones can be reactivated.
     expect(table).to_contain_text("No users found.")
+    status = page.get_by_label("Status", exact=True)
+    status.select_option("inactive")
+    row = table.get_by_role("row").filter(has_text=name)
+    expect(row).to_contain_text("inactive")
+    shot(page, "users-inactive")
+    row.get_by_role("button", name=f"Reactivate {name}").click()
+    toast(page, f"{name} reactivated.")
+    expect(table).to_contain_text("No users found.")
+    status.select_option("all")
+    expect(table.get_by_role("row").filter(has_text=name)).to_contain_text("active")
+    with_session = page.get_by_role("link", name=name, exact=True)
+    expect(with_session).to_be_visible()  # active again: its page opens
+
+
+def test_admin_is_not_offered_to_deactivate_or_delete_themselves(
+    page: Page, admin_account: Account
+) -> None:
+    login(page, admin_account)
+    nav(page, "Users")
+    page.get_by_label("Search this page").fill("admin@example.com")
+    table = page.get_by_role("table", name="Users")
+    row = table.get_by_role("row").filter(has_text="admin@example.com")
+    expect(row.get_by_role("button", name="Change role of admin")).to_be_visible()
+    expect(row.get_by_role("button", name="Deactivate admin")).to_have_count(0)
+    expect(row.get_by_role("button", name="Delete admin")).to_have_count(0)
 
 
 def test_moderator_resets_a_password_shown_once(page: Page, make_account, stack: Stack) -> None:  # type: ignore[no-untyped-def]
@@ -59,6 +85,7 @@ def test_moderator_resets_a_password_shown_once(page: Page, make_account, stack:
     nav(page, "Users")
     page.get_by_label("Search this page").fill(target.username)
     page.get_by_role("button", name=f"Reset password of {target.username}").click()
+    confirm(page, f"Reset the password of {target.username}?", "Reset password")
     secret = page.get_by_test_id("generated-password")
     expect(secret).to_have_text(re.compile(r"^\S{20}$"))
     password = secret.inner_text()

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Account, Stack
-from tests.e2e.helpers import heading, login, nav, shot, toast
+from tests.e2e.helpers import confirm, heading, login, nav, shot, toast
 
 pytestmark = pytest.mark.e2e
 
@@ -104,6 +104,7 @@ def test_alerts_crud_with_the_rule_error_shown(page: Page, make_account) -> None
     expect(table.get_by_role("row").filter(has_text=name)).to_contain_text("silenced")
 
     page.get_by_role("button", name=f"Delete {name}").click()
+    confirm(page, f'Delete alert "{name}"?', "Delete")
     toast(page, f'Alert "{name}" deleted.')
     expect(table).not_to_contain_text(name)
 
@@ -154,6 +155,45 @@ def test_events_filter_by_tag_and_show_the_server_error(
     filters.get_by_label("Tags").fill(f"run:{run}")
     filters.get_by_role("button", name="Apply filters").click()
     expect(table.get_by_role("row")).to_have_count(4)
+
+
+def test_events_level_column_shows_levels_not_task_statuses(
+    page: Page, make_account, stack: Stack
+) -> None:  # type: ignore[no-untyped-def]
+    account = make_account()
+    run = uuid.uuid4().hex[:8]
+    levels = ["info", "warn", "error", "debug"]
+    with stack.api() as api:
+        headers = bearer(stack, account)
+        for level in levels:
+            event = {
+                "event_type": "log",
+                "source": "app-web",
+                "level": level,
+                "message": f"lv-{run}",
+                "tags": {"run": run},
+            }
+            response = api.post("/monitoring/events", json=event, headers=headers)
+            assert response.status_code == 200, response.text
+    login(page, account)
+    nav(page, "Events")
+    filters = page.get_by_role("search", name="Filter events")
+    filters.get_by_label("Tags").fill(f"run:{run}")
+    filters.get_by_role("button", name="Apply filters").click()
+    table = page.get_by_role("table", name="Events")
+    expect(table.get_by_role("row")).to_have_count(len(levels) + 1)
+    column = [h.strip() for h in table.get_by_role("columnheader").all_inner_texts()].index("Level")
+    for level in levels:
+        row = (
+            table.get_by_role("row")
+            .filter(has_text=f"lv-{run}")
+            .filter(has=page.get_by_role("cell", name=level, exact=True))
+        )
+        cell = row.get_by_role("cell").nth(column)
+        expect(cell).to_have_text(level)
+    for status_word in ("pending", "failed", "retrying"):
+        expect(table).not_to_contain_text(status_word)
+    shot(page, "events-levels")
 
 
 def test_metrics_chart_renders_stored_points(page: Page, make_account, stack: Stack) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Stack
-from tests.e2e.helpers import heading, login, nav, shot, toast
+from tests.e2e.helpers import centred, confirm, heading, login, nav, shot, toast
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,9 @@ def test_api_key_secret_is_shown_once_and_works(page: Page, make_account, stack:
     keys.get_by_label("Key name").fill("ci-deploy")
     keys.get_by_role("button", name="Create key").click()
     dialog = page.get_by_role("dialog", name="Your new API key")
+    dialog.wait_for()
+    centred(page, dialog.bounding_box())
+    shot(page, "api-key-dialog", full_page=False)
     secret = dialog.get_by_test_id("api-key-secret")
     expect(secret).to_have_text(re.compile(r"^\S{20,}$"))
     key = secret.inner_text()
@@ -71,6 +74,7 @@ def test_api_key_secret_is_shown_once_and_works(page: Page, make_account, stack:
     assert me.status_code == 200, me.text
 
     table.get_by_role("button", name="Revoke ci-deploy").click()
+    confirm(page, "Revoke ci-deploy?", "Revoke")
     toast(page, "API key revoked.")
     refused = httpx.get(f"{stack.base_url}/api/v1/auth/me", headers={"X-API-Key": key}, timeout=10)
     assert refused.status_code == 401

@@ -112,6 +112,27 @@ async def test_list_users_newest_first_active_only(
     assert set(body["data"][0]) == PROFILE_KEYS
 
 
+async def test_list_users_status_filter(
+    client: httpx.AsyncClient, moderator: AppUser, make_user: MakeUser, db: asyncpg.Connection
+) -> None:
+    """`status` picks the state listed (every role, newest first); `active` is the default."""
+    kept, gone = await make_user(), await make_user("admin")
+    await db.execute("UPDATE users SET is_active = FALSE WHERE id = $1", uuid.UUID(gone.id))
+    newest_first = await _spread_created_at(db)
+
+    async def listed(status: str) -> list[str]:
+        page = data(await client.get(USERS, params={"status": status}, headers=moderator.headers))
+        return [item["id"] for item in page]
+
+    assert await listed("inactive") == [gone.id]
+    assert await listed("all") == newest_first
+    assert await listed("active") == [i for i in newest_first if i != gone.id]
+    assert kept.id in await listed("active")
+    response = await client.get(USERS, params={"status": "deleted"}, headers=moderator.headers)
+    assert_error(response, 400, "VALIDATION_FAILED")
+    assert response.json()["error"]["message"].startswith("Validation failed for status")
+
+
 async def test_list_users_limit_offset(
     client: httpx.AsyncClient, admin: AppUser, make_user: MakeUser, db: asyncpg.Connection
 ) -> None:

@@ -169,3 +169,12 @@ async def test_real_build_manifest_covers_the_app_routes(real_web: httpx.AsyncCl
         assert (await real_web.get(path)).status_code == 200, path
     assert (await real_web.get("/admin/does-not-exist")).status_code == 404
     assert_error(await real_web.get("/api/v1/unknown"), 404, "NOT_FOUND")
+
+
+async def test_api_docs_without_swagger_assets_says_how_to_build(web: httpx.AsyncClient) -> None:
+    """A build without Swagger UI's files: the page says what to run; the document still serves."""
+    response = await web.get("/api-docs")
+    assert response.status_code == 503
+    assert "make web" in response.text
+    assert (await web.get("/api-docs/openapi.json")).status_code == 200
+    assert (await web.get("/api-docs/assets/swagger-ui-bundle.js")).status_code == 404

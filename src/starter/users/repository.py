@@ -43,13 +43,14 @@ async def lock_with_active_admins(conn: Connection, user_id: UUID) -> list[Recor
     )
 
 
-async def active_page(conn: Connection, limit: int, offset: int) -> list[Record]:
-    """One page of active users, newest first."""
+async def page(conn: Connection, is_active: bool | None, limit: int, offset: int) -> list[Record]:
+    """One page of users in the given state (None: either), newest first."""
     return await conn.fetch(
-        f"""SELECT {PROFILE_COLUMNS} FROM users WHERE is_active
+        f"""SELECT {PROFILE_COLUMNS} FROM users WHERE $3::boolean IS NULL OR is_active = $3
             ORDER BY created_at DESC, id LIMIT $1 OFFSET $2""",
         limit,
         offset,
+        is_active,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Response
+from fastapi import Depends, Query, Response
 
 from starter.auth.deps import Admin, CurrentUser, Moderator
 from starter.core.deps import Conn, Tx
@@ -29,6 +29,7 @@ from starter.users.schemas import (
     UpdateUserStatusRequest,
     UserProfile,
     UserStats,
+    UserStatusFilter,
 )
 
 router = api_router(tags=["Users"])
@@ -116,12 +117,23 @@ async def delete_own_account(
 @router.get(
     "/users",
     summary="List users",
-    description="Active users of every role, newest first (moderator or admin). `limit` ≤ 100.",
+    description=(
+        "Users of every role, newest first (moderator or admin). `status` picks active "
+        "(default), inactive or all accounts. `limit` ≤ 100."
+    ),
     response_model=ApiResponse[list[UserProfile]],
     responses=errors(400, 403),
 )
-async def list_users(_principal: Moderator, page: UsersPage, conn: Conn) -> Response:
-    return list_response(UserProfile, await service.list_users(conn, page.limit, page.offset))
+async def list_users(
+    _principal: Moderator,
+    page: UsersPage,
+    conn: Conn,
+    status: Annotated[
+        UserStatusFilter, Query(description="Account state to list (default `active`).")
+    ] = UserStatusFilter.ACTIVE,
+) -> Response:
+    rows = await service.list_users(conn, status, page.limit, page.offset)
+    return list_response(UserProfile, rows)
 
 
 @router.get(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import Field
 
 from starter.auth.schemas import (
@@ -29,6 +31,7 @@ __all__ = [
     "UserProfile",
     "UserRoleStats",
     "UserStats",
+    "UserStatusFilter",
 ]
 
 
@@ -106,3 +109,11 @@ class UserStats(ResponseModel):
     by_role: UserRoleStats
     recent_registrations: RecentRegistrations
     last_updated: Timestamp
+
+
+class UserStatusFilter(StrEnum):
+    """Which accounts `GET /users` lists; `active` unless asked."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    ALL = "all"

@@ -22,7 +22,7 @@ from starter.core.errors import Conflict, InvalidCredentials, NotFound, Validati
 from starter.rbac.policies import require_may_manage
 from starter.rbac.roles import Role
 from starter.users import repository
-from starter.users.schemas import RecentRegistrations, UserRoleStats, UserStats
+from starter.users.schemas import RecentRegistrations, UserRoleStats, UserStats, UserStatusFilter
 
 log = structlog.get_logger(__name__)
 
@@ -115,10 +115,19 @@ async def user_by_id(conn: Connection, actor: Principal, target_id: UUID) -> Use
     return auth_service.profile(row)
 
 
-async def list_users(conn: Connection, limit: int, offset: int) -> list[Record]:
-    """Rows of `UserProfile`: active users of every role, newest first (staff only, like
-    `user_by_id`)."""
-    return await repository.active_page(conn, limit, offset)
+_LISTED_STATE = {
+    UserStatusFilter.ACTIVE: True,
+    UserStatusFilter.INACTIVE: False,
+    UserStatusFilter.ALL: None,
+}
+
+
+async def list_users(
+    conn: Connection, status: UserStatusFilter, limit: int, offset: int
+) -> list[Record]:
+    """Rows of `UserProfile`: users of every role in the asked state, newest first (staff
+    only, like `user_by_id`)."""
+    return await repository.page(conn, _LISTED_STATE[status], limit, offset)
 
 
 async def accounts(conn: Connection, limit: int, is_active: bool | None) -> list[UserProfile]:

@@ -309,7 +309,7 @@ export interface paths {
         };
         /**
          * List users
-         * @description Active users of every role, newest first (moderator or admin). `limit` ≤ 100.
+         * @description Users of every role, newest first (moderator or admin). `status` picks active (default), inactive or all accounts. `limit` ≤ 100.
          */
         get: operations["list_users"];
         put?: never;
@@ -2566,6 +2566,12 @@ export interface components {
             /** Last Updated */
             last_updated: string;
         };
+        /**
+         * UserStatusFilter
+         * @description Which accounts `GET /users` lists; `active` unless asked.
+         * @enum {string}
+         */
+        UserStatusFilter: "active" | "inactive" | "all";
         /** VersionResponse */
         VersionResponse: {
             /**
@@ -3425,6 +3431,8 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
+                /** @description Account state to list (default `active`). */
+                status?: components["schemas"]["UserStatusFilter"];
                 /** @description Page size (default 50, at most 100; larger values are clamped). */
                 limit?: number;
                 /** @description Items to skip (default 0). */

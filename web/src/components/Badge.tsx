@@ -21,6 +21,7 @@ const STATUS_TONES: Record<string, Tone> = {
   resolved: "green",
   closed: "gray",
   active: "blue",
+  inactive: "gray",
   silenced: "gray",
   healthy: "green",
   unhealthy: "red",
@@ -38,4 +39,26 @@ export function Badge({ children, tone = "gray" }: { children: string; tone?: To
 /** A badge coloured by a status / severity / priority word. */
 export function StatusBadge({ value }: { value: string }) {
   return <Badge tone={STATUS_TONES[value] ?? "gray"}>{value}</Badge>;
+}
+
+/** Log levels are free text; the usual words get their colour, anything else stays grey. */
+const LEVEL_TONES: Record<string, Tone> = {
+  trace: "gray",
+  debug: "gray",
+  info: "blue",
+  notice: "blue",
+  warn: "yellow",
+  warning: "yellow",
+  error: "red",
+  critical: "red",
+  fatal: "red",
+};
+
+export function levelTone(level: string): Tone {
+  return LEVEL_TONES[level.toLowerCase()] ?? "gray";
+}
+
+/** An event's level shown as itself ("info", "error"), never as a task status. */
+export function LevelBadge({ level }: { level: string }) {
+  return <Badge tone={levelTone(level)}>{level}</Badge>;
 }

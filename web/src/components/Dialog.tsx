@@ -33,7 +33,8 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
         event.preventDefault();
         onClose();
       }}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      // Tailwind's preflight zeroes every margin, which undoes the browser's centring of a modal.
+      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       {open ? (
         <div className="flex flex-col gap-4 p-5">

@@ -1,9 +1,12 @@
 import type { ReactNode } from "react";
+import { usePageTitle } from "../lib/usePageTitle";
 
+/** Every signed-in page's heading; it also names the browser tab. */
 export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+  usePageTitle(title);
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
-      <div>
+      <div className="min-w-0 break-words">
         <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
         {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
       </div>
@@ -14,7 +17,8 @@ export function PageHeader({ title, description, actions }: { title: string; des
 
 export function Card({ title, children, className = "" }: { title?: string; children: ReactNode; className?: string }) {
   return (
-    <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`} aria-label={title}>
+    // min-w-0: as a grid or flex item, a card must not grow to fit a long word, table or code block.
+    <section className={`min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`} aria-label={title}>
       {title ? <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2> : null}
       {children}
     </section>
@@ -23,7 +27,7 @@ export function Card({ title, children, className = "" }: { title?: string; chil
 
 export function StatCard({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
   return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <div className="min-w-0 break-words rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
       <p className="mt-1 text-2xl font-semibold">{value}</p>
       {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}

@@ -6,7 +6,11 @@ export interface Column<T> {
   render: (row: T) => ReactNode;
   className?: string;
   sortable?: boolean;
+  /** Pinned to the right edge, so a row's actions stay on screen while the rest scrolls. */
+  pinned?: boolean;
 }
+
+const PINNED = "sticky right-0 shadow-[inset_1px_0_0_var(--color-slate-200)]";
 
 interface TableProps<T> {
   caption: string;
@@ -21,7 +25,9 @@ interface TableProps<T> {
 /** An accessible, horizontally scrollable table with optional sortable headers. */
 export function Table<T>({ caption, columns, rows, rowKey, empty = "Nothing here yet.", sort, onSort }: TableProps<T>) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    // relative: visually hidden (absolutely positioned) labels in cells scroll with the table
+    // instead of widening the page.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">
@@ -30,7 +36,7 @@ export function Table<T>({ caption, columns, rows, rowKey, empty = "Nothing here
               const active = sort?.key === column.key;
               const ariaSort = active ? (sort?.direction === "asc" ? "ascending" : "descending") : undefined;
               return (
-                <th key={column.key} scope="col" aria-sort={ariaSort} className={`px-3 py-2 text-left font-semibold text-slate-700 ${column.className ?? ""}`}>
+                <th key={column.key} scope="col" aria-sort={ariaSort} className={`px-3 py-2 text-left font-semibold text-slate-700 ${column.pinned ? `${PINNED} bg-slate-50` : ""} ${column.className ?? ""}`}>
                   {column.sortable && onSort ? (
                     <button type="button" className="inline-flex items-center gap-1 hover:underline" onClick={() => onSort(column.key)}>
                       {column.header}
@@ -55,7 +61,7 @@ export function Table<T>({ caption, columns, rows, rowKey, empty = "Nothing here
             rows.map((row) => (
               <tr key={rowKey(row)} className="hover:bg-slate-50">
                 {columns.map((column) => (
-                  <td key={column.key} className={`px-3 py-2 align-top ${column.className ?? ""}`}>
+                  <td key={column.key} className={`px-3 py-2 align-top ${column.pinned ? `${PINNED} bg-white` : ""} ${column.className ?? ""}`}>
                     {column.render(row)}
                   </td>
                 ))}

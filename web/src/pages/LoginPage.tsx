@@ -4,6 +4,7 @@ import { useSession } from "../auth/session";
 import { Button } from "../components/Button";
 import { TextField } from "../components/Field";
 import { ErrorNotice } from "../components/Layout";
+import { usePageTitle } from "../lib/usePageTitle";
 
 /** Only same-site paths are followed after login (no open redirects). */
 export function safeRedirect(target: string | undefined): string {
@@ -13,6 +14,7 @@ export function safeRedirect(target: string | undefined): string {
 
 export function LoginPage() {
   const { login } = useSession();
+  usePageTitle("Sign in");
   const navigate = useNavigate();
   const search = useSearch({ from: "/auth/login" });
   const [identifier, setIdentifier] = useState("");

@@ -1,6 +1,8 @@
 import { Link } from "@tanstack/react-router";
+import { usePageTitle } from "../lib/usePageTitle";
 
 export function NotFoundPage() {
+  usePageTitle("Page not found");
   return (
     <main className="flex min-h-screen flex-col items-center justify-center gap-3 p-4 text-center">
       <p className="text-sm font-semibold text-brand-600">404</p>

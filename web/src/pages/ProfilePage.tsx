@@ -150,10 +150,10 @@ export function ProfilePage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ProfileForm />
         <PasswordForm />
-        <div className="lg:col-span-2">
+        <div className="min-w-0 lg:col-span-2">
           <ApiKeysCard />
         </div>
-        <div className="lg:col-span-2">
+        <div className="min-w-0 lg:col-span-2">
           <DangerZone />
         </div>
       </div>

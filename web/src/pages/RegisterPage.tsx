@@ -5,6 +5,7 @@ import { Button } from "../components/Button";
 import { TextField } from "../components/Field";
 import { ErrorNotice } from "../components/Layout";
 import { useToast } from "../components/Toast";
+import { usePageTitle } from "../lib/usePageTitle";
 
 /** Client-side hints mirroring the server's rules; the server's message is authoritative. */
 export function registrationProblems(values: { username: string; email: string; password: string; confirm: string }): Record<string, string> {
@@ -18,6 +19,7 @@ export function registrationProblems(values: { username: string; email: string; 
 
 export function RegisterPage() {
   const navigate = useNavigate();
+  usePageTitle("Create an account");
   const toast = useToast();
   const [values, setValues] = useState({ username: "", email: "", password: "", confirm: "" });
   const [problems, setProblems] = useState<Record<string, string>>({});

@@ -5,6 +5,7 @@ import { api, unwrap } from "../../api/client";
 import type { Alert } from "../../api/types";
 import { Badge, StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { useConfirm } from "../../components/Confirm";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { relativeTime } from "../../lib/format";
@@ -15,6 +16,7 @@ import { AlertForm } from "./AlertForm";
 export function AlertsPage() {
   const alerts = useQuery({ queryKey: ["monitoring", "alerts"], queryFn: () => unwrap(api.GET("/monitoring/alerts")), refetchInterval: useFallbackInterval(15_000) });
   const [editing, setEditing] = useState<Alert | "new" | null>(null);
+  const confirm = useConfirm();
   const remove = useAction<Alert, unknown>({
     run: (alert) => unwrap(api.DELETE("/monitoring/alerts/{id}", { params: { path: { id: alert.id } } })),
     success: (_r, alert) => `Alert "${alert.name}" deleted.`,
@@ -44,13 +46,14 @@ export function AlertsPage() {
     },
     {
       key: "actions",
+      pinned: true,
       header: "Actions",
       render: (a) => (
         <div className="flex gap-2">
           <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`Edit ${a.name}`} onClick={() => setEditing(a)}>
             Edit
           </Button>
-          <Button variant="danger" className="px-2 py-1 text-xs" aria-label={`Delete ${a.name}`} onClick={() => window.confirm(`Delete alert "${a.name}"?`) && remove.mutate(a)}>
+          <Button variant="danger" className="px-2 py-1 text-xs" aria-label={`Delete ${a.name}`} onClick={() => confirm.ask({ title: `Delete alert "${a.name}"?`, message: "The rule stops being evaluated; its incidents stay.", confirmLabel: "Delete", danger: true, onConfirm: () => remove.mutate(a) })}>
             Delete
           </Button>
         </div>
@@ -68,6 +71,7 @@ export function AlertsPage() {
       ) : null}
       {alerts.error ? <ErrorNotice error={alerts.error} /> : null}
       {alerts.isPending ? <Loading /> : <Table caption="Alerts" columns={columns} rows={alerts.data ?? []} rowKey={(a) => a.id} empty="No alerts defined." />}
+      {confirm.dialog}
     </>
   );
 }

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { choices, EVENT_TYPES, type CreateEventBody, type MonitoringEvent } from "../../api/types";
-import { StatusBadge } from "../../components/Badge";
+import { LevelBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { SelectField, TextArea, TextField } from "../../components/Field";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
@@ -87,7 +87,7 @@ export function EventsPage() {
     { key: "time", header: "Recorded", render: (e) => formatDateTime(e.recorded_at) },
     { key: "type", header: "Type", render: (e) => e.event_type },
     { key: "source", header: "Source", render: (e) => e.source },
-    { key: "level", header: "Level", render: (e) => (e.level ? <StatusBadge value={e.level === "error" ? "failed" : e.level === "warn" ? "retrying" : "pending"} /> : "—") },
+    { key: "level", header: "Level", render: (e) => (e.level ? <LevelBadge level={e.level} /> : "—") },
     { key: "message", header: "Message", className: "max-w-md break-words", render: (e) => e.message ?? "" },
     { key: "tags", header: "Tags", className: "max-w-xs break-words font-mono text-xs", render: (e) => formatTags(e.tags as Record<string, unknown>) },
   ];

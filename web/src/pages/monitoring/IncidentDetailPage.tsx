@@ -33,7 +33,7 @@ function Timeline({ id }: { id: string }) {
           </p>
           <ol className="relative border-l border-slate-200 pl-4" data-testid="incident-timeline">
             {timeline.data.entries.map((entry) => (
-              <li key={entry.id} className="mb-3">
+              <li key={entry.id} className="mb-3 break-words">
                 <span aria-hidden="true" className="absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full border border-white bg-brand-500" />
                 <p className="text-xs text-slate-500">
                   <time dateTime={entry.recorded_at}>{formatDateTime(entry.recorded_at)}</time> · {entry.event_type} · {entry.source}
@@ -76,7 +76,7 @@ export function IncidentDetailPage() {
       <PageHeader title={i.title || "(untitled incident)"} description={i.description ?? undefined} />
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Details">
-          <dl className="grid grid-cols-2 gap-3 text-sm">
+          <dl className="grid grid-cols-2 gap-3 text-sm [&>dd]:min-w-0 [&>dd]:break-words">
             <dt className="text-slate-500">Status</dt>
             <dd data-testid="incident-status">
               <StatusBadge value={i.status} />
@@ -102,7 +102,7 @@ export function IncidentDetailPage() {
             </Button>
           </form>
         </Card>
-        <div className="lg:col-span-2">
+        <div className="min-w-0 lg:col-span-2">
           <Timeline id={i.id} />
         </div>
       </div>

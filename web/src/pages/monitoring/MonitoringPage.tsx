@@ -40,7 +40,7 @@ export function MonitoringPage() {
           {events.isPending ? <Loading /> : null}
           <ul className="divide-y divide-slate-100 text-sm">
             {(events.data ?? []).map((e) => (
-              <li key={e.id} className="py-1.5">
+              <li key={e.id} className="break-words py-1.5">
                 <span className="font-medium">{e.source}</span> <span className="text-slate-500">{e.event_type}</span>
                 <p className="truncate text-slate-600">{e.message}</p>
                 <p className="text-xs text-slate-400">{relativeTime(e.recorded_at)}</p>
@@ -56,7 +56,7 @@ export function MonitoringPage() {
           <ul className="divide-y divide-slate-100 text-sm">
             {open.slice(0, 8).map((i) => (
               <li key={i.id} className="flex items-center justify-between gap-2 py-1.5">
-                <Link to="/admin/monitoring/incidents/$incidentId" params={{ incidentId: i.id }} className="truncate text-brand-700 underline">
+                <Link to="/admin/monitoring/incidents/$incidentId" params={{ incidentId: i.id }} className="min-w-0 truncate text-brand-700 underline">
                   {i.title || "(untitled)"}
                 </Link>
                 <StatusBadge value={i.severity} />
@@ -73,7 +73,7 @@ export function MonitoringPage() {
           <ul className="divide-y divide-slate-100 text-sm">
             {firing.map((a) => (
               <li key={a.id} className="flex items-center justify-between gap-2 py-1.5">
-                <span className="truncate">{a.name}</span>
+                <span className="min-w-0 truncate">{a.name}</span>
                 <Badge tone="red">{a.last_value === null ? "firing" : `firing: ${a.last_value}`}</Badge>
               </li>
             ))}

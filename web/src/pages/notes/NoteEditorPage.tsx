@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from "@tanstack/react-router";
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { Button } from "../../components/Button";
+import { useConfirm } from "../../components/Confirm";
 import { TextArea, TextField } from "../../components/Field";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { formatDateTime } from "../../lib/format";
@@ -108,6 +109,7 @@ function ReadOnly({ note }: { note: Note }) {
 function NoteActions({ note }: { note: Note }) {
   const navigate = useNavigate();
   const [sharing, setSharing] = useState(false);
+  const confirm = useConfirm();
   const remove = useAction<void, string>({
     run: () => unwrap(api.DELETE("/notes/{id}", { params: { path: { id: note.id } } })),
     success: "Note deleted.",
@@ -124,10 +126,11 @@ function NoteActions({ note }: { note: Note }) {
           <Button variant="secondary" onClick={() => setSharing(true)}>
             Share
           </Button>
-          <Button variant="danger" busy={remove.isPending} onClick={() => window.confirm(`Delete "${note.title}"?`) && remove.mutate()}>
+          <Button variant="danger" busy={remove.isPending} onClick={() => confirm.ask({ title: `Delete "${note.title}"?`, message: "The note is deleted for you and for everyone it is shared with.", confirmLabel: "Delete", danger: true, onConfirm: () => remove.mutate() })}>
             Delete
           </Button>
           <ShareDialog note={note} open={sharing} onClose={() => setSharing(false)} />
+          {confirm.dialog}
         </>
       ) : null}
     </>

@@ -45,7 +45,7 @@ function NoteCard({ note }: { note: Note }) {
   return (
     <li className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="note-card">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <Link to="/admin/notes/$noteId" params={{ noteId: note.id }} className="font-medium text-brand-700 underline">
+        <Link to="/admin/notes/$noteId" params={{ noteId: note.id }} className="min-w-0 font-medium text-brand-700 underline">
           {note.title}
         </Link>
         <div className="flex gap-2">

@@ -4,6 +4,7 @@ import { api, unwrap } from "../../api/client";
 import type { ApiKey, ApiKeyCreated } from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { useConfirm } from "../../components/Confirm";
 import { Dialog } from "../../components/Dialog";
 import { TextField } from "../../components/Field";
 import { Card, ErrorNotice } from "../../components/Layout";
@@ -18,6 +19,7 @@ export function ApiKeysCard() {
   const [name, setName] = useState("");
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [copied, setCopied] = useState(false);
+  const confirm = useConfirm();
   const create = useAction<string, ApiKeyCreated>({
     run: (keyName) => unwrap(api.POST("/api-keys", { body: { name: keyName } })),
     invalidate: [KEYS],
@@ -48,10 +50,11 @@ export function ApiKeysCard() {
     { key: "expires", header: "Expires", render: (key) => formatDateTime(key.expires_at) },
     {
       key: "actions",
+      pinned: true,
       header: "Actions",
       render: (key) =>
         key.is_active ? (
-          <Button variant="danger" className="px-2 py-1 text-xs" aria-label={`Revoke ${key.name}`} onClick={() => window.confirm(`Revoke ${key.name}?`) && revoke.mutate(key.id)}>
+          <Button variant="danger" className="px-2 py-1 text-xs" aria-label={`Revoke ${key.name}`} onClick={() => confirm.ask({ title: `Revoke ${key.name}?`, message: "Scripts using this key stop working at once.", confirmLabel: "Revoke", danger: true, onConfirm: () => revoke.mutate(key.id) })}>
             Revoke
           </Button>
         ) : null,
@@ -89,6 +92,7 @@ export function ApiKeysCard() {
           </Button>
         </div>
       </Dialog>
+      {confirm.dialog}
     </Card>
   );
 }

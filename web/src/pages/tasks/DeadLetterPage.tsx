@@ -33,7 +33,7 @@ export function DeadLetterPage() {
     { key: "attempts", header: "Attempts", render: (task) => `${task.current_attempt}/${task.max_attempts}` },
     { key: "error", header: "Last error", className: "max-w-md break-words", render: (task) => task.last_error ?? "—" },
     { key: "failed", header: "Failed", render: (task) => relativeTime(task.completed_at) },
-    { key: "actions", header: "Actions", render: (task) => <TaskActions task={task} compact /> },
+    { key: "actions", header: "Actions", pinned: true, render: (task) => <TaskActions task={task} compact /> },
   ];
 
   return (

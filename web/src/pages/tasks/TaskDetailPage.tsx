@@ -4,7 +4,7 @@ import { api, API_BASE, unwrap } from "../../api/client";
 import type { Task } from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
-import { durationSeconds, formatDateTime, prettyJson } from "../../lib/format";
+import { describeRetry, durationSeconds, formatDateTime, prettyJson } from "../../lib/format";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { TaskActions } from "./taskActions";
 
@@ -18,7 +18,7 @@ export function hasArtifact(task: Task): boolean {
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div>
+    <div className="min-w-0">
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-0.5 break-words text-sm">{children}</dd>
     </div>
@@ -72,6 +72,9 @@ export function TaskDetailPage() {
             <Field label="Attempts">
               {t.current_attempt} of {t.max_attempts}
             </Field>
+            <Field label="Retry strategy">
+              <span data-testid="retry-strategy">{describeRetry(t.retry_strategy)}</span>
+            </Field>
             <Field label="Run time">{runtime === null ? "—" : `${runtime.toFixed(2)} s`}</Field>
             <Field label="Created">{formatDateTime(t.created_at)}</Field>
             <Field label="Scheduled">{formatDateTime(t.scheduled_at)}</Field>
@@ -96,13 +99,12 @@ export function TaskDetailPage() {
             </a>
           ) : null}
         </Card>
-        <div className="flex flex-col gap-4 lg:col-span-2">
+        <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
           <JsonBlock label="Payload" value={t.payload} />
           <div data-testid="task-result">
             <JsonBlock label="Result" value={t.result ?? null} />
           </div>
           <JsonBlock label="Metadata" value={t.metadata} />
-          <JsonBlock label="Retry strategy" value={t.retry_strategy} />
         </div>
       </div>
       <p className="mt-6 text-sm">

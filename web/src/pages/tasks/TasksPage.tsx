@@ -65,7 +65,7 @@ export function TasksPage() {
     { key: "priority", header: "Priority", sortable: true, render: (task) => <StatusBadge value={task.priority} /> },
     { key: "attempts", header: "Attempts", render: (task) => `${task.current_attempt}/${task.max_attempts}` },
     { key: "created_at", header: "Created", sortable: true, render: (task) => <time dateTime={task.created_at}>{relativeTime(task.created_at)}</time> },
-    { key: "actions", header: "Actions", render: (task) => <TaskActions task={task} compact /> },
+    { key: "actions", header: "Actions", pinned: true, render: (task) => <TaskActions task={task} compact /> },
   ];
 
   return (

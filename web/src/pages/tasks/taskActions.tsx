@@ -2,6 +2,7 @@
 import { api, unwrapWithMessage } from "../../api/client";
 import type { Task } from "../../api/types";
 import { Button } from "../../components/Button";
+import { useConfirm } from "../../components/Confirm";
 import { useAction } from "../../lib/useAction";
 
 export const CANCELLABLE = new Set(["pending", "retrying", "running"]);
@@ -28,6 +29,7 @@ export function useTaskAction(onDone?: (verb: Verb, id: string) => void) {
 /** The buttons that make sense for the task's current status. */
 export function TaskActions({ task, onDone, compact = false }: { task: Task; onDone?: (verb: Verb, id: string) => void; compact?: boolean }) {
   const action = useTaskAction(onDone);
+  const confirm = useConfirm();
   const busy = (verb: Verb) => action.isPending && action.variables?.verb === verb;
   const size = compact ? "px-2 py-1 text-xs" : "";
   const label = (verb: string) => `${verb} task ${task.id.slice(0, 8)}`;
@@ -49,13 +51,20 @@ export function TaskActions({ task, onDone, compact = false }: { task: Task; onD
           className={size}
           aria-label={compact ? label("Delete") : undefined}
           busy={busy("delete")}
-          onClick={() => {
-            if (window.confirm("Delete this task permanently?")) action.mutate({ verb: "delete", id: task.id });
-          }}
+          onClick={() =>
+            confirm.ask({
+              title: `Delete task ${task.id.slice(0, 8)}?`,
+              message: "The task and its result are removed permanently.",
+              confirmLabel: "Delete",
+              danger: true,
+              onConfirm: () => action.mutate({ verb: "delete", id: task.id }),
+            })
+          }
         >
           Delete
         </Button>
       ) : null}
+      {confirm.dialog}
     </div>
   );
 }

@@ -19,7 +19,7 @@ export function UserDetailPage() {
   const rows: Array<[string, React.ReactNode]> = [
     ["Email", u.email],
     ["Role", <Badge key="role" tone={u.role === "admin" ? "purple" : u.role === "moderator" ? "blue" : "gray"}>{u.role}</Badge>],
-    ["Status", <StatusBadge key="status" value={u.is_active ? "active" : "closed"} />],
+    ["Status", <StatusBadge key="status" value={u.is_active ? "active" : "inactive"} />],
     ["Email verified", u.email_verified ? "yes" : "no"],
     ["Created", formatDateTime(u.created_at)],
     ["Last login", formatDateTime(u.last_login_at)],
@@ -27,11 +27,11 @@ export function UserDetailPage() {
   ];
   return (
     <>
-      <PageHeader title={u.username} description="Account details" actions={atLeast(me?.role, "moderator") ? <UserActions user={u} onDeleted={() => void navigate({ to: "/admin/users" })} /> : null} />
+      <PageHeader title={u.username} description="Account details" actions={atLeast(me?.role, "moderator") ? <UserActions user={u} onGone={() => void navigate({ to: "/admin/users" })} /> : null} />
       <Card>
         <dl className="grid gap-3 sm:grid-cols-2">
           {rows.map(([label, value]) => (
-            <div key={label}>
+            <div key={label} className="min-w-0 break-words">
               <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
               <dd className="mt-0.5 text-sm">{value}</dd>
             </div>

@@ -4,6 +4,7 @@ import { api, unwrap, unwrapWithMessage } from "../../api/client";
 import { choices, ROLES, type UserProfile } from "../../api/types";
 import { atLeast, useSession } from "../../auth/session";
 import { Button } from "../../components/Button";
+import { useConfirm } from "../../components/Confirm";
 import { Dialog } from "../../components/Dialog";
 import { SelectField } from "../../components/Field";
 import { generatePassword } from "../../lib/password";
@@ -11,8 +12,11 @@ import { useAction } from "../../lib/useAction";
 
 type Role = UserProfile["role"];
 
-export function UserActions({ user, onDeleted }: { user: UserProfile; onDeleted?: () => void }) {
+/** `onGone`: the account left the active list (deactivated or deleted); its page now answers 404. */
+export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () => void }) {
   const { user: me } = useSession();
+  const isSelf = me?.id === user.id;
+  const confirm = useConfirm();
   const isAdmin = atLeast(me?.role, "admin");
   // Moderators manage plain users only; moderator and admin accounts need an admin (docs/roles.md).
   const mayManage = isAdmin || user.role === "user";
@@ -23,8 +27,9 @@ export function UserActions({ user, onDeleted }: { user: UserProfile; onDeleted?
 
   const status = useAction<boolean, string>({
     run: async (active) => (await unwrapWithMessage(api.PUT("/users/{id}/status", { params: { path: { id: user.id } }, body: { is_active: active } }))).message ?? "Updated",
-    success: (message) => message,
+    success: (_message, active) => `${user.username} ${active ? "reactivated" : "deactivated"}.`,
     invalidate,
+    onDone: (_message, active) => (active ? undefined : onGone?.()),
   });
   const reset = useAction<string, string>({
     run: async (password) => {
@@ -44,25 +49,52 @@ export function UserActions({ user, onDeleted }: { user: UserProfile; onDeleted?
     run: async () => (await unwrapWithMessage(api.DELETE("/users/{id}", { params: { path: { id: user.id } }, body: {} }))).message ?? "Deleted",
     success: (message) => message,
     invalidate,
-    onDone: () => onDeleted?.(),
+    onDone: () => onGone?.(),
   });
 
   const name = user.username;
   return (
-    <div className="flex flex-wrap gap-2">
+    <div className="flex flex-wrap gap-2 whitespace-nowrap sm:flex-nowrap">
       {mayManage ? (
         <>
-          <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`${user.is_active ? "Deactivate" : "Activate"} ${name}`} busy={status.isPending} onClick={() => status.mutate(!user.is_active)}>
-            {user.is_active ? "Deactivate" : "Activate"}
-          </Button>
+          {user.is_active && !isSelf ? (
+            <Button
+              variant="secondary"
+              className="px-2 py-1 text-xs"
+              aria-label={`Deactivate ${name}`}
+              busy={status.isPending}
+              onClick={() =>
+                confirm.ask({
+                  title: `Deactivate ${name}?`,
+                  message: "They are signed out everywhere and cannot sign in until an account manager reactivates them.",
+                  confirmLabel: "Deactivate",
+                  danger: true,
+                  onConfirm: () => status.mutate(false),
+                })
+              }
+            >
+              Deactivate
+            </Button>
+          ) : null}
+          {!user.is_active ? (
+            <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`Reactivate ${name}`} busy={status.isPending} onClick={() => status.mutate(true)}>
+              Reactivate
+            </Button>
+          ) : null}
           <Button
             variant="secondary"
             className="px-2 py-1 text-xs"
             aria-label={`Reset password of ${name}`}
             busy={reset.isPending}
-            onClick={() => {
-              if (window.confirm(`Reset the password of ${name}? Their sessions will end.`)) reset.mutate(generatePassword());
-            }}
+            onClick={() =>
+              confirm.ask({
+                title: `Reset the password of ${name}?`,
+                message: "A new password is generated and shown once; every session of the account ends.",
+                confirmLabel: "Reset password",
+                danger: true,
+                onConfirm: () => reset.mutate(generatePassword()),
+              })
+            }
           >
             Reset password
           </Button>
@@ -73,15 +105,21 @@ export function UserActions({ user, onDeleted }: { user: UserProfile; onDeleted?
           <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`Change role of ${name}`} onClick={() => setRoleOpen(true)}>
             Role
           </Button>
-          {me?.id !== user.id ? (
+          {!isSelf && user.is_active ? (
             <Button
               variant="danger"
               className="px-2 py-1 text-xs"
               aria-label={`Delete ${name}`}
               busy={remove.isPending}
-              onClick={() => {
-                if (window.confirm(`Delete ${name}? The account is deactivated and kept for 30 days.`)) remove.mutate();
-              }}
+              onClick={() =>
+                confirm.ask({
+                  title: `Delete ${name}?`,
+                  message: "The account is deactivated, its sessions end, and its data is kept for 30 days.",
+                  confirmLabel: "Delete",
+                  danger: true,
+                  onConfirm: () => remove.mutate(),
+                })
+              }
             >
               Delete
             </Button>
@@ -116,6 +154,7 @@ export function UserActions({ user, onDeleted }: { user: UserProfile; onDeleted?
       >
         <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} options={choices(ROLES)} />
       </Dialog>
+      {confirm.dialog}
     </div>
   );
 }
