@@ -15,9 +15,11 @@ RoleName = Literal["user", "moderator", "admin"]
 
 # Caps checked by auth/validation.py (UTF-8 bytes, with its messages, in its order: docs/roles.md);
 # documented here (docs/limits.md).
-Username = Annotated[str, CheckedByService(max_length=50)]
+Username = Annotated[
+    str, CheckedByService(max_length=50, min_length=3, pattern=r"^[\p{L}\p{N}_-]+$")
+]
 Email = Annotated[str, CheckedByService(max_length=254)]
-NewPassword = Annotated[str, CheckedByService(max_length=128)]
+NewPassword = Annotated[str, CheckedByService(max_length=128, min_length=8)]
 # Values only compared with stored ones (logging in, confirming): capped well above any valid one.
 Identifier = Annotated[str, Field(max_length=254)]
 GivenPassword = Annotated[str, Field(max_length=1024)]
