@@ -30,7 +30,10 @@ def _url(template: str) -> str:
 
 
 def _expected(url: str, methods: dict[str, set[str]]) -> set[str]:
-    """The methods of every template this URL fits (`/tasks/types` also fits `/tasks/{id}`)."""
+    """A path declared literally is its own (`/tasks/stats` is not a `/tasks/{id}`); another
+    has the methods of every template it fits."""
+    if url in methods:
+        return methods[url]
     expected: set[str] = set()
     for template, taken in methods.items():
         pattern = re.sub(r"\{[^}]+\}", "[^/]+", template)
@@ -61,6 +64,16 @@ async def test_every_path_lists_all_its_methods(
                 problems.append(f"{where}: {response.text}")
     assert checked > 200
     assert not problems, "\n".join(problems)
+
+
+async def test_a_literal_path_is_not_a_parameter_value(
+    client: httpx.AsyncClient, admin: AppUser
+) -> None:
+    response = await client.delete("/api/v1/tasks/stats", headers=admin.headers)
+    assert_error(response, 405, "METHOD_NOT_ALLOWED")
+    assert response.headers["allow"] == "GET"
+    options = await client.options("/api/v1/tasks/types", headers=admin.headers)
+    assert options.headers["allow"] == "GET, POST"
 
 
 async def test_users_allows_get_and_post(client: httpx.AsyncClient, admin: AppUser) -> None:

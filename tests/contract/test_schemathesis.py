@@ -18,7 +18,6 @@ from tests.conftest import ROOT
 
 BIN = ROOT / ".venv" / "bin"
 CONFIG = ROOT / "schemathesis.toml"
-ADMIN_PASSWORD = "Contract-Admin-Pass-2024!"
 STARTUP_SECS = 60
 # The run's own budget is `max-time` in schemathesis.toml; this only stops a hung one.
 RUN_TIMEOUT_SECS = 300
@@ -49,13 +48,12 @@ async def _wait_healthy(base: str, server: asyncio.subprocess.Process, log: Path
 
 @pytest.fixture
 async def server(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
-    """`starter server` on a fresh database with an initial admin; yields its base URL."""
+    """`starter server` on a fresh database; yields its base URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STARTER__")}
     env.update(
         {
             "STARTER__DATABASE__URL": database_url,
-            "STARTER__INITIAL_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "STARTER__SERVER__ACCESS_LOG": "false",
             "STARTER__SERVER__WEB_BUILD_PATH": "",
             # schemathesis logs in with random names from one address all run long.
@@ -89,11 +87,14 @@ async def server(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
                 await process.wait()
 
 
-async def test_schemathesis_finds_no_failure(server: str, tmp_path: Path) -> None:
+async def test_schemathesis_finds_no_failure(
+    server: str, database_url: str, tmp_path: Path
+) -> None:
     env = {
         **os.environ,
+        "PYTHONPATH": str(ROOT),  # the auth hook, tests/contract/schemathesis_auth.py
         "STARTER_CONTRACT_BASE_URL": f"{server}/api/v1",
-        "STARTER_CONTRACT_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "STARTER_CONTRACT_DATABASE_URL": database_url,
         "NO_COLOR": "1",
         "COLUMNS": "200",
     }
