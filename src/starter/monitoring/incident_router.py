@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import Depends, Query
 from starlette.responses import Response
 
 from starter.auth.deps import CurrentUser
@@ -79,6 +79,6 @@ async def get_incident_timeline(
     id: UUID,
     conn: Conn,
     page: TimelinePage,
-    lookback_hours: int = 1,
+    lookback_hours: Annotated[int, Query(ge=0, le=incidents.MAX_LOOKBACK_HOURS)] = 1,
 ) -> ApiResponse[IncidentTimeline]:
     return ok(await incidents.timeline(conn, id, lookback_hours, page.limit, page.offset))

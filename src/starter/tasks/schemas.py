@@ -79,7 +79,9 @@ class CreateTaskRequest(RequestModel):
         "5 attempts).",
     )
     max_attempts: int | None = Field(
-        default=None, description="Our addition: 1–100; overrides the strategy's max_attempts."
+        default=None,
+        description="Our addition: 1–100; overrides the strategy's max_attempts.",
+        json_schema_extra={"minimum": 1, "maximum": 100},  # checked by the service
     )
 
 

@@ -1679,8 +1679,9 @@ export interface components {
              * Event Type
              * @description log, metric, trace or alert (a bad value is a 400).
              * @example log
+             * @enum {string}
              */
-            event_type: string;
+            event_type: "log" | "metric" | "trace" | "alert";
             /**
              * Source
              * @example app-frontend
@@ -2034,7 +2035,13 @@ export interface components {
             password: string;
             /** User Agent */
             user_agent?: string | null;
-        };
+        } & ({
+            username: string;
+        } | {
+            email: string;
+        } | {
+            username_or_email: string;
+        });
         /** LoginResponse */
         LoginResponse: {
             /**
@@ -2650,7 +2657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Malformed JSON or invalid field value */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2659,7 +2666,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Username or email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2679,6 +2695,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2710,7 +2735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_LoginResponse_"];
                 };
             };
-            /** @description Malformed JSON or invalid field value */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2719,7 +2744,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Wrong username or password (the same whether or not the account exists) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2739,6 +2773,24 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many failed attempts for this account or address; see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2902,6 +2954,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_TaskTypeResponse__"];
                 };
             };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     register_task_type: {
@@ -2926,7 +2987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskTypeResponse_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2935,7 +2996,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,7 +3005,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2953,7 +3014,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2973,6 +3034,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3000,6 +3070,15 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     logout: {
@@ -3022,6 +3101,24 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3058,6 +3155,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     me: {
@@ -3080,6 +3195,24 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3116,8 +3249,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Refreshed too recently */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3145,8 +3296,17 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3156,6 +3316,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3187,7 +3356,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3196,8 +3365,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3214,7 +3392,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3234,6 +3412,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3261,8 +3448,17 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3272,6 +3468,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3303,7 +3508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3312,8 +3517,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3330,7 +3544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3350,6 +3564,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3381,7 +3604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3390,7 +3613,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Wrong current password */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3399,7 +3622,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description User not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3419,6 +3660,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3453,7 +3703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_UserProfile__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3462,7 +3712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3471,8 +3721,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3504,7 +3763,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3513,7 +3772,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3522,7 +3781,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +3799,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3560,6 +3819,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3589,7 +3857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3598,8 +3866,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3609,6 +3886,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3642,7 +3928,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3651,7 +3937,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +3946,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3687,7 +3973,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3707,6 +3993,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3740,7 +4035,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3749,7 +4044,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3758,7 +4053,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3785,7 +4080,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3805,6 +4100,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3838,7 +4142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3847,7 +4151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3856,7 +4160,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3874,7 +4178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3894,6 +4198,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3927,7 +4240,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3936,7 +4249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3945,7 +4258,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3972,7 +4285,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3992,6 +4305,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4025,7 +4347,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4034,7 +4356,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4043,7 +4365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4070,7 +4392,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4090,6 +4412,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4117,7 +4448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserStats_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4126,8 +4457,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4164,6 +4504,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     create_api_key: {
@@ -4188,7 +4546,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_ApiKeyCreated_"];
                 };
             };
-            /** @description Malformed JSON or invalid field value */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4206,7 +4564,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4226,6 +4593,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4255,7 +4631,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_ApiKeyResponse_"];
                 };
             };
-            /** @description Invalid path or query parameter */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4266,6 +4642,33 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such key of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4302,6 +4705,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_tasks: {
@@ -4330,7 +4751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_TaskResponse__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4339,8 +4760,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4372,7 +4811,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskResponse_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4381,7 +4820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4390,7 +4829,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4410,6 +4858,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4437,7 +4894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskStats_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4446,8 +4903,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4480,7 +4946,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_TaskResponse__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4489,8 +4955,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4518,7 +5002,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_WorkerResponse__"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4527,8 +5011,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4558,7 +5051,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskResponse_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4567,8 +5060,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4578,6 +5080,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4607,7 +5118,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4616,8 +5127,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4627,6 +5147,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4656,7 +5185,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4665,8 +5194,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4676,6 +5214,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4705,7 +5252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4714,8 +5261,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4725,6 +5281,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4754,7 +5319,7 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4763,8 +5328,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4774,6 +5348,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4812,7 +5395,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_Event__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4821,8 +5404,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4854,7 +5455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Event_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4863,7 +5464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +5473,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4881,7 +5482,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4901,6 +5502,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4930,7 +5540,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Event_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4939,7 +5549,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,8 +5558,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4986,7 +5614,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_Metric__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4995,8 +5623,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5028,7 +5674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Metric_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5037,7 +5683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5046,7 +5692,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5055,7 +5701,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5075,6 +5721,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5102,7 +5757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_MonitoringStats_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5111,8 +5766,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5145,7 +5809,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_Incident__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5154,8 +5818,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5187,7 +5869,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Incident_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5196,7 +5878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5205,7 +5887,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5214,7 +5896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5234,6 +5916,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5263,7 +5954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Incident_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5272,7 +5963,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5281,8 +5972,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5316,7 +6025,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Incident_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5325,7 +6034,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5334,7 +6043,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5343,7 +6052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5352,7 +6061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5372,6 +6081,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5407,7 +6125,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_IncidentTimeline_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5416,7 +6134,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5425,8 +6143,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5463,6 +6199,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     create_alert: {
@@ -5487,7 +6241,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Alert_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5496,7 +6250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5505,7 +6259,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5514,7 +6268,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5534,6 +6288,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5563,7 +6326,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Alert_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5572,7 +6335,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5581,8 +6344,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5616,7 +6397,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Alert_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5625,7 +6406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5634,7 +6415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5643,7 +6424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5652,7 +6433,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5672,6 +6453,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5701,7 +6491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,7 +6500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5719,7 +6509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5728,8 +6518,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6572,11 +7371,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "task" | "event" | "alert" | "incident";
+                        data: string;
+                        id?: string;
+                        retry?: number;
+                    };
                 };
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
