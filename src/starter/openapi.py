@@ -53,8 +53,16 @@ def _bad_input(route: APIRoute) -> str | None:
     return f"Invalid {' or '.join(parts)}" if parts else None
 
 
+def _guard(route: APIRoute) -> object:
+    return route.dependant.dependencies[0].call if route.dependant.dependencies else None
+
+
+def _guarded(route: APIRoute) -> bool:
+    return _guard(route) in GUARDS
+
+
 def _forbidden(route: APIRoute) -> str:
-    guard = route.dependant.dependencies[0].call if route.dependant.dependencies else None
+    guard = _guard(route)
     role = _ROLE_GUARDS.get(guard)
     needs = f"The {role} role, an" if role else "An"
     return f"{needs} API key's scope or the CSRF check does not allow it"
@@ -102,7 +110,8 @@ def document_error_responses(document: dict[str, Any], app: FastAPI) -> None:
             responses: dict[str, Any] = operation.setdefault("responses", {})
             responses.pop("422", None)
             route = routes.get(operation.get("operationId", ""))
-            derived = derived_errors(route, bool(operation.get("security"))) if route else {}
+            secured = bool(operation.get("security")) or (route is not None and _guarded(route))
+            derived = derived_errors(route, secured) if route else {}
             for status, description in derived.items():
                 responses.setdefault(status, error_response(description))
             for status, response in responses.items():

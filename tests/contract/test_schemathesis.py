@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -31,19 +32,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-4000:]
+
+
 async def _wait_healthy(base: str, server: asyncio.subprocess.Process, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECS
     async with httpx.AsyncClient(timeout=2) as http:
         while time.monotonic() < deadline:
             if server.returncode is not None:
-                raise RuntimeError(f"server exited early:\n{log.read_text()[-4000:]}")
+                raise RuntimeError(f"server exited early:\n{_tail(log)}")
             try:
                 if (await http.get(f"{base}/api/v1/health")).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             await asyncio.sleep(0.2)
-    raise RuntimeError(f"server not healthy after {STARTUP_SECS}s:\n{log.read_text()[-4000:]}")
+    raise RuntimeError(f"server not healthy after {STARTUP_SECS}s:\n{_tail(log)}")
 
 
 @pytest.fixture
@@ -56,7 +61,7 @@ async def server(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
             "STARTER__DATABASE__URL": database_url,
             "STARTER__SERVER__ACCESS_LOG": "false",
             "STARTER__SERVER__WEB_BUILD_PATH": "",
-            # schemathesis logs in with random names from one address all run long.
+            # Every login of the run, most with made-up credentials, comes from one address.
             "STARTER__AUTH__LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
             "STARTER__LOG_LEVEL": "warning",
         }
@@ -112,5 +117,9 @@ async def test_schemathesis_finds_no_failure(
     output, _ = await asyncio.wait_for(process.communicate(), RUN_TIMEOUT_SECS)
     report = output.decode(errors="replace")
     (tmp_path / "schemathesis.txt").write_text(report)
-    print(report[-3000:])
+    print(report[report.find("SUMMARY") :])
     assert process.returncode == 0, report[-20000:]
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
+        assert f"✅ {phase}" in report, f"the {phase} phase did not run and pass"
+    generated = re.search(r"(\d+) generated, (\d+) passed", report)
+    assert generated and int(generated[1]) > 500 and generated[1] == generated[2], report
