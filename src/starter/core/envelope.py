@@ -66,6 +66,15 @@ def _not_a_number(value: object) -> object:
     raise PydanticCustomError("datetime_type", "Input should be an RFC 3339 date-time")
 
 
+def _whole(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# An integer of a request body: JSON does not tell 8 from 8.0, and strict pydantic would refuse
+# the second (a fraction still fails).
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+
+
 OUT_OF_RANGE = "datetime_out_of_range"
 IN_UTC_RANGE = AfterValidator(_representable_in_utc)
 # A datetime a client sends (with an offset), as every request schema and query declares one.
