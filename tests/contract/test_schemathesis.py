@@ -122,4 +122,4 @@ async def test_schemathesis_finds_no_failure(
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert f"✅ {phase}" in report, f"the {phase} phase did not run and pass"
     generated = re.search(r"(\d+) generated, (\d+) passed", report)
-    assert generated and int(generated[1]) > 500 and generated[1] == generated[2], report
+    assert generated and int(generated[1]) > 200 and generated[1] == generated[2], report
