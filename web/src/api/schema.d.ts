@@ -1679,9 +1679,8 @@ export interface components {
              * Event Type
              * @description log, metric, trace or alert (a bad value is a 400).
              * @example log
-             * @enum {string}
              */
-            event_type: "log" | "metric" | "trace" | "alert";
+            event_type: string;
             /**
              * Source
              * @example app-frontend
