@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cli.conftest import cli_env, free_port
 from tests.conftest import ROOT
 
 BIN = ROOT / ".venv" / "bin"
@@ -24,12 +24,6 @@ STARTUP_SECS = 60
 RUN_TIMEOUT_SECS = 300
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _tail(log: Path) -> str:
@@ -54,11 +48,10 @@ async def _wait_healthy(base: str, server: asyncio.subprocess.Process, log: Path
 @pytest.fixture
 async def server(database_url: str, tmp_path: Path) -> AsyncIterator[str]:
     """`starter server` on a fresh database; yields its base URL."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STARTER__")}
+    port = free_port()
+    env = cli_env(database_url)
     env.update(
         {
-            "STARTER__DATABASE__URL": database_url,
             "STARTER__SERVER__ACCESS_LOG": "false",
             "STARTER__SERVER__WEB_BUILD_PATH": "",
             # Every login of the run, most with made-up credentials, comes from one address.
