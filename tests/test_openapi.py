@@ -7,11 +7,15 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 from starter.app import create_app
+from starter.auth.deps import Admin
+from starter.core.routing import api_router
 from starter.docs import build_openapi
 from tests.conftest import ROOT, make_settings
 
@@ -194,3 +198,117 @@ async def test_api_docs_serves_the_document(client: httpx.AsyncClient) -> None:
     assert served == json.loads(COMMITTED.read_text(encoding="utf-8")), (
         f"served document differs from docs/openapi.json: run `{REGENERATE}`"
     )
+
+
+# Statuses each of these operations answers in its own tests; the document must list them.
+ANSWERED = {
+    ("post", "/auth/login"): {"400", "401", "413", "415", "422", "429", "503"},
+    ("post", "/auth/register"): {"400", "409", "413", "415", "422"},
+    ("delete", "/api-keys/{id}"): {"400", "401", "403", "404", "503"},
+    ("get", "/admin/health"): {"401", "403"},
+    ("get", "/users"): {"400", "401", "403"},
+    ("post", "/users"): {"400", "401", "403", "409", "413", "415", "422"},
+    ("put", "/users/me/password"): {"400", "401", "422"},
+    ("post", "/auth/refresh"): {"401", "409"},
+    ("post", "/tasks/{id}/cancel"): {"400", "401", "404"},
+    ("get", "/tasks/types"): {"503"},
+}
+
+
+def test_every_status_the_server_answers_is_documented(document: dict[str, Any]) -> None:
+    for (method, path), statuses in ANSWERED.items():
+        documented = set(document["paths"][path][method]["responses"])
+        assert statuses <= documented, f"{method.upper()} {path}: {statuses - documented}"
+
+
+def test_errors_follow_from_what_each_operation_declares(document: dict[str, Any]) -> None:
+    """Secured → 401/403/503; a body → 400/413/415/422; path parameters → 400/404; query
+    parameters → 400."""
+    problems: list[str] = []
+    for method, path, operation in _operations(document):
+        wanted: set[str] = set()
+        if operation.get("security"):
+            wanted |= {"401", "403", "503"}
+        if "requestBody" in operation:
+            wanted |= {"400", "413", "415", "422"}
+        where = {p["in"] for p in operation.get("parameters", [])}
+        if "path" in where:
+            wanted |= {"400", "404"}
+        if "query" in where:
+            wanted.add("400")
+        if missing := wanted - set(operation["responses"]):
+            problems.append(f"{method.upper()} {path}: {sorted(missing)}")
+    assert not problems, "\n".join(problems)
+
+
+class ProbeBody(BaseModel):
+    name: str
+
+
+def test_a_new_route_gets_its_error_responses() -> None:
+    """Nothing per route: a route added with a guard, a path parameter and a body is
+    documented with every error those can answer."""
+    router = api_router()
+
+    @router.put("/api/v1/probe/{id}", summary="probe")
+    async def probe(_admin: Admin, id: UUID, body: ProbeBody) -> dict[str, str]:
+        return {}
+
+    app = create_app(make_settings("postgresql://unused@127.0.0.1:1/unused"))
+    app.include_router(router)
+    operation = build_openapi(app)["paths"]["/probe/{id}"]["put"]
+    assert set(operation["responses"]) >= {"400", "403", "404", "413", "415", "422", "503"}
+    assert "admin role" in operation["responses"]["403"]["description"]
+
+
+def _strings(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [schema] if schema.get("type") == "string" else []
+    for option in schema.get("anyOf", []):
+        found += _strings(option)
+    return found
+
+
+def test_page_parameters_have_bounds(document: dict[str, Any]) -> None:
+    pages = 0
+    for method, path, operation in _operations(document):
+        for parameter in operation.get("parameters", []):
+            schema = parameter["schema"]
+            if parameter["in"] == "query" and schema.get("type") == "integer":
+                pages += parameter["name"] in {"limit", "offset"}
+                assert schema.get("minimum") == 0, f"{method} {path} {parameter['name']}"
+                assert schema.get("maximum", 0) > 0, f"{method} {path} {parameter['name']}"
+    assert pages >= 14
+
+
+def test_request_strings_have_documented_lengths(document: dict[str, Any]) -> None:
+    """Every free-text field of a request body has its cap (a choice, an id or a date-time
+    has its format instead)."""
+    schemas = document["components"]["schemas"]
+    problems: list[str] = []
+    for method, path, operation in _operations(document):
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        name = body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        for field, schema in schemas.get(name, {}).get("properties", {}).items():
+            for text in _strings(schema):
+                if not {"maxLength", "enum", "format", "const"} & set(text):
+                    problems.append(f"{method.upper()} {path}: {name}.{field}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "least", "most"),
+    [
+        ("RegisterRequest", "password", 8, 128),
+        ("CreateUserRequest", "password", 8, 128),
+        ("ChangePasswordRequest", "new_password", 8, 128),
+        ("ResetPasswordRequest", "new_password", 8, 128),
+        ("RegisterRequest", "username", 3, 50),
+        ("CreateApiKeyRequest", "name", 1, 100),
+    ],
+)
+def test_lengths_the_server_checks_are_documented(
+    document: dict[str, Any], model: str, field: str, least: int, most: int
+) -> None:
+    schema = document["components"]["schemas"][model]["properties"][field]
+    (text,) = _strings(schema)
+    assert (text.get("minLength"), text["maxLength"]) == (least, most)

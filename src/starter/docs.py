@@ -16,7 +16,8 @@ from starlette.staticfiles import StaticFiles
 
 from starter import __version__
 from starter.api import API_PREFIX, protected_operation_ids
-from starter.core.envelope import CompactJSONResponse, ErrorDetail, ErrorResponse
+from starter.core.envelope import CompactJSONResponse
+from starter.openapi import document_error_responses
 
 TITLE = "starter API"
 DESCRIPTION = (
@@ -54,17 +55,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         if path.startswith(API_PREFIX)
     }
     _declare_security(document, protected_operation_ids())
-    _document_error_responses(document)
+    document_error_responses(document, app)
     app.openapi_schema = document
     return document
-
-
-_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
-_FRAMEWORK_SCHEMAS = ("HTTPValidationError", "ValidationError")
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}}
 
 
 SECURITY_SCHEMES = {
@@ -87,40 +80,6 @@ def _declare_security(document: dict[str, Any], protected: set[str]) -> None:
         for operation in item.values():
             if operation.get("operationId") in protected:
                 operation["security"] = [{"bearer_auth": []}, {"api_key": []}]
-
-
-def _document_error_responses(document: dict[str, Any]) -> None:
-    """Describe the errors every operation really answers, all in the error envelope.
-
-    FastAPI documents its own 422 body (`HTTPValidationError`), which we never send: our 422 is
-    the envelope and only for JSON bodies of the wrong shape; bad path/query values are 400.
-    """
-    for item in document["paths"].values():
-        for operation in item.values():
-            responses: dict[str, Any] = operation.setdefault("responses", {})
-            framework_422 = responses.pop("422", None)
-            has_body = "requestBody" in operation
-            has_params = bool(operation.get("parameters")) or framework_422 is not None
-            if has_body:
-                responses.setdefault("400", _error("Malformed JSON or invalid field value"))
-                responses["422"] = _error("JSON body of the wrong shape")
-                responses.setdefault("413", _error("Request body larger than 2 MiB"))
-                responses.setdefault("415", _error("Content-Type is not application/json"))
-            elif has_params:
-                responses.setdefault("400", _error("Invalid path or query parameter"))
-            if operation.get("security"):
-                responses.setdefault("401", _error("Missing or invalid credentials"))
-            for status, response in responses.items():
-                if status[0] in "45" and not response.get("content"):
-                    response["content"] = {"application/json": {"schema": _ERROR_REF}}
-            operation["responses"] = dict(sorted(responses.items()))
-    schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
-    for name in _FRAMEWORK_SCHEMAS:
-        schemas.pop(name, None)
-    error_schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
-    error_schema.pop("$defs", None)
-    schemas.setdefault("ErrorDetail", ErrorDetail.model_json_schema())
-    schemas.setdefault("ErrorResponse", error_schema)
 
 
 ASSETS_DIR = "api-docs"  # inside the web build, written by web/vite.config.ts

@@ -10,7 +10,7 @@ from starter.api_keys import service
 from starter.api_keys.schemas import ApiKeyCreated, ApiKeyResponse, CreateApiKeyRequest
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn
-from starter.core.envelope import ApiResponse, ok
+from starter.core.envelope import ApiResponse, error_responses, ok
 from starter.core.listing import list_response
 from starter.core.routing import api_router
 
@@ -34,7 +34,11 @@ async def list_api_keys(principal: CurrentUser, conn: Conn) -> Response:
     return list_response(ApiKeyResponse, await service.list_api_keys(conn, principal))
 
 
-@router.delete("/{id}", summary="Revoke one of your API keys")
+@router.delete(
+    "/{id}",
+    summary="Revoke one of your API keys",
+    responses=error_responses(404, described={404: "No such key of the caller's"}),
+)
 async def revoke_api_key(
     id: UUID,
     principal: CurrentUser,

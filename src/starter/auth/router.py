@@ -17,7 +17,7 @@ from starter.auth.schemas import (
     UserProfile,
 )
 from starter.core.deps import Conn
-from starter.core.envelope import ApiResponse, ok
+from starter.core.envelope import ApiResponse, error_responses, ok
 from starter.core.errors import Unauthorized
 from starter.core.routing import api_router
 
@@ -25,7 +25,11 @@ public = api_router(prefix="/auth", tags=["Authentication"])
 protected = api_router(prefix="/auth", tags=["Authentication"])
 
 
-@public.post("/register", summary="Create an account")
+@public.post(
+    "/register",
+    summary="Create an account",
+    responses=error_responses(409, described={409: "Username or email already exists"}),
+)
 async def register(body: RegisterRequest, conn: Conn) -> ApiResponse[UserProfile]:
     async with conn.transaction():
         user = await service.create_account(conn, body.username, body.email, body.password)
@@ -49,6 +53,14 @@ def _set_session_cookies(
     "/login",
     summary="Log in with username, email or either",
     description="Returns a bearer token and also sets an HttpOnly session cookie for the web app.",
+    responses=error_responses(
+        401,
+        429,
+        described={
+            401: "Wrong username or password (the same whether or not the account exists)",
+            429: "Too many failed attempts for this account or address; see `Retry-After`",
+        },
+    ),
 )
 async def login(
     body: LoginRequest, conn: Conn, request: Request, response: Response, settings: AppSettings
@@ -88,7 +100,7 @@ async def me(principal: CurrentUser) -> ApiResponse[AuthUser]:
     "/refresh",
     summary="Extend this session",
     description="Sets expiry to now + the configured extension; 409 if refreshed too recently.",
-    responses={409: {"description": "Refreshed too recently"}},
+    responses=error_responses(409, described={409: "Refreshed too recently"}),
 )
 async def refresh(
     principal: CurrentUser, conn: Conn, settings: AppSettings, request: Request, response: Response

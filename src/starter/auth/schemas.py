@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from starter.core.envelope import CheckedByService, RequestModel, ResponseModel, Timestamp
 from starter.rbac.roles import Role
@@ -15,9 +15,11 @@ RoleName = Literal["user", "moderator", "admin"]
 
 # Caps checked by auth/validation.py (UTF-8 bytes, with its messages, in its order: docs/roles.md);
 # documented here (docs/limits.md).
-Username = Annotated[str, CheckedByService(max_length=50)]
+Username = Annotated[
+    str, CheckedByService(max_length=50, min_length=3, pattern=r"^[\p{L}\p{N}_-]+$")
+]
 Email = Annotated[str, CheckedByService(max_length=254)]
-NewPassword = Annotated[str, CheckedByService(max_length=128)]
+NewPassword = Annotated[str, CheckedByService(max_length=128, min_length=8)]
 # Values only compared with stored ones (logging in, confirming): capped well above any valid one.
 Identifier = Annotated[str, Field(max_length=254)]
 GivenPassword = Annotated[str, Field(max_length=1024)]
@@ -30,7 +32,15 @@ class RegisterRequest(RequestModel):
     password: NewPassword = Field(examples=["SecurePass123!"])
 
 
+def _given(name: str) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: {"type": "string"}}}
+
+
 class LoginRequest(RequestModel):
+    # Exactly one of the three identifiers (a null one is not given); checked by the service.
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [_given(f) for f in ("username", "email", "username_or_email")]}
+    )
     username: Identifier | None = Field(default=None, examples=["alice"])
     email: Identifier | None = None
     username_or_email: Identifier | None = Field(

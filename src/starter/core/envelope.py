@@ -13,6 +13,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -52,10 +53,32 @@ def _representable_in_utc(value: datetime) -> datetime:
     return value
 
 
+def _not_a_number(value: object) -> object:
+    """pydantic reads a number (or a numeric string) as Unix time; a date-time is written as
+    RFC 3339, as the schema says."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
+    elif not isinstance(value, int | float):
+        return value
+    raise PydanticCustomError("datetime_type", "Input should be an RFC 3339 date-time")
+
+
+def _whole(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# An integer of a request body: JSON does not tell 8 from 8.0, and strict pydantic would refuse
+# the second (a fraction still fails).
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+
+
 OUT_OF_RANGE = "datetime_out_of_range"
 IN_UTC_RANGE = AfterValidator(_representable_in_utc)
 # A datetime a client sends (with an offset), as every request schema and query declares one.
-InputTimestamp = Annotated[AwareDatetime, IN_UTC_RANGE]
+InputTimestamp = Annotated[AwareDatetime, BeforeValidator(_not_a_number), IN_UTC_RANGE]
 Id = UUID
 T = TypeVar("T")
 

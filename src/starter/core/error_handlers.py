@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from starter.core.db import CONNECTION_ERRORS, database_unavailable
 from starter.core.deps import discard_request_connection
@@ -30,6 +31,7 @@ from starter.core.routing import pending_body_error
 log = structlog.get_logger(__name__)
 # Pydantic errors of a value past a cap (docs/limits.md): a 400, where a wrong shape is a 422.
 LIMIT_ERRORS = frozenset({"string_too_long", "too_long", OUT_OF_RANGE})
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 def render(error: AppError) -> Response:
@@ -88,6 +90,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 WrongMethod = Callable[[Request], Awaitable[AppError | None]]
 
 
+def allowed_methods(request: Request) -> set[str]:
+    """Every method some route serves at this path. The router's own 405 lists the methods of
+    the first route whose path matched, but one path's methods may be declared by several
+    routes and routers; each method is tried against the app's routes as the router would."""
+    routes = request.app.router.routes
+    return {
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    }
+
+
 def _http_error(wrong_method: WrongMethod | None) -> Callable[..., Awaitable[Response]]:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -96,6 +112,8 @@ def _http_error(wrong_method: WrongMethod | None) -> Callable[..., Awaitable[Res
             return render(NotFound())
         if exc.status_code == 405:
             instead = await wrong_method(request) if wrong_method is not None else None
+            if methods := allowed_methods(request):
+                headers = {"Allow": ", ".join(sorted(methods))}
             return render(instead or MethodNotAllowed(headers=headers))
         error = AppError(str(exc.detail), code="HTTP_ERROR", headers=headers)
         error.status = exc.status_code

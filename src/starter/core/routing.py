@@ -15,10 +15,12 @@ from collections.abc import Callable, Coroutine
 from email.message import Message
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import Scope
 
 from starter.core.errors import AppError, UnsupportedMediaType
 from starter.core.input_limits import parse_json_body
@@ -55,7 +57,30 @@ class JsonRequest(Request):
             return UNPARSEABLE
 
 
+def static_paths(app: FastAPI) -> frozenset[str]:
+    """The app's paths without parameters (`/tasks/stats`), collected on first use."""
+    paths: frozenset[str] | None = getattr(app.state, "static_paths", None)
+    if paths is None:
+        paths = frozenset(
+            route.path
+            for route in iter_route_contexts(app.routes)
+            if route.path and route.methods and not route.param_convertors
+        )
+        app.state.static_paths = paths
+    return paths
+
+
 class JsonBodyRoute(APIRoute):
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """A path that a route declares literally is never a value of another's parameter:
+        `DELETE /tasks/stats` is a 405 (`/tasks/stats` takes GET), not `DELETE /tasks/{id}`
+        with an id that is not a UUID."""
+        match, child_scope = super().matches(scope)
+        literal = self.param_convertors and scope["path"] in static_paths(scope["app"])
+        if match is not Match.NONE and literal:
+            return Match.NONE, {}
+        return match, child_scope
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         if self.body_field is None:

@@ -12,7 +12,6 @@ from starter.core.envelope import ApiResponse, ok
 from starter.core.listing import list_response
 from starter.core.routing import api_router
 from starter.monitoring import alerts
-from starter.monitoring.router import errors
 from starter.monitoring.schemas import Alert, CreateAlertRequest, UpdateAlertRequest
 
 router = api_router(tags=["Monitoring"])
@@ -33,7 +32,6 @@ async def get_alerts(_principal: CurrentUser, conn: Conn) -> Response:
     summary="Create an alert (moderator+)",
     description="`query` must parse as an alert rule; a rule that does not is a 400 naming "
     "the problem.",
-    responses=errors(400, 403, 422),
 )
 async def create_alert(
     principal: Moderator, body: CreateAlertRequest, conn: Tx
@@ -41,7 +39,7 @@ async def create_alert(
     return ok(await alerts.create_alert(conn, principal, body))
 
 
-@router.get("/monitoring/alerts/{id}", summary="Get an alert", responses=errors(400, 404))
+@router.get("/monitoring/alerts/{id}", summary="Get an alert")
 async def get_alert(_principal: CurrentUser, id: UUID, conn: Conn) -> ApiResponse[Alert]:
     return ok(await alerts.get_alert(conn, id))
 
@@ -50,7 +48,6 @@ async def get_alert(_principal: CurrentUser, id: UUID, conn: Conn) -> ApiRespons
     "/monitoring/alerts/{id}",
     summary="Update an alert (moderator+)",
     description="Absent or null fields stay as they are; a new `query` is parsed again.",
-    responses=errors(400, 403, 404, 422),
 )
 async def update_alert(
     _principal: Moderator, id: UUID, body: UpdateAlertRequest, conn: Tx
@@ -61,7 +58,6 @@ async def update_alert(
 @router.delete(
     "/monitoring/alerts/{id}",
     summary="Delete an alert (moderator+)",
-    responses=errors(400, 403, 404),
 )
 async def delete_alert(_principal: Moderator, id: UUID, conn: Tx) -> ApiResponse[str]:
     await alerts.delete_alert(conn, id)

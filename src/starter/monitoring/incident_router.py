@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import Depends, Query
 from starlette.responses import Response
 
 from starter.auth.deps import CurrentUser
@@ -15,7 +15,6 @@ from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.monitoring import incidents
-from starter.monitoring.router import errors
 from starter.monitoring.schemas import (
     CreateIncidentRequest,
     Incident,
@@ -34,7 +33,6 @@ TimelinePage = Annotated[Page, Depends(page_params(100, 1000, clamp=True))]
     summary="List incidents",
     description="Newest first; `limit` defaults to 50 (values over 1000 are clamped).",
     response_model=ApiResponse[list[Incident]],
-    responses=errors(400),
 )
 async def get_incidents(_principal: CurrentUser, conn: Conn, page: IncidentsPage) -> Response:
     return list_response(Incident, await incidents.list_incidents(conn, page.limit, page.offset))
@@ -44,7 +42,6 @@ async def get_incidents(_principal: CurrentUser, conn: Conn, page: IncidentsPage
     "/monitoring/incidents",
     summary="Open an incident",
     description="Setting `assigned_to` requires moderator or admin; the assignee must exist.",
-    responses=errors(400, 403, 422),
 )
 async def create_incident(
     principal: CurrentUser, body: CreateIncidentRequest, conn: Tx
@@ -52,7 +49,7 @@ async def create_incident(
     return ok(await incidents.create_incident(conn, principal, body))
 
 
-@router.get("/monitoring/incidents/{id}", summary="Get an incident", responses=errors(400, 404))
+@router.get("/monitoring/incidents/{id}", summary="Get an incident")
 async def get_incident_by_id(
     _principal: CurrentUser, id: UUID, conn: Conn
 ) -> ApiResponse[Incident]:
@@ -64,7 +61,6 @@ async def get_incident_by_id(
     summary="Update an incident",
     description="Creator or moderator+. Absent or null fields stay as they are; moving to "
     "`resolved` stamps `resolved_at`.",
-    responses=errors(400, 403, 404, 422),
 )
 async def update_incident(
     principal: CurrentUser, id: UUID, body: UpdateIncidentRequest, conn: Tx
@@ -77,13 +73,12 @@ async def update_incident(
     summary="Incident timeline",
     description="Events from `lookback_hours` (default 1) before the start until resolution "
     "(or now), oldest first; `total_count` counts the whole window.",
-    responses=errors(400, 404),
 )
 async def get_incident_timeline(
     _principal: CurrentUser,
     id: UUID,
     conn: Conn,
     page: TimelinePage,
-    lookback_hours: int = 1,
+    lookback_hours: Annotated[int, Query(ge=0, le=incidents.MAX_LOOKBACK_HOURS)] = 1,
 ) -> ApiResponse[IncidentTimeline]:
     return ok(await incidents.timeline(conn, id, lookback_hours, page.limit, page.offset))

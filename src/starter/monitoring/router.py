@@ -5,7 +5,7 @@ Incidents and alerts have their own routers (`incident_router`, `alert_router`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Request
@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from starter.auth.deps import CurrentUser, Moderator
 from starter.core.deps import Conn, get_pool
-from starter.core.envelope import ApiResponse, InputTimestamp, error_responses, ok
+from starter.core.envelope import ApiResponse, InputTimestamp, ok
 from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
@@ -35,17 +35,12 @@ public_router = api_router(tags=["Monitoring"])
 ListPage = Annotated[Page, Depends(page_params(100, 1000))]
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return error_responses(401, *statuses)
-
-
 @router.get(
     "/monitoring/events",
     summary="List events",
     description="Newest first. `tags` is `key:value[,key:value…]` (all must match); "
     "`start_time`/`end_time` are inclusive; `limit` defaults to 100, at most 1000.",
     response_model=ApiResponse[list[Event]],
-    responses=errors(400),
 )
 async def get_events(
     _principal: CurrentUser,
@@ -66,7 +61,6 @@ async def get_events(
     "/monitoring/events",
     summary="Create an event",
     description="Users may only write their own or generic sources (see the source rules).",
-    responses=errors(400, 403, 422),
 )
 async def create_event(
     principal: CurrentUser, body: CreateEventRequest, conn: Conn
@@ -74,7 +68,7 @@ async def create_event(
     return ok(await service.create_event(conn, principal, body))
 
 
-@router.get("/monitoring/events/{id}", summary="Get an event", responses=errors(400, 404))
+@router.get("/monitoring/events/{id}", summary="Get an event")
 async def get_event_by_id(_principal: CurrentUser, id: UUID, conn: Conn) -> ApiResponse[Event]:
     return ok(await service.get_event(conn, id))
 
@@ -84,7 +78,6 @@ async def get_event_by_id(_principal: CurrentUser, id: UUID, conn: Conn) -> ApiR
     summary="List metrics",
     description="Newest first; `limit` defaults to 100, at most 1000.",
     response_model=ApiResponse[list[Metric]],
-    responses=errors(400),
 )
 async def get_metrics(
     _principal: CurrentUser,
@@ -111,7 +104,6 @@ async def get_metrics(
     "/monitoring/metrics",
     summary="Submit a metric",
     description="Users may only write their own or generic metric names.",
-    responses=errors(400, 403, 422),
 )
 async def create_metric(
     principal: CurrentUser, body: CreateMetricRequest, conn: Conn
@@ -119,9 +111,7 @@ async def create_metric(
     return ok(await service.create_metric(conn, principal, body))
 
 
-@router.get(
-    "/monitoring/stats", summary="Monitoring statistics (moderator+)", responses=errors(403)
-)
+@router.get("/monitoring/stats", summary="Monitoring statistics (moderator+)")
 async def get_monitoring_stats(_principal: Moderator, conn: Conn) -> ApiResponse[MonitoringStats]:
     return ok(await service.stats(conn))
 

@@ -22,6 +22,16 @@ from starter.monitoring.stream import StreamHub, Viewer, sse_events
 from starter.rbac.roles import Role
 
 router = api_router(tags=["Monitoring"])
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["task", "event", "alert", "incident"]},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
 
 
 async def stream_principal(
@@ -39,7 +49,8 @@ async def stream_principal(
     responses={
         200: {
             "description": "text/event-stream: `event: task|event|alert|incident`, JSON `data`",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # Before OpenAPI 3.2, the schema of an event stream describes one event.
+            "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
         }
     },
 )

@@ -78,7 +78,6 @@ async def list_task_types(conn: Conn) -> Response:
     summary="Register (upsert) a task type",
     description="Admins, or API keys with the `tasks:register` scope; public when "
     "`STARTER__TASKS__OPEN_TYPE_REGISTRATION=true`.",
-    responses=errors(400, 401, 403, 422),
 )
 async def register_task_type(
     body: RegisterTaskTypeRequest, principal: MaybePrincipal, settings: AppSettings, conn: Conn
@@ -97,7 +96,7 @@ async def register_task_type(
 # --- tasks (authenticated) ---------------------------------------------------------------------
 
 
-@router.post("", summary="Create a task", responses=errors(400, 401, 422))
+@router.post("", summary="Create a task")
 async def create_task(
     body: CreateTaskRequest, principal: CurrentUser, conn: Tx
 ) -> ApiResponse[TaskResponse]:
@@ -110,7 +109,6 @@ async def create_task(
     description="Ordered by priority rank (critical first), then creation time. Users see "
     "their own tasks; moderators and admins see all.",
     response_model=ApiResponse[list[TaskResponse]],
-    responses=errors(400, 401),
 )
 async def list_tasks(
     principal: CurrentUser,
@@ -132,7 +130,7 @@ async def list_tasks(
     return list_response(TaskResponse, tasks)
 
 
-@router.get("/stats", summary="Task counts by status (moderator+)", responses=errors(401, 403))
+@router.get("/stats", summary="Task counts by status (moderator+)")
 async def get_stats(principal: CurrentUser, conn: Conn) -> ApiResponse[TaskStats]:
     return ok(await service.stats(conn, principal))
 
@@ -141,7 +139,6 @@ async def get_stats(principal: CurrentUser, conn: Conn) -> ApiResponse[TaskStats
     "/dead-letter",
     summary="Failed tasks (dead-letter queue)",
     response_model=ApiResponse[list[TaskResponse]],
-    responses=errors(400, 401),
 )
 async def get_dead_letter_queue(principal: CurrentUser, conn: Conn, page: TasksPage) -> Response:
     failed = await service.dead_letter(conn, principal, limit=page.limit, offset=page.offset)
@@ -152,14 +149,13 @@ async def get_dead_letter_queue(principal: CurrentUser, conn: Conn, page: TasksP
     "/workers",
     summary="Live workers (moderator+)",
     response_model=ApiResponse[list[WorkerResponse]],
-    responses=errors(401, 403),
 )
 async def list_workers(_principal: Moderator, settings: AppSettings, conn: Conn) -> Response:
     workers = await service.live_workers(conn, settings.worker.lease_secs)
     return list_response(WorkerResponse, workers)
 
 
-@router.get("/{id}", summary="Get a task", responses=errors(400, 401, 404))
+@router.get("/{id}", summary="Get a task", responses=errors(404))
 async def get_task(id: UUID, principal: CurrentUser, conn: Conn) -> ApiResponse[TaskResponse]:
     return ok(await service.get_task(conn, principal, id))
 
@@ -170,20 +166,20 @@ async def get_task(id: UUID, principal: CurrentUser, conn: Conn) -> ApiResponse[
     description="Pending or retrying tasks are cancelled at once; a running task is cancelled "
     "cooperatively by its worker; a finished task answers 400 `INVALID_INPUT` (`Task cannot be "
     "cancelled: it is already completed`, `failed` or `cancelled`).",
-    responses=errors(400, 401, 404),
+    responses=errors(404),
 )
 async def cancel_task(id: UUID, principal: CurrentUser, conn: Tx) -> ApiResponse[str]:
     await service.cancel_task(conn, principal, id)
     return ok("Task cancelled successfully", f"Task {id} has been cancelled")
 
 
-@router.post("/{id}/retry", summary="Retry a failed task", responses=errors(400, 401, 404))
+@router.post("/{id}/retry", summary="Retry a failed task", responses=errors(404))
 async def retry_task(id: UUID, principal: CurrentUser, conn: Tx) -> ApiResponse[str]:
     await service.retry_task(conn, principal, id)
     return ok("Task retried successfully", f"Task {id} has been reset to pending status")
 
 
-@router.delete("/{id}", summary="Delete a finished task", responses=errors(400, 401, 404))
+@router.delete("/{id}", summary="Delete a finished task", responses=errors(404))
 async def delete_task(id: UUID, principal: CurrentUser, conn: Tx) -> ApiResponse[str]:
     await service.delete_task(conn, principal, id)
     return ok("Task deleted successfully", f"Task {id} has been permanently deleted")
@@ -202,7 +198,7 @@ def _attachment(filename: str) -> str:
     response_class=Response,
     responses={
         200: {"description": "The artifact", "content": {"application/octet-stream": {}}},
-        **errors(400, 401, 404),
+        **errors(404),
     },
 )
 async def get_task_artifact(id: UUID, principal: CurrentUser, conn: Conn) -> Response:

@@ -13,6 +13,7 @@ from starter.core.envelope import (
     RequestModel,
     ResponseModel,
     Timestamp,
+    WholeNumber,
 )
 from starter.tasks.names import NAME_MAX_BYTES, NAME_PATTERN
 
@@ -78,8 +79,10 @@ class CreateTaskRequest(RequestModel):
         description="Our addition: exponential, linear, fixed or none (default exponential, "
         "5 attempts).",
     )
-    max_attempts: int | None = Field(
-        default=None, description="Our addition: 1–100; overrides the strategy's max_attempts."
+    max_attempts: WholeNumber | None = Field(
+        default=None,
+        description="Our addition: 1–100; overrides the strategy's max_attempts.",
+        json_schema_extra={"minimum": 1, "maximum": 100},  # checked by the service
     )
 
 

@@ -38,13 +38,14 @@ admin_router = api_router(tags=["Admin"])
 UsersPage = Annotated[Page, Depends(page_params(50, 100, clamp=True))]
 
 _DESCRIBED = {
+    401: "Wrong current password",
     404: "User not found",
     409: "Username or email already exists, or the change would remove the last active admin",
 }
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return error_responses(401, *statuses, described=_DESCRIBED)
+    return error_responses(*statuses, described=_DESCRIBED)
 
 
 # --- own account ----------------------------------------------------------------------------
@@ -68,7 +69,7 @@ async def get_own_user(principal: CurrentUser, conn: Conn) -> ApiResponse[UserPr
     "/users/me/profile",
     summary="Update own profile",
     description="A changed email must be verified again.",
-    responses=errors(400, 409, 422),
+    responses=errors(409),
 )
 async def update_own_profile(
     principal: CurrentUser, body: UpdateProfileRequest, conn: Tx
@@ -80,7 +81,7 @@ async def update_own_profile(
     "/users/me/password",
     summary="Change own password",
     description="Wrong current password is 401 INVALID_CREDENTIALS; other sessions stay active.",
-    responses=errors(400, 422),
+    responses=errors(401, 404),
 )
 async def change_own_password(
     principal: CurrentUser, body: ChangePasswordRequest, conn: Tx
@@ -99,7 +100,7 @@ async def change_own_password(
         "Deactivates the account and ends every session. Requires `DELETE` confirmation; "
         "the last active admin cannot leave (409)."
     ),
-    responses=errors(400, 409, 422),
+    responses=errors(409),
 )
 async def delete_own_account(
     principal: CurrentUser, body: DeleteAccountRequest, conn: Tx
@@ -122,7 +123,6 @@ async def delete_own_account(
         "(default), inactive or all accounts. `limit` ≤ 100."
     ),
     response_model=ApiResponse[list[UserProfile]],
-    responses=errors(400, 403),
 )
 async def list_users(
     _principal: Moderator,
@@ -140,7 +140,7 @@ async def list_users(
     "/users/{id}",
     summary="Get user by ID",
     description="Users see themselves; moderators and admins every active account.",
-    responses=errors(400, 404),
+    responses=errors(404),
 )
 async def get_user_by_id(principal: CurrentUser, id: UUID, conn: Conn) -> ApiResponse[UserProfile]:
     return ok(await service.user_by_id(conn, principal, id))
@@ -153,7 +153,7 @@ async def get_user_by_id(principal: CurrentUser, id: UUID, conn: Conn) -> ApiRes
         "Deactivation also ends every session of that user. Moderators manage `user` accounts "
         "only (403 otherwise); the last active admin cannot be deactivated (409)."
     ),
-    responses=errors(400, 403, 404, 409, 422),
+    responses=errors(404, 409),
 )
 async def update_user_status(
     principal: Moderator, id: UUID, body: UpdateUserStatusRequest, conn: Tx
@@ -169,7 +169,7 @@ async def update_user_status(
         "Sets a new password and ends every session of that user. Moderators manage `user` "
         "accounts only (403 otherwise)."
     ),
-    responses=errors(400, 403, 404, 422),
+    responses=errors(404),
 )
 async def reset_user_password(
     principal: Moderator, id: UUID, body: ResetPasswordRequest, conn: Tx
@@ -188,7 +188,7 @@ async def reset_user_password(
     "/users",
     summary="Create user",
     description="Admin only; `role` defaults to `user`.",
-    responses=errors(400, 403, 409, 422),
+    responses=errors(409),
 )
 async def create_user(
     _principal: Admin, body: CreateUserRequest, conn: Tx
@@ -201,7 +201,7 @@ async def create_user(
     "/users/{id}/profile",
     summary="Update user profile",
     description="Admin only; works on inactive users; `email_verified` changes only when given.",
-    responses=errors(400, 403, 404, 409, 422),
+    responses=errors(404, 409),
 )
 async def update_user_profile(
     _principal: Admin, id: UUID, body: UpdateUserProfileRequest, conn: Tx
@@ -214,7 +214,7 @@ async def update_user_profile(
     "/users/{id}/role",
     summary="Update user role",
     description="Admin only; the last active admin cannot be demoted (409).",
-    responses=errors(400, 403, 404, 409, 422),
+    responses=errors(404, 409),
 )
 async def update_user_role(
     principal: Admin, id: UUID, body: UpdateUserRoleRequest, conn: Tx
@@ -231,7 +231,7 @@ async def update_user_role(
         "`hard_delete` removes the row with its sessions. The last active admin cannot be "
         "deleted (409)."
     ),
-    responses=errors(400, 403, 404, 409, 422),
+    responses=errors(404, 409),
 )
 async def delete_user(
     principal: Admin, id: UUID, body: DeleteUserRequest, conn: Tx
@@ -243,6 +243,6 @@ async def delete_user(
     )
 
 
-@admin_router.get("/admin/users/stats", summary="Get user statistics", responses=errors(403))
+@admin_router.get("/admin/users/stats", summary="Get user statistics")
 async def get_user_stats(_principal: Admin, conn: Conn) -> ApiResponse[UserStats]:
     return ok(await service.user_stats(conn))

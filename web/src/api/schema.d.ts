@@ -2034,7 +2034,13 @@ export interface components {
             password: string;
             /** User Agent */
             user_agent?: string | null;
-        };
+        } & ({
+            username: string;
+        } | {
+            email: string;
+        } | {
+            username_or_email: string;
+        });
         /** LoginResponse */
         LoginResponse: {
             /**
@@ -2650,7 +2656,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Malformed JSON or invalid field value */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2659,7 +2665,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Username or email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2679,6 +2694,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2710,7 +2734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_LoginResponse_"];
                 };
             };
-            /** @description Malformed JSON or invalid field value */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2719,7 +2743,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Wrong username or password (the same whether or not the account exists) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2739,6 +2772,24 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many failed attempts for this account or address; see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2902,6 +2953,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_TaskTypeResponse__"];
                 };
             };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     register_task_type: {
@@ -2926,7 +2986,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskTypeResponse_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2935,7 +2995,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,7 +3004,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2953,7 +3013,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2973,6 +3033,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3000,6 +3069,15 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     logout: {
@@ -3022,6 +3100,24 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3058,6 +3154,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     me: {
@@ -3080,6 +3194,24 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3116,8 +3248,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Refreshed too recently */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3145,8 +3295,17 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3156,6 +3315,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3187,7 +3355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3196,8 +3364,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3214,7 +3391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3234,6 +3411,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3261,8 +3447,17 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3272,6 +3467,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3303,7 +3507,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3312,8 +3516,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3330,7 +3543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3350,6 +3563,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3381,7 +3603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3390,7 +3612,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Wrong current password */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3399,7 +3621,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description User not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3419,6 +3659,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3453,7 +3702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_UserProfile__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3462,7 +3711,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3471,8 +3720,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3504,7 +3762,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3513,7 +3771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3522,7 +3780,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +3798,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3560,6 +3818,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3589,7 +3856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3598,8 +3865,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3609,6 +3885,15 @@ export interface operations {
             };
             /** @description User not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3642,7 +3927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3651,7 +3936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +3945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3687,7 +3972,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3707,6 +3992,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3740,7 +4034,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3749,7 +4043,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3758,7 +4052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3785,7 +4079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3805,6 +4099,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3838,7 +4141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3847,7 +4150,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3856,7 +4159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3874,7 +4177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3894,6 +4197,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3927,7 +4239,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3936,7 +4248,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3945,7 +4257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3972,7 +4284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3992,6 +4304,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4025,7 +4346,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserProfile_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4034,7 +4355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4043,7 +4364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4070,7 +4391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4090,6 +4411,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4117,7 +4447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_UserStats_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4126,8 +4456,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4164,6 +4503,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     create_api_key: {
@@ -4188,7 +4545,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_ApiKeyCreated_"];
                 };
             };
-            /** @description Malformed JSON or invalid field value */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4206,7 +4563,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4226,6 +4592,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4255,7 +4630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_ApiKeyResponse_"];
                 };
             };
-            /** @description Invalid path or query parameter */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4266,6 +4641,33 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such key of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4302,6 +4704,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The admin role, an API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_tasks: {
@@ -4330,7 +4750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_TaskResponse__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4339,8 +4759,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4372,7 +4810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskResponse_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4381,7 +4819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4390,7 +4828,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4410,6 +4857,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4437,7 +4893,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskStats_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4446,8 +4902,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4480,7 +4945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_TaskResponse__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4489,8 +4954,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4518,7 +5001,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_WorkerResponse__"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4527,8 +5010,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4558,7 +5050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_TaskResponse_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4567,8 +5059,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4578,6 +5079,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4607,7 +5117,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4616,8 +5126,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4627,6 +5146,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4656,7 +5184,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4665,8 +5193,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4676,6 +5213,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4705,7 +5251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4714,8 +5260,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4725,6 +5280,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4754,7 +5318,7 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4763,8 +5327,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4774,6 +5347,15 @@ export interface operations {
             };
             /** @description Task not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4812,7 +5394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_Event__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4821,8 +5403,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4854,7 +5454,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Event_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4863,7 +5463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +5472,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4881,7 +5481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4901,6 +5501,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4930,7 +5539,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Event_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4939,7 +5548,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,8 +5557,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4986,7 +5613,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_Metric__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4995,8 +5622,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5028,7 +5673,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Metric_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5037,7 +5682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5046,7 +5691,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5055,7 +5700,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5075,6 +5720,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5102,7 +5756,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_MonitoringStats_"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5111,8 +5765,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5145,7 +5808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_list_Incident__"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5154,8 +5817,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5187,7 +5868,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Incident_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5196,7 +5877,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5205,7 +5886,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5214,7 +5895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5234,6 +5915,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5263,7 +5953,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Incident_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5272,7 +5962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5281,8 +5971,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5316,7 +6024,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Incident_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5325,7 +6033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5334,7 +6042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description An API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5343,7 +6051,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5352,7 +6060,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5372,6 +6080,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5407,7 +6124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_IncidentTimeline_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or query parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5416,7 +6133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5425,8 +6142,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5463,6 +6198,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     create_alert: {
@@ -5487,7 +6240,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Alert_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5496,7 +6249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5505,7 +6258,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5514,7 +6267,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5534,6 +6287,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5563,7 +6325,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Alert_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5572,7 +6334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5581,8 +6343,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5616,7 +6396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_Alert_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter or JSON body or a field past its limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5625,7 +6405,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5634,7 +6414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5643,7 +6423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5652,7 +6432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5672,6 +6452,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5701,7 +6490,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiResponse_str_"];
                 };
             };
-            /** @description Validation error */
+            /** @description Invalid path parameter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,7 +6499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5719,7 +6508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5728,8 +6517,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found */
+            /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5786,6 +6584,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     create_note: {
@@ -5828,7 +6644,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5848,6 +6673,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5903,6 +6737,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     search_notes: {
@@ -5951,6 +6803,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_note: {
@@ -5991,8 +6861,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No such note, or not one you may read */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6062,7 +6950,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6082,6 +6970,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6140,6 +7037,15 @@ export interface operations {
             };
             /** @description No such note, or not one you may read */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6209,7 +7115,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6229,6 +7135,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6298,7 +7213,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request body larger than 2 MiB */
+            /** @description Request body larger than 2 MiB (by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6318,6 +7233,15 @@ export interface operations {
             };
             /** @description JSON body of the wrong shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6384,6 +7308,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_shares: {
@@ -6442,6 +7375,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_versions: {
@@ -6487,8 +7429,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No such note, or not one you may read */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6555,6 +7515,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     live_stream: {
@@ -6572,11 +7541,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "task" | "event" | "alert" | "incident";
+                        data: string;
+                        id?: string;
+                        retry?: number;
+                    };
                 };
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
