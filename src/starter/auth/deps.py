@@ -172,3 +172,8 @@ async def app_settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address (the socket peer, or the client a trusted proxy names)."""
+    return request.client.host if request.client else None
