@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-LINK_RE = re.compile(r"(http://\S+?)\?token=([A-Za-z0-9_-]+)")
+LINK_RE = re.compile(r"(https?://\S+?)\?token=([A-Za-z0-9_-]+)")
 
 
 async def mails_to(db: asyncpg.Connection, address: str) -> list[dict[str, Any]]:

@@ -77,9 +77,7 @@ def _set_session_cookies(
 async def login(
     body: LoginRequest, conn: Conn, request: Request, response: Response, settings: AppSettings
 ) -> ApiResponse[LoginResponse]:
-    result = await service.login(
-        conn, settings.auth, body, client_address(request), request.headers.get("user-agent")
-    )
+    result = await service.login(conn, settings.auth, body, client_address(request))
     _set_session_cookies(response, result.token, result.expires_at, settings.auth.cookie_secure)
     return ok(
         LoginResponse(session_token=result.token, expires_at=result.expires_at, user=result.user)

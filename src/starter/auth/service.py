@@ -35,7 +35,6 @@ from starter.rbac.roles import Role
 
 log = structlog.get_logger(__name__)
 
-MAX_USER_AGENT = 1024
 REFRESH_TOO_SOON = "Cannot refresh token yet. Please wait before requesting another refresh."
 
 
@@ -147,9 +146,7 @@ async def login(
     settings: AuthSettings,
     request: LoginRequest,
     address: str | None,
-    user_agent: str | None = None,
 ) -> LoginResult:
-    """Sign in; `user_agent` (the request's header) is recorded when the body names none."""
     identity = _login_identity(request)
     if request.password == "":
         raise ValidationFailed("password", "Password cannot be empty")
@@ -176,7 +173,7 @@ async def login(
             row["id"],
             digest(token),
             expires_at,
-            (request.user_agent or user_agent or "")[:MAX_USER_AGENT] or None,
+            request.user_agent,
             address,
         )
         await repository.touch_last_login(conn, row["id"])
