@@ -50,7 +50,7 @@ export function CheckInboxPage() {
   return (
     <AuthCard title="Check your inbox">
       <p className="text-sm text-slate-700">
-        If an account uses {search.email ? <strong>{search.email}</strong> : "that address"}, we have sent it a link to reset the password. The link works once and expires in an hour.
+        If an account uses {search.email ? <strong>{search.email}</strong> : "that address"}, we have sent it a link to reset the password. The link works once, for a limited time.
       </p>
       <p className="text-sm text-slate-600">No email after a few minutes? Check the spam folder, or ask for a new link: only the newest one works.</p>
       <p className="flex gap-4 text-sm">
