@@ -4,26 +4,23 @@ import { api, unwrap } from "../../api/client";
 import { Button } from "../../components/Button";
 import { TextField } from "../../components/Field";
 import { ErrorNotice } from "../../components/Layout";
+import { useAction } from "../../lib/useAction";
 import { AuthCard } from "./AuthCard";
 
 export function ForgotPasswordPage() {
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const request = useAction({
+    run: (address: string) => unwrap(api.POST("/auth/forgot-password", { body: { email: address } })),
+    onDone: (_answer, address) => void navigate({ to: "/auth/check-inbox", search: { email: address } }),
+    toastErrors: false,
+  });
+  const error = request.error;
+  const busy = request.isPending;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST("/auth/forgot-password", { body: { email: email.trim() } }));
-      await navigate({ to: "/auth/check-inbox", search: { email: email.trim() } });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    request.mutate(email.trim());
   }
 
   return (

@@ -1,11 +1,11 @@
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState, type FormEvent } from "react";
-import { api, unwrapWithMessage } from "../../api/client";
+import { api, unwrap } from "../../api/client";
 import { Button } from "../../components/Button";
 import { TextField } from "../../components/Field";
 import { ErrorNotice } from "../../components/Layout";
-import { useToast } from "../../components/Toast";
 import { passwordAcceptable } from "../../lib/passwordRules";
+import { useAction } from "../../lib/useAction";
 import { AuthCard } from "./AuthCard";
 import { PasswordRules } from "./PasswordRules";
 
@@ -15,12 +15,15 @@ export function tokenFromLocation(): string {
 
 export function ResetPasswordPage() {
   const navigate = useNavigate();
-  const toast = useToast();
   const [token] = useState(tokenFromLocation);
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const reset = useAction({
+    run: (newPassword: string) => unwrap(api.POST("/auth/reset-password", { body: { token, new_password: newPassword } })),
+    success: (done) => `${done}. Sign in with your new password.`,
+    onDone: () => void navigate({ to: "/auth/login" }),
+    toastErrors: false,
+  });
 
   if (!token) {
     return (
@@ -33,29 +36,15 @@ export function ResetPasswordPage() {
     );
   }
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (password !== confirm) {
-      setError(new Error("The passwords do not match."));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const { data } = await unwrapWithMessage(api.POST("/auth/reset-password", { body: { token, new_password: password } }));
-      toast.show(`${data}. Sign in with your new password.`, "success");
-      await navigate({ to: "/auth/login" });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    if (password === confirm) reset.mutate(password);
   }
 
   return (
     <AuthCard title="Choose a new password">
       <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Choose a new password">
-        {error ? <ErrorNotice error={error} /> : null}
+        {reset.error ? <ErrorNotice error={reset.error} /> : null}
         <TextField label="New password" name="new_password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         <PasswordRules password={password} />
         <TextField
@@ -68,7 +57,7 @@ export function ResetPasswordPage() {
           onChange={(e) => setConfirm(e.target.value)}
           error={confirm && confirm !== password ? "Passwords do not match." : undefined}
         />
-        <Button type="submit" busy={busy} disabled={!passwordAcceptable(password) || password !== confirm}>
+        <Button type="submit" busy={reset.isPending} disabled={!passwordAcceptable(password) || password !== confirm}>
           Set new password
         </Button>
         <p className="text-xs text-slate-500">Every session of your account is signed out when the password changes.</p>

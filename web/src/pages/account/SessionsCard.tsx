@@ -6,8 +6,8 @@ import { resetCache } from "../../auth/session";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { Card, ErrorNotice, Loading } from "../../components/Layout";
-import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
+import { useAction } from "../../lib/useAction";
 
 type Session = components["schemas"]["SessionInfo"];
 
@@ -39,32 +39,25 @@ export function describeAgent(agent: string | null): string {
 export function SessionsCard({ userId }: { userId?: string }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const toast = useToast();
   const key = ["sessions", userId ?? "me"];
   const sessions = useQuery({
     queryKey: key,
     queryFn: () => (userId ? unwrap(api.GET("/users/{id}/sessions", { params: { path: { id: userId } } })) : unwrap(api.GET("/auth/sessions"))),
   });
 
-  async function end(session: Session) {
-    try {
-      if (userId) {
-        await unwrap(api.DELETE("/users/{id}/sessions/{session_id}", { params: { path: { id: userId, session_id: session.id } } }));
-      } else {
-        await unwrap(api.DELETE("/auth/sessions/{id}", { params: { path: { id: session.id } } }));
-      }
-    } catch (failure) {
-      toast.show(failure instanceof Error ? failure.message : "Could not end the session.", "error");
-      return;
-    }
-    if (session.current) {
+  const end = useAction({
+    run: (session: Session) =>
+      userId
+        ? unwrap(api.DELETE("/users/{id}/sessions/{session_id}", { params: { path: { id: userId, session_id: session.id } } }))
+        : unwrap(api.DELETE("/auth/sessions/{id}", { params: { path: { id: session.id } } })),
+    success: (_done, session) => `Signed out ${describeAgent(session.user_agent)}.`,
+    invalidate: [key],
+    onDone: (_done, session) => {
+      if (!session.current) return;
       resetCache(queryClient, null);
-      await navigate({ to: "/auth/login" });
-      return;
-    }
-    toast.show(`Signed out ${describeAgent(session.user_agent)}.`, "success");
-    await queryClient.invalidateQueries({ queryKey: key });
-  }
+      void navigate({ to: "/auth/login" });
+    },
+  });
 
   const title = userId ? "Active sessions" : "Where you're signed in";
   if (sessions.isPending) return <Card title={title}><Loading /></Card>;
@@ -83,7 +76,7 @@ export function SessionsCard({ userId }: { userId?: string }) {
                 {session.ip_address ?? "unknown address"} · signed in {formatDateTime(session.created_at)} · last active {formatDateTime(session.last_activity_at)}
               </p>
             </div>
-            <Button variant="secondary" onClick={() => void end(session)} aria-label={`Sign out ${describeAgent(session.user_agent)}${session.current ? " (this device)" : ""}`}>
+            <Button variant="secondary" onClick={() => end.mutate(session)} aria-label={`Sign out ${describeAgent(session.user_agent)}${session.current ? " (this device)" : ""}`}>
               Sign out
             </Button>
           </li>
