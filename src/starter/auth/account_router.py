@@ -15,9 +15,9 @@ from starter.auth.deps import (
     Admin,
     AppSettings,
     CurrentUser,
+    Mailer,
     client_address,
 )
-from starter.auth.mail import Mailer
 from starter.auth.schemas import (
     ForgotPasswordRequest,
     ResetPasswordRequest,

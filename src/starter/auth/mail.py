@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Protocol
+from typing import Protocol
 from urllib.parse import urlencode
 
-from fastapi import Depends, Request
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from starter.core.config import Settings
@@ -73,11 +72,3 @@ def render(template: str, settings: Settings, to: str, **values: object) -> Mail
         text=env.get_template(f"{template}.txt").render(context),
         html=env.get_template(f"{template}.html").render(context),
     )
-
-
-def mail_queue_of(request: Request) -> MailQueue:
-    queue: MailQueue = request.app.state.mail_queue
-    return queue
-
-
-Mailer = Annotated[MailQueue, Depends(mail_queue_of)]

@@ -12,10 +12,10 @@ from starter.auth.deps import (
     SESSION_COOKIE,
     AppSettings,
     CurrentUser,
+    Mailer,
     client_address,
     csrf_token,
 )
-from starter.auth.mail import Mailer
 from starter.auth.schemas import (
     AuthUser,
     LoginRequest,

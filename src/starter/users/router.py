@@ -10,8 +10,7 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Response
 
-from starter.auth.deps import Admin, AppSettings, CurrentUser, Moderator
-from starter.auth.mail import Mailer
+from starter.auth.deps import Admin, AppSettings, CurrentUser, Mailer, Moderator
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, error_responses, ok
 from starter.core.listing import list_response
