@@ -4,11 +4,13 @@ the setting that keeps unverified accounts out, and what the emails say."""
 from __future__ import annotations
 
 import email
+import uuid
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
 import asyncpg
 import httpx
+import pytest
 
 from starter.core.config import AuthSettings, EmailSettings
 from starter.tasks.handlers.email import build_message
@@ -20,6 +22,16 @@ VERIFY = "/api/v1/auth/verify-email"
 RESEND = "/api/v1/auth/resend-verification"
 PROFILE = "/api/v1/users/me/profile"
 BAD_TOKEN = "This link is invalid or has expired. Please request a new one."
+
+
+@pytest.fixture
+async def registered(client: httpx.AsyncClient) -> AppUser:
+    """An account made by registering, so its verification email was queued."""
+    name = f"reg_{uuid.uuid4().hex[:8]}"
+    response = await register(client, name)
+    assert response.status_code == 200, response.text
+    token = await login_token(client, name)
+    return AppUser(response.json()["data"]["id"], name, f"{name}@example.com", "user", token)
 
 
 async def _verified(db: asyncpg.Connection, address: str) -> bool:
@@ -42,45 +54,45 @@ async def test_registration_mails_a_link_that_verifies(
 
 
 async def test_the_profile_shows_verified_at_once(
-    client: httpx.AsyncClient, user: AppUser, db: asyncpg.Connection
+    client: httpx.AsyncClient, registered: AppUser, db: asyncpg.Connection
 ) -> None:
     """The principal cache must not keep the unverified state."""
-    assert (await client.get(PROFILE, headers=user.headers)).json()["data"][
+    assert (await client.get(PROFILE, headers=registered.headers)).json()["data"][
         "email_verified"
     ] is False
-    token = await last_token(db, user.email, "/auth/verify-email")
+    token = await last_token(db, registered.email, "/auth/verify-email")
     await client.post(VERIFY, json={"token": token})
-    assert (await client.get(PROFILE, headers=user.headers)).json()["data"][
+    assert (await client.get(PROFILE, headers=registered.headers)).json()["data"][
         "email_verified"
     ] is True
 
 
 async def test_the_link_expires_after_a_day(
-    client: httpx.AsyncClient, user: AppUser, db: asyncpg.Connection
+    client: httpx.AsyncClient, registered: AppUser, db: asyncpg.Connection
 ) -> None:
     lifetime = await db.fetchval(
         "SELECT EXTRACT(EPOCH FROM expires_at - created_at) FROM account_tokens"
         " WHERE purpose = 'email_verification'"
     )
     assert float(lifetime) == 86400
-    token = await last_token(db, user.email, "/auth/verify-email")
+    token = await last_token(db, registered.email, "/auth/verify-email")
     await db.execute("UPDATE account_tokens SET expires_at = NOW() - interval '1 second'")
     assert_error(await client.post(VERIFY, json={"token": token}), 400, "INVALID_TOKEN", BAD_TOKEN)
-    assert not await _verified(db, user.email)
+    assert not await _verified(db, registered.email)
 
 
 async def test_resend_retires_the_earlier_link(
-    client: httpx.AsyncClient, user: AppUser, db: asyncpg.Connection
+    client: httpx.AsyncClient, registered: AppUser, db: asyncpg.Connection
 ) -> None:
-    first = await last_token(db, user.email, "/auth/verify-email")
-    response = await client.post(RESEND, headers=user.headers)
+    first = await last_token(db, registered.email, "/auth/verify-email")
+    response = await client.post(RESEND, headers=registered.headers)
     assert response.json()["data"] == "Verification email sent"
-    second = await last_token(db, user.email, "/auth/verify-email")
+    second = await last_token(db, registered.email, "/auth/verify-email")
     assert first != second
     assert_error(await client.post(VERIFY, json={"token": first}), 400, "INVALID_TOKEN")
     assert (await client.post(VERIFY, json={"token": second})).status_code == 200
     assert_error(
-        await client.post(RESEND, headers=user.headers),
+        await client.post(RESEND, headers=registered.headers),
         409,
         "CONFLICT",
         "Your email address is already verified",
@@ -100,12 +112,12 @@ async def test_resend_needs_a_signed_in_user_and_is_limited(
 
 
 async def test_an_email_change_mails_the_new_address_and_old_links_stop(
-    client: httpx.AsyncClient, user: AppUser, db: asyncpg.Connection
+    client: httpx.AsyncClient, registered: AppUser, db: asyncpg.Connection
 ) -> None:
-    old_link = await last_token(db, user.email, "/auth/verify-email")
+    old_link = await last_token(db, registered.email, "/auth/verify-email")
     await client.post(VERIFY, json={"token": old_link})
-    new_address = f"new-{user.username}@example.com"
-    changed = await client.put(PROFILE, headers=user.headers, json={"email": new_address})
+    new_address = f"new-{registered.username}@example.com"
+    changed = await client.put(PROFILE, headers=registered.headers, json={"email": new_address})
     assert changed.json()["data"]["email_verified"] is False
     token = await last_token(db, new_address, "/auth/verify-email")
     assert (await client.post(VERIFY, json={"token": token})).status_code == 200
@@ -113,12 +125,12 @@ async def test_an_email_change_mails_the_new_address_and_old_links_stop(
 
 
 async def test_a_link_for_an_address_no_longer_the_users_is_refused(
-    client: httpx.AsyncClient, user: AppUser, db: asyncpg.Connection
+    client: httpx.AsyncClient, registered: AppUser, db: asyncpg.Connection
 ) -> None:
-    token = await last_token(db, user.email, "/auth/verify-email")
+    token = await last_token(db, registered.email, "/auth/verify-email")
     # Changed behind the API's back: no new link, but the old one must not verify the new address.
     await db.execute(
-        "UPDATE users SET email = 'elsewhere@example.com' WHERE id = $1::uuid", user.id
+        "UPDATE users SET email = 'elsewhere@example.com' WHERE id = $1::uuid", registered.id
     )
     assert_error(await client.post(VERIFY, json={"token": token}), 400, "INVALID_TOKEN")
     assert not await _verified(db, "elsewhere@example.com")

@@ -20,7 +20,7 @@ from starter.auth.principal_cache import forget_user
 from starter.auth.validation import validate_email, validate_password
 from starter.core.config import Settings
 from starter.core.db import Connection, atomic
-from starter.core.errors import AppError, Conflict
+from starter.core.errors import AppError, Conflict, Unauthorized
 from starter.core.security import digest, random_string
 
 log = structlog.get_logger(__name__)
@@ -58,20 +58,12 @@ async def _issue(
 ) -> None:
     """Retire earlier tokens of `purpose`, store a new one and queue its email, all at once."""
     if purpose == tokens.PASSWORD_RESET:
-        valid_secs, template, path = (
-            settings.auth.password_reset_token_minutes * 60,
-            purpose,
-            RESET_PATH,
-        )
+        valid_secs, path = settings.auth.password_reset_token_minutes * 60, RESET_PATH
     else:
-        valid_secs, template, path = (
-            settings.auth.email_verification_token_hours * 3600,
-            purpose,
-            VERIFY_PATH,
-        )
+        valid_secs, path = settings.auth.email_verification_token_hours * 3600, VERIFY_PATH
     token = random_string(TOKEN_BYTES)
     mail = render(
-        template,
+        purpose,
         settings,
         email,
         username=username,
@@ -172,8 +164,8 @@ async def resend_verification(
 ) -> None:
     """A new verification link for the signed-in user (409 when already verified)."""
     row = await repository.find_profile(conn, user_id)
-    if row is None:
-        raise InvalidToken()  # pragma: no cover - the guard saw an active user
+    if row is None:  # deactivated since the guard looked
+        raise Unauthorized()
     if row["email_verified"]:
         raise Conflict(ALREADY_VERIFIED)
     budget = rate_limit.recovery_budget(settings.auth)

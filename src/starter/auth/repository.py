@@ -161,13 +161,16 @@ async def deactivate_other_sessions(conn: Connection, user_id: UUID, keep: UUID 
     return int(status.split()[-1])
 
 
-async def live_sessions(conn: Connection, user_id: UUID) -> list[Record]:
-    """A user's sessions that still authenticate, most recently active first."""
+async def live_sessions(conn: Connection, user_id: UUID, current: UUID | None) -> list[Record]:
+    """A user's sessions that still authenticate, most recently active first; `current` marks
+    the one whose id is given."""
     return await conn.fetch(
-        """SELECT id, created_at, last_activity_at, expires_at, user_agent, ip_address
+        """SELECT id, created_at, last_activity_at, expires_at, user_agent, ip_address,
+                  id IS NOT DISTINCT FROM $2 AS current
            FROM sessions WHERE user_id = $1 AND is_active AND expires_at >= NOW()
-           ORDER BY last_activity_at DESC, created_at DESC""",
+           ORDER BY last_activity_at DESC, created_at DESC, id""",
         user_id,
+        current,
     )
 
 

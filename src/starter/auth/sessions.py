@@ -8,8 +8,7 @@ import structlog
 
 from starter.auth import repository
 from starter.auth.principal_cache import forget_user
-from starter.auth.schemas import SessionInfo
-from starter.core.db import Connection
+from starter.core.db import Connection, Record
 from starter.core.errors import NotFound
 
 log = structlog.get_logger(__name__)
@@ -20,9 +19,9 @@ USER_NOT_FOUND = "User not found"
 
 async def live_sessions(
     conn: Connection, user_id: UUID, current: UUID | None = None
-) -> list[SessionInfo]:
-    rows = await repository.live_sessions(conn, user_id)
-    return [SessionInfo(**dict(row), current=row["id"] == current) for row in rows]
+) -> list[Record]:
+    """Rows of `SessionInfo`."""
+    return await repository.live_sessions(conn, user_id, current)
 
 
 async def end_session(conn: Connection, user_id: UUID, session_id: UUID) -> None:
