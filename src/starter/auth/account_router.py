@@ -20,8 +20,8 @@ from starter.auth.deps import (
 )
 from starter.auth.schemas import (
     ForgotPasswordRequest,
-    ResetPasswordRequest,
     SessionInfo,
+    TokenResetPasswordRequest,
     VerifyEmailRequest,
 )
 from starter.core.deps import Conn
@@ -75,7 +75,7 @@ async def forgot_password(
     responses=errors(400, 429),
 )
 async def reset_password(
-    body: ResetPasswordRequest, conn: Conn, request: Request, settings: AppSettings
+    body: TokenResetPasswordRequest, conn: Conn, request: Request, settings: AppSettings
 ) -> ApiResponse[str]:
     ended = await recovery.reset_password(
         conn, settings, body.token, body.new_password, client_address(request)

@@ -104,7 +104,7 @@ class ForgotPasswordRequest(RequestModel):
     email: Identifier = Field(examples=["alice@example.com"])
 
 
-class ResetPasswordRequest(RequestModel):
+class TokenResetPasswordRequest(RequestModel):
     token: AccountToken
     new_password: NewPassword = Field(examples=["N3w-Secure-Pass!"])
 

@@ -2395,6 +2395,18 @@ export interface components {
              */
             change_description?: string | null;
         };
+        /** ResetPasswordRequest */
+        ResetPasswordRequest: {
+            /**
+             * New Password
+             * @example N3w-Secure-Pass!
+             */
+            new_password: string;
+            /** Require Change */
+            require_change?: boolean | null;
+            /** Reason */
+            reason?: string | null;
+        };
         /** SearchResult */
         SearchResult: {
             /**
@@ -2622,6 +2634,16 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** TokenResetPasswordRequest */
+        TokenResetPasswordRequest: {
+            /** Token */
+            token: string;
+            /**
+             * New Password
+             * @example N3w-Secure-Pass!
+             */
+            new_password: string;
+        };
         /** UpdateAlertRequest */
         UpdateAlertRequest: {
             /** Name */
@@ -2817,28 +2839,6 @@ export interface components {
             started_at: string;
             /** Heartbeat At */
             heartbeat_at: string;
-        };
-        /** ResetPasswordRequest */
-        starter__auth__schemas__ResetPasswordRequest: {
-            /** Token */
-            token: string;
-            /**
-             * New Password
-             * @example N3w-Secure-Pass!
-             */
-            new_password: string;
-        };
-        /** ResetPasswordRequest */
-        starter__users__schemas__ResetPasswordRequest: {
-            /**
-             * New Password
-             * @example N3w-Secure-Pass!
-             */
-            new_password: string;
-            /** Require Change */
-            require_change?: boolean | null;
-            /** Reason */
-            reason?: string | null;
         };
     };
     responses: never;
@@ -3101,7 +3101,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["starter__auth__schemas__ResetPasswordRequest"];
+                "application/json": components["schemas"]["TokenResetPasswordRequest"];
             };
         };
         responses: {
@@ -4756,7 +4756,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["starter__users__schemas__ResetPasswordRequest"];
+                "application/json": components["schemas"]["ResetPasswordRequest"];
             };
         };
         responses: {
