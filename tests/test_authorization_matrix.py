@@ -30,12 +30,18 @@ MODERATOR = (401, 403, 403, 200, 200)
 ADMIN = (401, 403, 403, 403, 200)
 OWNER_OR_STAFF = (401, 200, 404, 200, 200)
 OWNER_ONLY = (401, 200, 404, 404, 404)
+# Public, and the body's token (here an unknown one) decides: no role changes the answer.
+TOKEN_DECIDES = (400, 400, 400, 400, 400)
+# Signed in, and no session of the caller has that id (the path's id is a user's).
+OWN_SESSION = (401, 404, 404, 404, 404)
+ADMIN_TARGET_MISSING = (401, 403, 403, 403, 404)
 
 FORBIDDEN_MESSAGES = {
     MODERATOR: "Access denied: moderator role or higher required",
     ADMIN: "Admin access required",
 }
-ERROR_CODES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}
+ERROR_CODES = {400: "INVALID_TOKEN", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}
+UNKNOWN_TOKEN = "x" * 43
 
 
 @dataclass
@@ -82,6 +88,20 @@ MATRIX: list[Row] = [
     Row("POST", "/auth/logout-all", AUTHENTICATED),
     Row("GET", "/auth/me", AUTHENTICATED),
     Row("POST", "/auth/refresh", AUTHENTICATED),
+    # --- account lifecycle (docs/accounts.md)
+    Row("POST", "/auth/forgot-password", PUBLIC, lambda c: {"email": c.target.email}),
+    Row(
+        "POST",
+        "/auth/reset-password",
+        TOKEN_DECIDES,
+        lambda c: {"token": UNKNOWN_TOKEN, "new_password": NEW_PASSWORD},
+    ),
+    Row("POST", "/auth/verify-email", TOKEN_DECIDES, lambda c: {"token": UNKNOWN_TOKEN}),
+    Row("POST", "/auth/resend-verification", AUTHENTICATED),
+    Row("GET", "/auth/sessions", AUTHENTICATED),
+    Row("DELETE", "/auth/sessions/{id}", OWN_SESSION),
+    Row("GET", "/users/{id}/sessions", ADMIN),
+    Row("DELETE", "/users/{id}/sessions/{session_id}", ADMIN_TARGET_MISSING),
     # --- own account (GET /users/me is the profile, like /users/me/profile)
     Row("GET", "/users/me", AUTHENTICATED),
     Row("GET", "/users/me/profile", AUTHENTICATED),
@@ -167,7 +187,9 @@ async def test_authorization_matrix(
     for role, expected in zip(ROLES, row.expected, strict=True):
         cell = await _cell(client, make_user, row, role)
         client.cookies.clear()  # only the bearer token (or nothing) identifies the caller
-        path = "/api/v1" + row.path.format(id=cell.target.id, key_id=cell.key_id)
+        path = "/api/v1" + row.path.format(
+            id=cell.target.id, key_id=cell.key_id, session_id=uuid.uuid4()
+        )
         response = await client.request(
             row.method,
             path,

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
 from starter.api_keys.router import router as api_keys_router
+from starter.auth import account_router as account_routes
 from starter.auth import router as auth_routes
 from starter.auth.deps import GUARDS, resolve_principal
 from starter.core.errors import AppError, Unauthorized
@@ -30,6 +31,7 @@ API_PREFIX = "/api/v1"
 
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     auth_routes.public,
+    account_routes.public,
     health_routes.router,
     task_routes.public,  # /tasks/types: before the protected /tasks/{id}
     monitoring_routes.public_router,  # prometheus: public, never limited
@@ -37,8 +39,10 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
 # Deny by default: every route here must declare an auth guard first (checked at mount time).
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_routes.protected,
+    account_routes.protected,
     users_router,
     users_admin_router,
+    account_routes.admin,
     api_keys_router,
     health_routes.admin_router,
     task_routes.router,

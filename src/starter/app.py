@@ -30,6 +30,7 @@ from starter.docs import install_docs
 from starter.monitoring.http_metrics import HttpMetricsMiddleware
 from starter.monitoring.stream import StreamHub
 from starter.spa import PACKAGED_DIST, dist_dir, install_spa
+from starter.tasks.mail import enqueue_mail
 from starter.tasks.service import register_builtin_types
 
 API_KEY_USAGE_FLUSH_SECS = 10.0
@@ -144,6 +145,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.redirect_slashes = False
     app.state.settings = settings
     app.state.api_key_usage = ApiKeyUsageRecorder()
+    app.state.mail_queue = enqueue_mail
     app.state.principal_cache = PrincipalCache(
         settings.auth.principal_cache_secs, settings.auth.principal_cache_entries
     )

@@ -25,7 +25,8 @@ from pydantic import (
 from starter.api import PROTECTED_ROUTERS, PUBLIC_ROUTERS
 from starter.api_keys import service as api_keys_service
 from starter.api_keys.schemas import ApiKeyResponse
-from starter.auth.schemas import Principal, UserProfile
+from starter.auth import sessions as auth_sessions
+from starter.auth.schemas import Principal, SessionInfo, UserProfile
 from starter.core.envelope import ApiResponse
 from starter.monitoring import alerts, incidents
 from starter.monitoring import service as monitoring_service
@@ -84,6 +85,24 @@ async def insert_users(db: asyncpg.Connection, _owner: AppUser, rows: list[Any])
             for n, e, *rest in rows
         ],
     )
+
+
+async def insert_sessions(db: asyncpg.Connection, owner: AppUser, rows: list[Any]) -> None:
+    await db.executemany(
+        """INSERT INTO sessions (user_id, token_hash, created_at, last_activity_at, expires_at,
+                                 user_agent, ip_address)
+           VALUES ($1, gen_random_uuid()::text, $2, $3, NOW() + make_interval(days => $4), $5, $6)""",
+        [(uuid.UUID(owner.id), *row) for row in rows],
+    )
+
+
+async def sessions_seen_by(db: asyncpg.Connection, p: Principal) -> Sequence[asyncpg.Record]:
+    """The caller's sessions as the API lists them: the one the request came with is current
+    (its token digest is hex; the generated rows' stand-ins are UUIDs)."""
+    current = await db.fetchval(
+        "SELECT id FROM sessions WHERE user_id = $1 AND token_hash ~ '^[0-9a-f]{64}$'", p.id
+    )
+    return await auth_sessions.live_sessions(db, p.id, current)
 
 
 async def insert_tasks(db: asyncpg.Connection, owner: AppUser, rows: list[Any]) -> None:
@@ -176,7 +195,23 @@ def task_rows(
 statuses = st.sampled_from(["pending", "running", "completed", "failed", "cancelled", "retrying"])
 levels = st.sampled_from(["low", "medium", "high", "critical"])
 counts = st.integers(min_value=0, max_value=2**31 - 1)
+session_rows = rows_of(moments, moments, st.integers(1, 3650), maybe(texts), maybe(texts))
+
 ENDPOINTS = [
+    Endpoint(
+        "/auth/sessions",
+        SessionInfo,
+        insert_sessions,
+        session_rows,
+        sessions_seen_by,
+    ),
+    Endpoint(
+        "/users/{id}/sessions",
+        SessionInfo,
+        insert_sessions,
+        session_rows,
+        sessions_seen_by,
+    ),
     Endpoint(
         "/users?limit=100&status=all",
         UserProfile,
@@ -338,7 +373,8 @@ async def test_list_endpoint_bytes_equal_pydantic(
 ) -> None:
     rows = data.draw(endpoint.rows)
     await endpoint.insert(db, admin, rows)
-    response = await client.get(f"/api/v1{endpoint.path}", headers=admin.headers)
+    path = endpoint.path.replace("{id}", admin.id)
+    response = await client.get(f"/api/v1{path}", headers=admin.headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     expected = pydantic_rendering(endpoint.model, await endpoint.records(db, as_principal(admin)))

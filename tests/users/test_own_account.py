@@ -146,10 +146,10 @@ async def test_change_password(
         )
     )
     assert body["data"] == "Password updated successfully"
-    assert body["message"] == "Password has been changed. All existing sessions remain active."
+    assert body["message"] == "Password has been changed. Signed out 1 other session(s)."
     assert (await client.get(PROFILE, headers=user.headers)).status_code == 200
-    assert (await client.get(PROFILE, headers=other)).status_code == 200
-    assert await active_sessions(db, user.id) == 2
+    assert (await client.get(PROFILE, headers=other)).status_code == 401
+    assert await active_sessions(db, user.id) == 1
     assert_error(await login(client, user.username), 401, "INVALID_CREDENTIALS")
     assert (await login(client, user.username, STRONG)).status_code == 200
 

@@ -56,6 +56,31 @@ const registerRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/RegisterPage"), "RegisterPage"),
 });
 
+/** Recovery and verification: public, since the email's link is opened signed out too. */
+const accountRoutes = [
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/auth/forgot-password",
+    component: lazyRouteComponent(() => import("./pages/account/ForgotPasswordPage"), "ForgotPasswordPage"),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/auth/check-inbox",
+    validateSearch: (search: Record<string, unknown>): { email?: string } => (typeof search.email === "string" ? { email: search.email } : {}),
+    component: lazyRouteComponent(() => import("./pages/account/ForgotPasswordPage"), "CheckInboxPage"),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/auth/reset-password",
+    component: lazyRouteComponent(() => import("./pages/account/ResetPasswordPage"), "ResetPasswordPage"),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/auth/verify-email",
+    component: lazyRouteComponent(() => import("./pages/account/VerifyEmailPage"), "VerifyEmailPage"),
+  }),
+];
+
 /** Everything under /admin needs a session; the server still enforces every rule. */
 const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -107,7 +132,7 @@ const adminPages = [
   ...FEATURE_MODULES.flatMap((module) => module.pages.map((p) => page(p.path, p.component, p.minimum))),
 ];
 
-const routeTree = rootRoute.addChildren([indexRoute, loginRoute, registerRoute, adminRoute.addChildren(adminPages)]);
+const routeTree = rootRoute.addChildren([indexRoute, loginRoute, registerRoute, ...accountRoutes, adminRoute.addChildren(adminPages)]);
 
 export function buildRouter(queryClient: QueryClient) {
   const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent", scrollRestoration: true });
@@ -124,7 +149,7 @@ export function buildRouter(queryClient: QueryClient) {
 
 /** Every router path must be in the manifest the server reads (checked by a unit test). */
 export function routerPaths(): string[] {
-  const paths = ["/", "/auth/login", "/auth/register", "/admin"];
+  const paths = ["/", "/auth/login", "/auth/register", "/auth/forgot-password", "/auth/check-inbox", "/auth/reset-password", "/auth/verify-email", "/admin"];
   for (const child of adminPages) paths.push(`/admin${(child.options as { path?: string }).path ?? ""}`.replace(/\/$/, ""));
   return [...new Set(paths)];
 }

@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from starter.auth import service
+from starter.auth.mail import MailQueue
 from starter.auth.principal_cache import PrincipalCache, serve_forgetting
 from starter.auth.schemas import Principal
 from starter.core.config import Settings
@@ -172,3 +173,17 @@ async def app_settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address (the socket peer, or the client a trusted proxy names)."""
+    return request.client.host if request.client else None
+
+
+def mail_queue_of(request: Request) -> MailQueue:
+    """The queue account emails go to (`app.state.mail_queue`, set by `create_app`)."""
+    queue: MailQueue = request.app.state.mail_queue
+    return queue
+
+
+Mailer = Annotated[MailQueue, Depends(mail_queue_of)]

@@ -9,6 +9,7 @@ The address is the socket peer, or the client a trusted proxy names (`server.tru
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -20,6 +21,43 @@ from starter.core.errors import RateLimited
 ACCOUNT = "account"
 ADDRESS = "address"
 MESSAGE = "Too many failed login attempts. Please try again later."
+RECOVERY_MESSAGE = "Too many requests for this account or address. Please try again later."
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Attempts allowed per account and per address within the window, counted under scopes."""
+
+    account_scope: str
+    address_scope: str
+    per_account: int
+    per_address: int
+    window_secs: int
+    message: str
+
+
+def login_budget(settings: AuthSettings) -> Budget:
+    return Budget(
+        ACCOUNT,
+        ADDRESS,
+        settings.login_max_failures_per_account,
+        settings.login_max_failures_per_address,
+        settings.login_failure_window_secs,
+        MESSAGE,
+    )
+
+
+def recovery_budget(settings: AuthSettings) -> Budget:
+    """Forgot-password and resend-verification requests, and reset/verify attempts with a bad
+    token: every one counts, so mail cannot be used to flood an inbox."""
+    return Budget(
+        "recovery_account",
+        "recovery_address",
+        settings.recovery_max_requests_per_account,
+        settings.recovery_max_requests_per_address,
+        settings.login_failure_window_secs,
+        RECOVERY_MESSAGE,
+    )
 
 
 def account_key(user_id: UUID | None, typed: str) -> str:
@@ -34,25 +72,38 @@ def _retry_after(oldest: datetime | None, window_secs: int) -> int:
     return max(1, int(window_secs - elapsed) + 1)
 
 
+def _entries(budget: Budget, account: str | None, address: str | None) -> list[tuple[str, str]]:
+    entries = [] if account is None else [(budget.account_scope, account)]
+    if address:
+        entries.append((budget.address_scope, address))
+    return entries
+
+
+async def ensure_allowed(
+    conn: Connection, budget: Budget, account: str | None, address: str | None
+) -> None:
+    """429 RATE_LIMITED with Retry-After when either budget is spent."""
+    limits = {budget.account_scope: budget.per_account, budget.address_scope: budget.per_address}
+    for scope, key in _entries(budget, account, address):
+        count, oldest = await repository.recent_failures(conn, scope, key, budget.window_secs)
+        if count >= limits[scope]:
+            raise RateLimited(_retry_after(oldest, budget.window_secs), budget.message)
+
+
+async def spend(conn: Connection, budget: Budget, account: str | None, address: str | None) -> None:
+    await repository.record_failures(conn, _entries(budget, account, address))
+
+
 async def ensure_login_allowed(
     conn: Connection, settings: AuthSettings, account: str, address: str | None
 ) -> None:
-    """429 RATE_LIMITED with Retry-After when either budget is spent."""
-    window = settings.login_failure_window_secs
-    checks = [(ACCOUNT, account, settings.login_max_failures_per_account)]
-    if address:
-        checks.append((ADDRESS, address, settings.login_max_failures_per_address))
-    for scope, key, limit in checks:
-        count, oldest = await repository.recent_failures(conn, scope, key, window)
-        if count >= limit:
-            raise RateLimited(_retry_after(oldest, window), MESSAGE)
+    await ensure_allowed(conn, login_budget(settings), account, address)
 
 
-async def record_login_failure(conn: Connection, account: str, address: str | None) -> None:
-    entries = [(ACCOUNT, account)]
-    if address:
-        entries.append((ADDRESS, address))
-    await repository.record_failures(conn, entries)
+async def record_login_failure(
+    conn: Connection, settings: AuthSettings, account: str, address: str | None
+) -> None:
+    await spend(conn, login_budget(settings), account, address)
 
 
 async def clear_account_failures(conn: Connection, account: str) -> None:

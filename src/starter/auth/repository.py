@@ -47,6 +47,12 @@ async def find_active_user_for_login(
     )
 
 
+async def find_profile(conn: Connection, user_id: UUID) -> Record | None:
+    return await conn.fetchrow(
+        f"SELECT {USER_PROFILE_COLUMNS} FROM users WHERE id = $1 AND is_active", user_id
+    )
+
+
 async def find_password_hash(conn: Connection, user_id: UUID) -> str | None:
     value: str | None = await conn.fetchval(
         "SELECT password_hash FROM users WHERE id = $1 AND is_active", user_id
@@ -81,15 +87,21 @@ async def lock_admin_bootstrap(conn: Connection) -> None:
 
 
 async def insert_session(
-    conn: Connection, user_id: UUID, token_hash: str, expires_at: datetime, user_agent: str | None
+    conn: Connection,
+    user_id: UUID,
+    token_hash: str,
+    expires_at: datetime,
+    user_agent: str | None,
+    ip_address: str | None = None,
 ) -> Record:
     row = await conn.fetchrow(
-        """INSERT INTO sessions (user_id, token_hash, expires_at, user_agent)
-           VALUES ($1, $2, $3, $4) RETURNING id, expires_at""",
+        """INSERT INTO sessions (user_id, token_hash, expires_at, user_agent, ip_address)
+           VALUES ($1, $2, $3, $4, $5) RETURNING id, expires_at""",
         user_id,
         token_hash,
         expires_at,
         user_agent,
+        ip_address,
     )
     assert row is not None
     return row
@@ -137,6 +149,43 @@ async def deactivate_user_sessions(conn: Connection, user_id: UUID) -> int:
         "UPDATE sessions SET is_active = FALSE WHERE user_id = $1 AND is_active", user_id
     )
     return int(status.split()[-1])
+
+
+async def deactivate_other_sessions(conn: Connection, user_id: UUID, keep: UUID | None) -> int:
+    status = await conn.execute(
+        """UPDATE sessions SET is_active = FALSE
+           WHERE user_id = $1 AND is_active AND id IS DISTINCT FROM $2""",
+        user_id,
+        keep,
+    )
+    return int(status.split()[-1])
+
+
+async def live_sessions(conn: Connection, user_id: UUID, current: UUID | None) -> list[Record]:
+    """A user's sessions that still authenticate, most recently active first; `current` marks
+    the one whose id is given."""
+    return await conn.fetch(
+        """SELECT id, created_at, last_activity_at, expires_at, user_agent, ip_address,
+                  id IS NOT DISTINCT FROM $2 AS current
+           FROM sessions WHERE user_id = $1 AND is_active AND expires_at >= NOW()
+           ORDER BY last_activity_at DESC, created_at DESC, id""",
+        user_id,
+        current,
+    )
+
+
+async def end_live_session(conn: Connection, user_id: UUID, session_id: UUID) -> bool:
+    status = await conn.execute(
+        """UPDATE sessions SET is_active = FALSE
+           WHERE id = $1 AND user_id = $2 AND is_active AND expires_at >= NOW()""",
+        session_id,
+        user_id,
+    )
+    return status != "UPDATE 0"
+
+
+async def user_exists(conn: Connection, user_id: UUID) -> bool:
+    return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)", user_id))
 
 
 async def lock_session_for_refresh(conn: Connection, session_id: UUID) -> Record | None:

@@ -6,8 +6,16 @@ from datetime import UTC, datetime
 
 from fastapi import Request, Response
 
-from starter.auth import service
-from starter.auth.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, CurrentUser, csrf_token
+from starter.auth import recovery, service
+from starter.auth.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    AppSettings,
+    CurrentUser,
+    Mailer,
+    client_address,
+    csrf_token,
+)
 from starter.auth.schemas import (
     AuthUser,
     LoginRequest,
@@ -28,11 +36,15 @@ protected = api_router(prefix="/auth", tags=["Authentication"])
 @public.post(
     "/register",
     summary="Create an account",
+    description="Also emails a link that verifies the address (`POST /auth/verify-email`).",
     responses=error_responses(409, described={409: "Username or email already exists"}),
 )
-async def register(body: RegisterRequest, conn: Conn) -> ApiResponse[UserProfile]:
+async def register(
+    body: RegisterRequest, conn: Conn, settings: AppSettings, mailer: Mailer
+) -> ApiResponse[UserProfile]:
     async with conn.transaction():
         user = await service.create_account(conn, body.username, body.email, body.password)
+        await recovery.send_verification(conn, settings, mailer, user.id, user.username, user.email)
     return ok(user)
 
 
@@ -65,8 +77,7 @@ def _set_session_cookies(
 async def login(
     body: LoginRequest, conn: Conn, request: Request, response: Response, settings: AppSettings
 ) -> ApiResponse[LoginResponse]:
-    address = request.client.host if request.client else None
-    result = await service.login(conn, settings.auth, body, address)
+    result = await service.login(conn, settings.auth, body, client_address(request))
     _set_session_cookies(response, result.token, result.expires_at, settings.auth.cookie_secure)
     return ok(
         LoginResponse(session_token=result.token, expires_at=result.expires_at, user=result.user)

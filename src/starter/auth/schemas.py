@@ -94,3 +94,30 @@ class Principal:
 
     def auth_user(self) -> AuthUser:
         return AuthUser(id=self.id, username=self.username, email=self.email, role=self.role.value)
+
+
+# Account tokens are 43 url-safe characters; anything longer cannot be one.
+AccountToken = Annotated[str, Field(max_length=256)]
+
+
+class ForgotPasswordRequest(RequestModel):
+    email: Identifier = Field(examples=["alice@example.com"])
+
+
+class TokenResetPasswordRequest(RequestModel):
+    token: AccountToken
+    new_password: NewPassword = Field(examples=["N3w-Secure-Pass!"])
+
+
+class VerifyEmailRequest(RequestModel):
+    token: AccountToken
+
+
+class SessionInfo(ResponseModel):
+    id: UUID
+    created_at: Timestamp
+    last_activity_at: Timestamp
+    expires_at: Timestamp
+    user_agent: str | None
+    ip_address: str | None
+    current: bool = Field(description="Whether this is the session making the request.")

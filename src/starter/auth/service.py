@@ -135,8 +135,17 @@ class LoginResult:
     user: UserProfile
 
 
+class EmailNotVerified(AppError):
+    status = 403
+    code = "EMAIL_NOT_VERIFIED"
+    default_message = "Please verify your email address before signing in"
+
+
 async def login(
-    conn: Connection, settings: AuthSettings, request: LoginRequest, address: str | None
+    conn: Connection,
+    settings: AuthSettings,
+    request: LoginRequest,
+    address: str | None,
 ) -> LoginResult:
     identity = _login_identity(request)
     if request.password == "":
@@ -151,14 +160,21 @@ async def login(
     stored_hash = row["password_hash"] if row is not None else None
     verified = await passwords.verify_password(stored_hash, request.password)
     if row is None or not verified:
-        await rate_limit.record_login_failure(conn, account, address)
+        await rate_limit.record_login_failure(conn, settings, account, address)
         raise InvalidCredentials()
+    if not row["email_verified"] and not settings.allow_unverified_login:
+        raise EmailNotVerified()
     token = new_session_token()
     expires_at = datetime.now(UTC) + timedelta(hours=settings.session_duration_hours)
     async with conn.transaction():
         await repository.deactivate_idle_sessions(conn, row["id"], settings.idle_session_days)
         session = await repository.insert_session(
-            conn, row["id"], digest(token), expires_at, request.user_agent
+            conn,
+            row["id"],
+            digest(token),
+            expires_at,
+            request.user_agent,
+            address,
         )
         await repository.touch_last_login(conn, row["id"])
         await rate_limit.clear_account_failures(conn, account)
@@ -247,6 +263,13 @@ async def cleanup_expired_sessions(conn: Connection, settings: AuthSettings) -> 
 async def end_all_sessions(conn: Connection, user_id: UUID) -> int:
     """Deactivate every session of a user (logout-all, and other domains in their transaction)."""
     ended = await repository.deactivate_user_sessions(conn, user_id)
+    forget_user(user_id)
+    return ended
+
+
+async def end_other_sessions(conn: Connection, user_id: UUID, keep: UUID | None) -> int:
+    """Deactivate every session of a user but `keep` (all of them when it is None)."""
+    ended = await repository.deactivate_other_sessions(conn, user_id, keep)
     forget_user(user_id)
     return ended
 

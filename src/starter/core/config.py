@@ -101,6 +101,15 @@ class AuthSettings(BaseModel):
     # Authenticated principals kept per process (auth/principal_cache.py); 0 turns it off.
     principal_cache_secs: float = Field(default=30, ge=0)
     principal_cache_entries: int = Field(default=10_000, ge=1)
+    # Account recovery and verification (docs/accounts.md).
+    password_reset_token_minutes: float = Field(default=60, gt=0)
+    email_verification_token_hours: float = Field(default=24, gt=0)
+    allow_unverified_login: bool = True
+    # Forgot-password and resend-verification requests per window (login_failure_window_secs).
+    recovery_max_requests_per_account: int = Field(default=5, ge=1)
+    recovery_max_requests_per_address: int = Field(default=20, ge=1)
+    # Forgot-password answers take at least this long, known address or not.
+    recovery_min_answer_secs: float = Field(default=0.25, ge=0)
 
 
 class WorkerSettings(BaseModel):
@@ -135,6 +144,10 @@ class EmailSettings(BaseModel):
     smtp_timeout_secs: float = Field(default=30, gt=0)
     from_address: str = "noreply@example.com"
     outbox_dir: Path = Path(".starter/outbox")
+    # Named in account emails; links in them point at `public_url` (the web app's origin),
+    # by default this server's own address.
+    product_name: str = Field(default="starter", min_length=1, max_length=100)
+    public_url: str | None = None
 
 
 class WebhookSettings(BaseModel):

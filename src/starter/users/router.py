@@ -10,7 +10,7 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Response
 
-from starter.auth.deps import Admin, CurrentUser, Moderator
+from starter.auth.deps import Admin, AppSettings, CurrentUser, Mailer, Moderator
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, error_responses, ok
 from starter.core.listing import list_response
@@ -68,28 +68,40 @@ async def get_own_user(principal: CurrentUser, conn: Conn) -> ApiResponse[UserPr
 @router.put(
     "/users/me/profile",
     summary="Update own profile",
-    description="A changed email must be verified again.",
+    description="A changed email must be verified again: a verification link is mailed to it.",
     responses=errors(409),
 )
 async def update_own_profile(
-    principal: CurrentUser, body: UpdateProfileRequest, conn: Tx
+    principal: CurrentUser,
+    body: UpdateProfileRequest,
+    conn: Tx,
+    settings: AppSettings,
+    mailer: Mailer,
 ) -> ApiResponse[UserProfile]:
-    return ok(await service.update_own_profile(conn, principal.id, body.username, body.email))
+    user = await service.update_own_profile(
+        conn, principal.id, body.username, body.email, (settings, mailer)
+    )
+    return ok(user)
 
 
 @router.put(
     "/users/me/password",
     summary="Change own password",
-    description="Wrong current password is 401 INVALID_CREDENTIALS; other sessions stay active.",
+    description=(
+        "Wrong current password is 401 INVALID_CREDENTIALS; every other session of the account "
+        "ends (the message says how many)."
+    ),
     responses=errors(401, 404),
 )
 async def change_own_password(
     principal: CurrentUser, body: ChangePasswordRequest, conn: Tx
 ) -> ApiResponse[str]:
-    await service.change_own_password(conn, principal.id, body.current_password, body.new_password)
+    ended = await service.change_own_password(
+        conn, principal.id, body.current_password, body.new_password, principal.session_id
+    )
     return ok(
         "Password updated successfully",
-        "Password has been changed. All existing sessions remain active.",
+        f"Password has been changed. Signed out {ended} other session(s).",
     )
 
 

@@ -13,10 +13,13 @@ from uuid import UUID
 
 import structlog
 
+from starter.auth import recovery
 from starter.auth import service as auth_service
+from starter.auth.mail import MailQueue
 from starter.auth.principal_cache import forget_user
 from starter.auth.schemas import Principal, UserProfile
 from starter.auth.validation import validate_email, validate_password, validate_username
+from starter.core.config import Settings
 from starter.core.db import Connection, Record, atomic
 from starter.core.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
 from starter.rbac.policies import require_may_manage
@@ -52,22 +55,39 @@ async def own_profile(conn: Connection, user_id: UUID) -> UserProfile:
 
 
 async def update_own_profile(
-    conn: Connection, user_id: UUID, username: str | None, email: str | None
+    conn: Connection,
+    user_id: UUID,
+    username: str | None,
+    email: str | None,
+    verification: tuple[Settings, MailQueue] | None = None,
 ) -> UserProfile:
-    """Change username/email (null = unchanged); a new email must be verified again."""
+    """Change username/email (null = unchanged); a new email must be verified again, and
+    with `verification` given a link to do so is mailed in the same transaction."""
     _validate_identity(username, email)
-    async with auth_service.unique_violations_as_conflicts():
-        row = await repository.update_own_profile(conn, user_id, username, email)
-    if row is None:
-        raise NotFound(USER_NOT_FOUND)
+    async with atomic(conn):
+        before = await repository.find_active(conn, user_id)
+        async with auth_service.unique_violations_as_conflicts():
+            row = await repository.update_own_profile(conn, user_id, username, email)
+        if row is None or before is None:
+            raise NotFound(USER_NOT_FOUND)
+        if verification is not None and row["email"].lower() != before["email"].lower():
+            settings, mailer = verification
+            await recovery.send_verification(
+                conn, settings, mailer, user_id, row["username"], row["email"]
+            )
     forget_user(user_id)
     return auth_service.profile(row)
 
 
 async def change_own_password(
-    conn: Connection, user_id: UUID, current_password: str, new_password: str
-) -> None:
-    """Strength → differs from current → current verifies (401) → re-hash. Sessions stay."""
+    conn: Connection,
+    user_id: UUID,
+    current_password: str,
+    new_password: str,
+    keep_session: UUID | None = None,
+) -> int:
+    """Strength → differs from current → current verifies (401) → re-hash, then end every
+    session but `keep_session` (the caller's). Returns how many were ended."""
     validate_password(new_password)
     if current_password == new_password:
         raise ValidationFailed(
@@ -78,7 +98,9 @@ async def change_own_password(
     if not await auth_service.check_password(conn, user_id, current_password):
         raise InvalidCredentials()
     await auth_service.set_password(conn, user_id, new_password)
-    log.info("user.password_changed", user_id=str(user_id))
+    ended = await auth_service.end_other_sessions(conn, user_id, keep_session)
+    log.info("user.password_changed", user_id=str(user_id), sessions_ended=ended)
+    return ended
 
 
 async def delete_own_account(

@@ -62,7 +62,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(
     async (identifier: string, password: string) => {
-      const result = await unwrap(api.POST("/auth/login", { body: { username_or_email: identifier, password } }));
+      const result = await unwrap(api.POST("/auth/login", { body: { username_or_email: identifier, password, user_agent: navigator.userAgent.slice(0, 1024) } }));
       sessionStorage.setItem(EXPIRY_KEY, result.expires_at);
       const signedIn: SessionUser = { id: result.user.id, username: result.user.username, email: result.user.email, role: result.user.role };
       resetCache(queryClient, signedIn);

@@ -5,6 +5,7 @@ import { Button } from "../components/Button";
 import { useToast } from "../components/Toast";
 import { LiveIndicator, LiveUpdatesProvider } from "../live/LiveUpdates";
 import { FEATURE_MODULES } from "../modules/registry";
+import { VerificationBanner } from "./account/VerificationBanner";
 
 interface NavItem {
   to: string;
@@ -118,6 +119,7 @@ export function AppShell() {
         </div>
       </nav>
       <main id="main" className="min-w-0 flex-1 p-4 md:p-8">
+        <VerificationBanner />
         <Outlet />
       </main>
     </div>

@@ -45,6 +45,9 @@ export function LoginPage() {
         {error ? <ErrorNotice error={error} /> : null}
         <TextField label="Username or email" name="identifier" autoComplete="username" required value={identifier} onChange={(e) => setIdentifier(e.target.value)} />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Link to="/auth/forgot-password" className="-mt-2 self-end text-sm font-medium text-brand-700 underline">
+          Forgot password?
+        </Link>
         <Button type="submit" busy={busy}>
           Sign in
         </Button>

@@ -8,6 +8,8 @@ import { TextField } from "../components/Field";
 import { Card, ErrorNotice, Loading, PageHeader } from "../components/Layout";
 import { useToast } from "../components/Toast";
 import { formatDateTime } from "../lib/format";
+import { SessionsCard } from "./account/SessionsCard";
+import { PasswordRules } from "./account/PasswordRules";
 import { ApiKeysCard } from "./profile/ApiKeysCard";
 
 function useForm<T extends Record<string, string>>(initial: T) {
@@ -72,6 +74,7 @@ function ProfileForm() {
 
 function PasswordForm() {
   const toast = useToast();
+  const queryClient = useQueryClient();
   const form = useForm({ current_password: "", new_password: "", confirm: "" });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -83,6 +86,7 @@ function PasswordForm() {
       const { message } = await unwrapWithMessage(api.PUT("/users/me/password", { body: { current_password: form.values.current_password, new_password: form.values.new_password } }));
       form.setValues({ current_password: "", new_password: "", confirm: "" });
       toast.show(message ?? "Password changed.", "success");
+      await queryClient.invalidateQueries({ queryKey: ["sessions"] });
     });
   };
   return (
@@ -90,7 +94,8 @@ function PasswordForm() {
       <form onSubmit={submit} className="flex flex-col gap-4" aria-label="Change password">
         {form.error ? <ErrorNotice error={form.error} /> : null}
         <TextField label="Current password" type="password" autoComplete="current-password" required {...form.bind("current_password")} />
-        <TextField label="New password" type="password" autoComplete="new-password" required {...form.bind("new_password")} hint="8–128 characters, with 3 of: upper case, lower case, digits, symbols." />
+        <TextField label="New password" type="password" autoComplete="new-password" required {...form.bind("new_password")} />
+        <PasswordRules password={form.values.new_password} />
         <TextField label="Confirm new password" type="password" autoComplete="new-password" required {...form.bind("confirm")} />
         <Button type="submit" busy={form.busy} className="self-start">
           Change password
@@ -150,6 +155,9 @@ export function ProfilePage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <ProfileForm />
         <PasswordForm />
+        <div className="min-w-0 lg:col-span-2">
+          <SessionsCard />
+        </div>
         <div className="min-w-0 lg:col-span-2">
           <ApiKeysCard />
         </div>

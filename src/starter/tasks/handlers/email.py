@@ -60,10 +60,18 @@ class EmailPayload(TaskPayload):
     ] = Field(description="One address or a non-empty list (duplicates are sent once).")
     subject: str = Field(max_length=998)  # the longest header line email allows
     body: str
+    html: str | None = Field(
+        default=None, description="An HTML alternative to the plain-text `body`."
+    )
 
 
 def build_message(
-    sender: str, recipients: list[str], subject: str, body: str, domain: str
+    sender: str,
+    recipients: list[str],
+    subject: str,
+    body: str,
+    domain: str,
+    html: str | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
     try:
@@ -75,6 +83,8 @@ def build_message(
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     return message
 
 
@@ -133,7 +143,7 @@ async def handle(ctx: TaskContext) -> dict[str, Any]:
     settings = ctx.settings.email
     domain = settings.from_address.rpartition("@")[2] or "localhost"
     message = build_message(
-        settings.from_address, recipients, payload.subject, payload.body, domain
+        settings.from_address, recipients, payload.subject, payload.body, domain, payload.html
     )
     result: dict[str, Any] = {"message_id": message["Message-ID"], "recipients": recipients}
     if settings.smtp_host:

@@ -5,6 +5,7 @@ import { atLeast, useSession } from "../../auth/session";
 import { Badge, StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { formatDateTime } from "../../lib/format";
+import { SessionsCard } from "../account/SessionsCard";
 import { UserActions } from "./userActions";
 
 export function UserDetailPage() {
@@ -38,6 +39,11 @@ export function UserDetailPage() {
           ))}
         </dl>
       </Card>
+      {atLeast(me?.role, "admin") ? (
+        <div className="mt-4">
+          <SessionsCard userId={u.id} />
+        </div>
+      ) : null}
       {atLeast(me?.role, "moderator") ? (
         <p className="mt-6 text-sm">
           <Link to="/admin/users" className="text-brand-700 underline">
