@@ -148,6 +148,7 @@ async def test_server_banner_says_how_to_create_the_admin(
     assert banner["API docs"] == f"{base}/api-docs"
     assert banner["Health"] == f"{base}/api/v1/health"
     assert banner["Database"] == database_url.replace("postgres:@", "postgres@")
+    assert banner["Mail"] == f".eml files in {ROOT / '.starter' / 'outbox'} (no SMTP configured)"
     assert banner["Admin"] == (
         "none yet: run `starter admin create-admin`, or set STARTER__INITIAL_ADMIN_PASSWORD "
         "and restart (creates `admin`)"

@@ -68,6 +68,14 @@ def public_host(host: str) -> str:
     return "localhost" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
 
 
+def mail_destination(settings: Settings) -> str:
+    """Where the `email` task delivers: SMTP when configured, otherwise `.eml` files to open."""
+    email = settings.email
+    if email.smtp_host:
+        return f"SMTP {email.smtp_host}:{email.smtp_port}"
+    return f".eml files in {email.outbox_dir.resolve()} (no SMTP configured)"
+
+
 def banner_lines(settings: Settings, startup: Startup, host: str, port: int) -> list[str]:
     shown_host = f"[{host}]" if ":" in public_host(host) else public_host(host)
     base = f"http://{shown_host}:{port}"
@@ -81,6 +89,7 @@ def banner_lines(settings: Settings, startup: Startup, host: str, port: int) -> 
         f"  API docs:  {base}/api-docs",
         f"  Health:    {base}/api/v1/health",
         f"  Database:  {db.describe_database(settings.database)}",
+        f"  Mail:      {mail_destination(settings)}",
     ]
     if startup.generated_password is not None:
         lines += [
