@@ -81,6 +81,25 @@ async def test_limits_are_inclusive(client: httpx.AsyncClient, user: AppUser) ->
     assert response.status_code == 200, response.text
 
 
+async def test_a_tag_is_measured_as_typed_not_as_lower_cased(
+    client: httpx.AsyncClient, user: AppUser
+) -> None:
+    # "İ".lower() is two characters: 50 of them typed stay within the documented 50.
+    body = {"title": "t", "tags": [" " + "İ" * 50 + " "]}
+    response = await client.post(URL, json=body, headers=user.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["tags"] == ["İ".lower() * 50]
+
+
+async def test_blank_titles_and_tags_are_refused_in_the_document_too(
+    client: httpx.AsyncClient,
+) -> None:
+    schemas = (await client.get("/api-docs/openapi.json")).json()["components"]["schemas"]
+    create = schemas["CreateNoteRequest"]["properties"]
+    assert create["title"]["pattern"] == r"\S"
+    assert create["tags"]["items"]["pattern"] == r"\S"
+
+
 async def test_missing_title_is_422(client: httpx.AsyncClient, user: AppUser) -> None:
     assert_error(await client.post(URL, json={}, headers=user.headers), 422, "VALIDATION_FAILED")
 

@@ -68,9 +68,11 @@ def _tags(values: list[str]) -> list[str]:
     """Trimmed, lower-case, without duplicates, in the order given."""
     tags: list[str] = []
     for value in values:
-        tag = value.strip().lower()
-        if not tag or len(tag) > TAG_MAX_CHARS:
+        trimmed = value.strip()
+        # Counted before lower-casing, which can lengthen a tag ("İ" becomes two characters).
+        if not trimmed or len(trimmed) > TAG_MAX_CHARS:
             raise ValidationFailed("tags", f"Each tag must be 1–{TAG_MAX_CHARS} characters")
+        tag = trimmed.lower()
         if tag not in tags:
             tags.append(tag)
     if len(tags) > TAGS_MAX:
