@@ -10,12 +10,11 @@ from fastapi import Request, Response
 
 from starter.auth import recovery, sessions
 from starter.auth.deps import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
     Admin,
     AppSettings,
     CurrentUser,
     Mailer,
+    clear_session_cookies,
     client_address,
 )
 from starter.auth.schemas import (
@@ -134,8 +133,7 @@ async def end_session(
 ) -> ApiResponse[str]:
     await sessions.end_session(conn, principal.id, id)
     if id == principal.session_id:
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        response.delete_cookie(CSRF_COOKIE, path="/")
+        clear_session_cookies(response)
     return ok("Session ended")
 
 

@@ -13,7 +13,7 @@ import hmac
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from starter.auth import service
@@ -33,6 +33,13 @@ CSRF_COOKIE = "starter_csrf"
 CSRF_HEADER = "x-csrf-token"
 API_KEY_PREFIX = "sk_"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def clear_session_cookies(response: Response) -> None:
+    """The browser forgets the session and its CSRF token (logout, or ending this session)."""
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
 
 # Declared for OpenAPI only (auto_error=False): the parsing below is our own (docs/api-conventions.md).
 bearer_scheme = HTTPBearer(

@@ -13,6 +13,7 @@ from starter.auth.deps import (
     AppSettings,
     CurrentUser,
     Mailer,
+    clear_session_cookies,
     client_address,
     csrf_token,
 )
@@ -89,16 +90,14 @@ async def logout(principal: CurrentUser, conn: Conn, response: Response) -> ApiR
     if principal.session_id is None:
         raise Unauthorized()
     await service.logout(conn, principal.id, principal.session_id)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+    clear_session_cookies(response)
     return ok("Logged out successfully")
 
 
 @protected.post("/logout-all", summary="End every session of this user")
 async def logout_all(principal: CurrentUser, conn: Conn, response: Response) -> ApiResponse[str]:
     ended = await service.end_all_sessions(conn, principal.id)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+    clear_session_cookies(response)
     return ok("Logged out from all devices", f"Ended {ended} session(s)")
 
 
