@@ -27,13 +27,9 @@ OrderBy = Literal["created_at", "updated_at", "title"]
 Order = Literal["asc", "desc"]
 
 # Lengths are checked by the service (in characters, after trimming), with its own messages.
-# A title or tag needs a character that is not whitespace: blanks trim to nothing.
-NOT_BLANK = r"\S"
-Title = Annotated[
-    str, CheckedByService(max_length=TITLE_MAX_CHARS, min_length=1, pattern=NOT_BLANK)
-]
+Title = Annotated[str, CheckedByService(max_length=TITLE_MAX_CHARS, min_length=1)]
 Content = Annotated[str, CheckedByService(max_length=CONTENT_MAX_CHARS)]
-Tag = Annotated[str, CheckedByService(max_length=TAG_MAX_CHARS, min_length=1, pattern=NOT_BLANK)]
+Tag = Annotated[str, CheckedByService(max_length=TAG_MAX_CHARS, min_length=1)]
 Tags = Annotated[list[Tag], Field(json_schema_extra={"maxItems": TAGS_MAX})]
 ChangeDescription = Annotated[str, CheckedByService(max_length=CHANGE_DESCRIPTION_MAX_CHARS)]
 
