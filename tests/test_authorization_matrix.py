@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, AppUser, MakeUser
+from tests.support.users import PASSWORD, AppUser, MakeUser
 
 ROLES = ("anonymous", "user", "other_user", "moderator", "admin")
 NEW_PASSWORD = "N3w!Passw0rd#42"
@@ -207,7 +207,7 @@ def test_matrix_covers_every_core_operation() -> None:
     """Every auth/users/api-keys/health/admin operation of the app has a row."""
     from starter.app import create_app
     from starter.docs import build_openapi
-    from tests.conftest import make_settings
+    from tests.support.settings import make_settings
 
     document = build_openapi(create_app(make_settings("postgresql://unused@127.0.0.1:1/x")))
     core_areas = {"auth", "users", "api-keys", "health", "admin"}

@@ -16,7 +16,8 @@ from starter.app import create_app
 from starter.auth.deps import Admin
 from starter.core.routing import api_router
 from starter.docs import build_openapi
-from tests.conftest import ROOT, make_settings
+from tests.support.paths import ROOT
+from tests.support.settings import make_settings
 
 COMMITTED = ROOT / "docs" / "openapi.json"
 # The v1 API document existing clients were written against: every operation in it stays.

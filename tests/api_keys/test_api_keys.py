@@ -17,7 +17,8 @@ from fastapi import FastAPI
 from starter import app as app_module
 from starter.app import create_app
 from starter.core.config import Settings
-from tests.conftest import PASSWORD, AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser, MakeUser
 
 URL = "/api/v1/api-keys"
 ME = "/api/v1/auth/me"

@@ -12,7 +12,8 @@ import pytest
 
 from starter.app import create_app
 from starter.core.config import Settings
-from tests.conftest import PASSWORD, make_settings
+from tests.support.settings import make_settings
+from tests.support.users import PASSWORD
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{64}$")
 PROFILE_FIELDS = {

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.cli.conftest import STARTER, cli_env, free_port
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 STARTUP_TIMEOUT_SECS = 90
 WRONG = "WrongPassword1!"

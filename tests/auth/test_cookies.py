@@ -7,7 +7,7 @@ import httpx
 from starter.core.config import AuthSettings
 from starter.core.security import digest
 from tests.auth.conftest import ClientFor, bearer, login, register
-from tests.conftest import assert_error
+from tests.support.errors import assert_error
 
 ME = "/api/v1/auth/me"
 REFRESH = "/api/v1/auth/refresh"

@@ -16,7 +16,8 @@ from starter.core.config import AuthSettings, EmailSettings
 from starter.tasks.handlers.email import build_message
 from tests.auth.conftest import ClientFor, bearer, login, login_token, register
 from tests.auth.mailbox import LINK_RE, last_token, mails_to
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 
 VERIFY = "/api/v1/auth/verify-email"
 RESEND = "/api/v1/auth/resend-verification"

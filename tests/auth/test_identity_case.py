@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from tests.auth.conftest import login, register
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 
 API = "/api/v1"
 

@@ -15,7 +15,8 @@ import pytest
 from starter.auth import passwords, repository
 from starter.core.config import AuthSettings
 from tests.auth.conftest import PROFILE_FIELDS, TOKEN_RE, ClientFor, login, register
-from tests.conftest import PASSWORD, AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser
 
 URL = "/api/v1/auth/login"
 

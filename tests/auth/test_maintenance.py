@@ -14,7 +14,7 @@ from starter.core.config import AuthSettings
 from starter.core.db import connect_once
 from starter.core.security import digest
 from tests.auth.conftest import login
-from tests.conftest import AppUser, MakeUser
+from tests.support.users import AppUser, MakeUser
 
 
 async def test_initial_admin_is_created_when_none_exists(

@@ -15,7 +15,8 @@ from starter.core.config import AuthSettings
 from starter.core.security import digest
 from tests.auth.conftest import ClientFor, bearer, login, register
 from tests.auth.mailbox import last_token, mails_to
-from tests.conftest import PASSWORD, AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser
 
 FORGOT = "/api/v1/auth/forgot-password"
 RESET = "/api/v1/auth/reset-password"

@@ -26,7 +26,9 @@ from starter.core.config import AuthSettings, Settings
 from starter.core.request_connections import RequestConnections
 from starter.core.security import digest
 from starter.rbac.roles import Role
-from tests.conftest import AppUser, MakeUser, asgi_client, make_settings, started_app
+from tests.support.http import asgi_client, started_app
+from tests.support.settings import make_settings
+from tests.support.users import AppUser, MakeUser
 from tests.users.helpers import API, STRONG, login
 
 ME = f"{API}/auth/me"

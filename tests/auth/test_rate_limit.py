@@ -7,7 +7,7 @@ import httpx
 
 from starter.core.config import AuthSettings, ServerSettings
 from tests.auth.conftest import ClientFor, login, register
-from tests.conftest import assert_error
+from tests.support.errors import assert_error
 
 MESSAGE = "Too many failed login attempts. Please try again later."
 WRONG = "WrongPassword1!"

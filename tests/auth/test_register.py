@@ -10,7 +10,7 @@ import pytest
 
 from starter.core.input_limits import NUL_DETAIL
 from tests.auth.conftest import PROFILE_FIELDS, register
-from tests.conftest import assert_error
+from tests.support.errors import assert_error
 
 URL = "/api/v1/auth/register"
 USERNAME_LENGTH = "Validation failed for username: Username must be between 3 and 50 characters"

@@ -8,7 +8,8 @@ import uuid
 import httpx
 
 from tests.auth.conftest import bearer, login
-from tests.conftest import PASSWORD, AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser
 
 SESSIONS = "/api/v1/auth/sessions"
 ME = "/api/v1/auth/me"

@@ -12,7 +12,8 @@ import httpx
 from starter.core.config import AuthSettings
 from starter.core.security import digest
 from tests.auth.conftest import ClientFor, bearer, login_token, register
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 
 ME = "/api/v1/auth/me"
 REFRESH = "/api/v1/auth/refresh"

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import ROOT, temporary_database
+from tests.support.database import temporary_database
+from tests.support.paths import ROOT
 
 STARTER = str(ROOT / ".venv" / "bin" / "starter")
 COMMAND_TIMEOUT_SECS = 120

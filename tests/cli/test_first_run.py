@@ -30,7 +30,7 @@ from tests.cli.conftest import (
 )
 from tests.cli.test_commands import _assert_one_line_failure
 from tests.cli.test_server_process import _output, _wait_until_live
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from tests.cli.conftest import STARTER, cli_env, free_port
-from tests.conftest import PASSWORD, ROOT
+from tests.support.paths import ROOT
+from tests.support.users import PASSWORD
 
 STARTUP_TIMEOUT_SECS = 90
 

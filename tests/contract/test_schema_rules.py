@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 
 
 async def test_a_number_is_not_a_date_time(client: httpx.AsyncClient, user: AppUser) -> None:

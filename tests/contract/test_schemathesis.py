@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.cli.conftest import cli_env, free_port
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 BIN = ROOT / ".venv" / "bin"
 CONFIG = ROOT / "schemathesis.toml"

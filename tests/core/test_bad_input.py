@@ -17,7 +17,9 @@ import pytest
 
 from starter.app import create_app
 from starter.docs import build_openapi
-from tests.conftest import ROOT, AppUser, MakeUser, make_settings
+from tests.support.paths import ROOT
+from tests.support.settings import make_settings
+from tests.support.users import AppUser, MakeUser
 
 API = "/api/v1"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")

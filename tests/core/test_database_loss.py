@@ -8,8 +8,11 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, asgi_client, assert_error, make_settings, started_app
 from tests.core.dbproxy import DatabaseProxy, database_proxy
+from tests.support.errors import assert_error
+from tests.support.http import asgi_client, started_app
+from tests.support.settings import make_settings
+from tests.support.users import PASSWORD
 
 REGISTER = {"username": "carol_db", "email": "carol@example.com", "password": PASSWORD}
 LOGIN = {"username": "carol_db", "password": PASSWORD}

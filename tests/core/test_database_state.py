@@ -10,8 +10,11 @@ import httpx
 import pytest
 
 from starter.core.db import database_name
-from tests.conftest import AppUser, asgi_client, assert_error, make_settings, started_app
 from tests.core.logcapture import captured_logs
+from tests.support.errors import assert_error
+from tests.support.http import asgi_client, started_app
+from tests.support.settings import make_settings
+from tests.support.users import AppUser
 
 INCIDENTS = "/api/v1/monitoring/incidents"
 INCIDENT = {"title": "Checkout errors", "severity": "low"}

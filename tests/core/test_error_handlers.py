@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 
 from starter.core.error_handlers import install_error_handlers
 from starter.core.errors import AppError, Unauthorized
-from tests.conftest import assert_error
+from tests.support.errors import assert_error
 
 
 def _app(wrong_method: object = None) -> FastAPI:

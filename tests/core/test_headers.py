@@ -12,8 +12,9 @@ from fastapi import FastAPI
 
 from starter.app import create_app
 from starter.core.config import ServerSettings
-from tests.conftest import AppUser, make_settings
 from tests.core.logcapture import captured_logs
+from tests.support.settings import make_settings
+from tests.support.users import AppUser
 
 LIVE = "/api/v1/health/live"
 

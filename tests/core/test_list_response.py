@@ -37,7 +37,7 @@ from starter.tasks import types as task_types
 from starter.tasks.schemas import TaskResponse, TaskTypeResponse, WorkerResponse
 from starter.users import service as users_service
 from starter.users.schemas import UserStatusFilter
-from tests.conftest import AppUser
+from tests.support.users import AppUser
 
 texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=24)
 names = st.text("abcdefghijklmnopqrstuvwxyz0123456789_", min_size=3, max_size=20)

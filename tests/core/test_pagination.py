@@ -8,7 +8,8 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI
 
 from starter.core.pagination import OFFSET_MAX, Page, page_params
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 
 USERS = "/api/v1/users"
 

@@ -20,7 +20,9 @@ from pydantic import SecretStr
 
 import starter
 from starter.core.config import DatabaseSettings
-from tests.conftest import PASSWORD, AppUser, asgi_client, make_settings, started_app
+from tests.support.http import asgi_client, started_app
+from tests.support.settings import make_settings
+from tests.support.users import PASSWORD, AppUser
 
 SOURCE = Path(starter.__file__).parent
 # Dedicated connections (LISTEN, the migration lock) opened with `asyncpg.connect`, not the pool.

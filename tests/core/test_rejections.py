@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, AppUser, assert_error
 from tests.core.conftest import SECRET_DETAIL
 from tests.core.logcapture import captured_logs
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser
 
 REGISTER = "/api/v1/auth/register"
 MAX_BODY = 2 * 1024 * 1024

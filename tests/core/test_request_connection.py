@@ -15,7 +15,9 @@ from pydantic import SecretStr
 from starter.core.config import DatabaseSettings
 from starter.core.db import Connection
 from starter.core.request_connections import RequestConnections
-from tests.conftest import AppUser, asgi_client, make_settings, started_app
+from tests.support.http import asgi_client, started_app
+from tests.support.settings import make_settings
+from tests.support.users import AppUser
 
 POOL_SIZE = 2
 

@@ -15,7 +15,8 @@ import pytest
 import pytest_asyncio
 
 from tests.cli.conftest import STARTER, cli_env, free_port
-from tests.conftest import ROOT, temporary_database
+from tests.support.database import temporary_database
+from tests.support.paths import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 
 ITEM = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 JSON = {"content-type": "application/json"}

@@ -22,7 +22,8 @@ import pytest
 
 from starter.core import db as dbmod
 from starter.spa import PACKAGED_DIST
-from tests.conftest import PASSWORD, ROOT
+from tests.support.paths import ROOT
+from tests.support.users import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"

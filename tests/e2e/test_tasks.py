@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import Account, Stack
 from tests.e2e.helpers import heading, login, nav, shot, toast
+from tests.support.users import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

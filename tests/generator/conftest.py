@@ -24,7 +24,7 @@ import asyncpg
 import pytest
 
 from starter.core import db as dbmod
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 BIN = Path(sys.executable).parent
 CLI = "from starter.cli.main import main; main()"

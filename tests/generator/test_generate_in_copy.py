@@ -14,8 +14,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.generator.conftest import CLI, Repo, empty_database, free_port, sql
+from tests.support.users import PASSWORD
 
 pytestmark = pytest.mark.slow
 

@@ -13,8 +13,10 @@ import pytest
 from starter import __version__
 from starter.app import create_app
 from starter.core import db as dbmod
-from tests.conftest import AppUser, assert_error, make_settings
 from tests.core.dbproxy import DatabaseProxy, database_proxy
+from tests.support.errors import assert_error
+from tests.support.settings import make_settings
+from tests.support.users import AppUser
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 DATABASE_OK = {

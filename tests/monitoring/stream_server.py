@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from starter.app import create_app
 from starter.core.config import MonitoringSettings
 from starter.monitoring.stream import StreamHub
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 
 @dataclass

@@ -15,7 +15,6 @@ import pytest
 from starter.core.config import MonitoringSettings
 from starter.monitoring.alerting import evaluate_alerts
 from starter.worker.jobs import PERIODIC_JOBS
-from tests.conftest import AppUser, make_settings
 from tests.monitoring.alert_fixtures import (
     NOW,
     Notifications,
@@ -25,6 +24,8 @@ from tests.monitoring.alert_fixtures import (
     alert_events,
     alert_row,
 )
+from tests.support.settings import make_settings
+from tests.support.users import AppUser
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import asyncpg
 import httpx
 
 from starter.monitoring.alerting import evaluate_alerts
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 
 ALERTS = "/api/v1/monitoring/alerts"
 GATE = "Access denied: moderator role or higher required"

@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import AppUser, MakeUser
+from tests.support.users import AppUser, MakeUser
 
 ROLES = ("anonymous", "owner", "other", "moderator", "admin")
 M = "/api/v1/monitoring"

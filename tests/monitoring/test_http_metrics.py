@@ -10,7 +10,8 @@ from prometheus_client import REGISTRY
 from starter.app import create_app
 from starter.core.config import MonitoringSettings
 from starter.monitoring.http_metrics import UNMATCHED, HttpMetricsMiddleware
-from tests.conftest import AppUser, make_settings
+from tests.support.settings import make_settings
+from tests.support.users import AppUser
 
 
 def count(method: str, route: str, status: str) -> float:

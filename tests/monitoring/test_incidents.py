@@ -9,7 +9,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 
 INCIDENTS = "/api/v1/monitoring/incidents"
 

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 
 METRICS = "/api/v1/monitoring/metrics"
 GENERIC = [

@@ -10,7 +10,7 @@ from starter.core.errors import ValidationFailed
 from starter.monitoring import service
 from starter.worker.jobs import PERIODIC_JOBS
 from tests.cli.conftest import cli_env, run_starter
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 
 async def seed(db: asyncpg.Connection) -> None:

@@ -8,7 +8,8 @@ import asyncpg
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 
 STATS = "/api/v1/monitoring/stats"
 PROMETHEUS = "/api/v1/monitoring/metrics/prometheus"

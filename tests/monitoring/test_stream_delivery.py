@@ -12,9 +12,10 @@ import orjson
 import pytest
 
 from starter.monitoring.alerting import evaluate_alerts
-from tests.conftest import AppUser, MakeUser, assert_error
 from tests.monitoring.alert_fixtures import NOW, add_alert, add_metric, ago
 from tests.monitoring.stream_server import LiveServer, live_server
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 
 
 @pytest.fixture

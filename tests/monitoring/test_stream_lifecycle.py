@@ -8,8 +8,8 @@ import asyncio
 import asyncpg
 import pytest
 
-from tests.conftest import AppUser, MakeUser
 from tests.monitoring.stream_server import live_server
+from tests.support.users import AppUser, MakeUser
 
 
 async def listener_pids(db: asyncpg.Connection) -> list[int]:

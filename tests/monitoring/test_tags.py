@@ -7,7 +7,8 @@ import pytest
 
 from starter.core.errors import ValidationFailed
 from starter.monitoring.tags import parse_tag_filter
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 
 
 def detail(raw: str) -> str:

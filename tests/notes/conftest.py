@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import AppUser
+from tests.support.users import AppUser
 
 URL = "/api/v1/notes"
 

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import AppUser, MakeUser
 from tests.notes.conftest import URL, MakeNote, Share
+from tests.support.users import AppUser, MakeUser
 
 CALLERS = ("anonymous", "owner", "read_share", "write_share", "stranger", "moderator", "admin")
 ERROR_CODES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}
@@ -149,7 +149,7 @@ async def test_a_public_note_is_readable_but_not_writable_by_others(
 def test_matrix_covers_every_notes_operation() -> None:
     from starter.app import create_app
     from starter.docs import build_openapi
-    from tests.conftest import make_settings
+    from tests.support.settings import make_settings
 
     document = build_openapi(create_app(make_settings("postgresql://unused@127.0.0.1:1/x")))
     operations = {

@@ -17,9 +17,9 @@ from pydantic import BaseModel
 from starter.notes import repository, service
 from starter.notes.repository import ListQuery
 from starter.notes.schemas import NoteResponse, SearchResult, ShareResponse, VersionResponse
-from tests.conftest import AppUser, MakeUser
 from tests.core.test_list_response import as_principal, pydantic_rendering
 from tests.notes.conftest import URL, MakeNote, Share
+from tests.support.users import AppUser, MakeUser
 
 ALL = ListQuery(None, None, "updated_at", True, 50, 0)
 Records = Callable[[asyncpg.Connection, AppUser, str], Awaitable[Sequence[Any]]]

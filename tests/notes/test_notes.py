@@ -10,8 +10,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import AppUser, MakeUser, assert_error
 from tests.notes.conftest import URL, MakeNote, Share
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 
 NOTE_FIELDS = [
     "id",

@@ -8,8 +8,9 @@ from uuid import UUID, uuid4
 import asyncpg
 import httpx
 
-from tests.conftest import AppUser, MakeUser, assert_error
 from tests.notes.conftest import URL, MakeNote, Share
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 
 SHARE_FIELDS = [
     "note_id",

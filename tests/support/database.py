@@ -1,7 +1,11 @@
-"""A test database that is emptied between tests instead of being cloned for each one."""
+"""Test databases: one emptied between tests instead of being cloned for each one, and
+throwaway ones for tests that need a database of their own."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from graphlib import TopologicalSorter
 
 import asyncpg
@@ -104,3 +108,23 @@ class ResettableDatabase:
             await conn.close()
         await self.drop()
         await self.create()
+
+
+@asynccontextmanager
+async def temporary_database(admin_url: str, template: str | None = None) -> AsyncIterator[str]:
+    """A new database (cloned from `template`, or empty) that is dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"{clause}')
+    finally:
+        await admin.close()
+    try:
+        yield dbmod.with_database(admin_url, name)
+    finally:
+        admin = await asyncpg.connect(admin_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()

@@ -11,7 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import AppUser
+from tests.support.users import AppUser
 
 API = "/api/v1"
 EXTRA_TYPES = ("system_maintenance", "test_type")

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import asyncpg
 import httpx
 
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data, insert_task, post_task
 
 ROLES = ("anonymous", "owner", "other", "moderator", "admin")

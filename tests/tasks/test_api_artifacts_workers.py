@@ -7,7 +7,8 @@ import uuid
 import asyncpg
 import httpx
 
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data, insert_task
 
 

@@ -9,7 +9,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 from tests.tasks.conftest import API, TASK_FIELDS, data, events_for, post_task, task_row
 
 NOT_REGISTERED = (

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from starter.tasks.registry import BUILTIN_HANDLERS
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 from tests.tasks.conftest import API, data, post_task
 
 ORDER_SCHEMA = {

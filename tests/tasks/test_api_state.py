@@ -14,7 +14,8 @@ import pytest
 
 from starter.core import db as dbmod
 from starter.tasks.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser
 from tests.tasks.conftest import API, events_for, insert_task, task_row
 
 

@@ -13,7 +13,9 @@ from starter.app import create_app
 from starter.core.config import TasksSettings
 from starter.tasks.registry import BUILTIN_HANDLERS
 from starter.tasks.service import register_builtin_types
-from tests.conftest import AppUser, MakeUser, assert_error, make_settings
+from tests.support.errors import assert_error
+from tests.support.settings import make_settings
+from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data, post_task
 
 TYPE_FIELDS = {

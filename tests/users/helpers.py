@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.conftest import PASSWORD, AppUser
+from tests.support.users import PASSWORD, AppUser
 
 API = "/api/v1"
 STRONG = "N3w-Secure-Pass!"

@@ -7,7 +7,8 @@ import uuid
 import asyncpg
 import httpx
 
-from tests.conftest import PASSWORD, AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser, MakeUser
 from tests.users.helpers import API, PROFILE_KEYS, data, envelope, login, user_row
 
 USERS = f"{API}/users"

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.users.helpers import API, active_sessions, data, envelope, login, second_token, user_row
 
 USERS = f"{API}/users"

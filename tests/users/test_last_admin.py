@@ -13,7 +13,8 @@ import pytest
 
 from starter.core.errors import Conflict
 from starter.users import service
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.users.helpers import API, data, user_row
 
 LAST_ADMIN = "Cannot remove the last active admin; make another account an admin first"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncpg
 import httpx
 
-from tests.conftest import PASSWORD, AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser, MakeUser
 from tests.users.helpers import (
     API,
     PROFILE_KEYS,

@@ -10,7 +10,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.users.helpers import API, STRONG, active_sessions, data, login, user_row
 
 STAFF_TARGET = "Admin access required to manage a moderator or admin account"

@@ -12,7 +12,8 @@ import uuid
 import asyncpg
 import httpx
 
-from tests.conftest import PASSWORD, AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import PASSWORD, AppUser
 from tests.users.helpers import API, STRONG, active_sessions, login, user_row
 
 BREAK_SESSIONS = """

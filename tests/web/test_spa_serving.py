@@ -14,7 +14,8 @@ import pytest
 from starter.app import create_app
 from starter.core.config import ServerSettings
 from starter.spa import IMMUTABLE, PACKAGED_DIST
-from tests.conftest import assert_error, make_settings
+from tests.support.errors import assert_error
+from tests.support.settings import make_settings
 
 INDEX = "<!DOCTYPE html><html><head><title>starter</title></head><body>app</body></html>"
 ASSET = "app-Ab12Cd34.js"

@@ -21,7 +21,7 @@ from starter.tasks.queue import enqueue
 from starter.worker.lifecycle import register_types, worker_pool
 from starter.worker.runner import Worker
 from starter.worker.scheduler import PeriodicJob
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 FAST = {
     "poll_interval_secs": 0.5,

@@ -17,7 +17,7 @@ import pytest
 
 from starter.core import db as dbmod
 from starter.core.migrate import migrate_up
-from tests.conftest import temporary_database
+from tests.support.database import temporary_database
 from tests.worker.conftest import add_task, ensure_types
 from tests.worker.private_pg import PrivatePostgres
 

@@ -13,7 +13,7 @@ from starter.core.config import AuthSettings, Settings, WorkerSettings
 from starter.core.db import Connection
 from starter.worker.jobs import PERIODIC_JOBS
 from starter.worker.scheduler import PeriodicJob
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 from tests.worker.conftest import FAST, noop, running_worker, spec, wait_until
 
 

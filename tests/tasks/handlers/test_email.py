@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from starter.core.config import EmailSettings, Settings
 from starter.tasks.errors import PermanentError, RetryableError
 from starter.tasks.handlers import email
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 from tests.tasks.handlers.conftest import MakeContext
 
 PAYLOAD = {"to": "alice@example.com", "subject": "Hello", "body": "Hi Alice,\nall good."}

@@ -10,7 +10,7 @@ import pytest
 from starter.core.config import FilesSettings, Settings
 from starter.tasks.errors import PermanentError
 from starter.tasks.handlers import file_cleanup
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 from tests.tasks.handlers.conftest import MakeContext
 
 HOUR = 3600

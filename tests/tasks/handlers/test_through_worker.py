@@ -23,7 +23,9 @@ from starter.core.config import (
     WorkerSettings,
 )
 from starter.tasks.registry import BUILTIN_HANDLERS
-from tests.conftest import ROOT, AppUser, make_settings
+from tests.support.paths import ROOT
+from tests.support.settings import make_settings
+from tests.support.users import AppUser
 from tests.tasks.handlers.http_receiver import Receiver
 from tests.worker.conftest import FAST, add_task, running_worker, wait_until
 

@@ -10,7 +10,7 @@ from starter.core.config import Settings, WebhookSettings
 from starter.tasks.errors import PermanentError, RetryableError
 from starter.tasks.handlers import webhook
 from starter.tasks.handlers._netguard import is_public
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 from tests.tasks.handlers.conftest import MakeContext
 from tests.tasks.handlers.http_receiver import Receiver
 
