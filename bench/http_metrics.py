@@ -65,7 +65,7 @@ async def asgi_rate(app: Any, requests: int) -> float:
 
 async def bare_middleware_cost(requests: int = 50_000) -> float:
     """Seconds the middleware adds per request around an app that does nothing."""
-    from starter.monitoring.http_metrics import HttpMetricsMiddleware
+    from starter.observability.http_metrics import HttpMetricsMiddleware
 
     class Route:
         path = "/api/v1/monitoring/events/{id}"

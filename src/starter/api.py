@@ -17,10 +17,12 @@ from starter.auth.deps import GUARDS, resolve_principal
 from starter.core.errors import AppError, Unauthorized
 from starter.health import router as health_routes
 from starter.modules import module_routers
-from starter.monitoring import alert_router as monitoring_alerts
-from starter.monitoring import incident_router as monitoring_incidents
-from starter.monitoring import router as monitoring_routes
-from starter.monitoring import stream_router as monitoring_stream
+from starter.monitoring.alerts import router as monitoring_alerts
+from starter.monitoring.events import router as monitoring_events
+from starter.monitoring.incidents import router as monitoring_incidents
+from starter.monitoring.metrics import router as monitoring_metrics
+from starter.monitoring.stats import router as monitoring_stats
+from starter.monitoring.stream import router as monitoring_stream
 from starter.notes.router import router as notes_router
 from starter.tasks import router as task_routes
 from starter.users.router import admin_router as users_admin_router
@@ -34,7 +36,7 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     account_routes.public,
     health_routes.router,
     task_routes.public,  # /tasks/types: before the protected /tasks/{id}
-    monitoring_routes.public_router,  # prometheus: public, never limited
+    monitoring_stats.public_router,  # prometheus: public, never limited
 )
 # Deny by default: every route here must declare an auth guard first (checked at mount time).
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
@@ -46,7 +48,9 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     api_keys_router,
     health_routes.admin_router,
     task_routes.router,
-    monitoring_routes.router,
+    monitoring_events.router,
+    monitoring_metrics.router,
+    monitoring_stats.router,
     monitoring_incidents.router,
     monitoring_alerts.router,
     notes_router,

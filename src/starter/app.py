@@ -19,16 +19,17 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from starter import __version__
 from starter.api import authentication_before_method, include_api
 from starter.auth.api_key_usage import ApiKeyUsageRecorder
-from starter.auth.principal_cache import AUTH_CHANNEL, PrincipalCache
+from starter.auth.principal_cache import PrincipalCache
 from starter.core import db
+from starter.core.channels import AUTH as AUTH_CHANNEL
 from starter.core.config import Settings
 from starter.core.error_handlers import install_error_handlers
 from starter.core.listener import NotificationListener
 from starter.core.middleware import RequestContextMiddleware
 from starter.core.request_connections import RequestConnections
 from starter.docs import install_docs
-from starter.monitoring.http_metrics import HttpMetricsMiddleware
-from starter.monitoring.stream import StreamHub
+from starter.monitoring.stream.service import StreamHub
+from starter.observability.http_metrics import HttpMetricsMiddleware
 from starter.spa import PACKAGED_DIST, dist_dir, install_spa
 from starter.tasks.mail import enqueue_mail
 from starter.tasks.service import register_builtin_types

@@ -17,7 +17,7 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from starter.auth.principal_cache import AUTH_CHANNEL
+from starter.core.channels import AUTH as AUTH_CHANNEL
 
 Rows = dict[str, UUID]
 HOUR = timedelta(hours=1)

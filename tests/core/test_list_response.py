@@ -28,9 +28,14 @@ from starter.api_keys.schemas import ApiKeyResponse
 from starter.auth import sessions as auth_sessions
 from starter.auth.schemas import Principal, SessionInfo, UserProfile
 from starter.core.envelope import ApiResponse
-from starter.monitoring import alerts, incidents
-from starter.monitoring import service as monitoring_service
-from starter.monitoring.schemas import Alert, Event, Incident, Metric
+from starter.monitoring.alerts import service as alerts
+from starter.monitoring.alerts.schemas import Alert
+from starter.monitoring.events import service as events_service
+from starter.monitoring.events.schemas import Event
+from starter.monitoring.incidents import service as incidents
+from starter.monitoring.incidents.schemas import Incident
+from starter.monitoring.metrics import service as metrics_service
+from starter.monitoring.metrics.schemas import Metric
 from starter.rbac.roles import Role
 from starter.tasks import service as tasks_service
 from starter.tasks import types as task_types
@@ -270,9 +275,7 @@ ENDPOINTS = [
             moments,
             moments,
         ),
-        lambda db, _p: monitoring_service.list_events(
-            db, monitoring_service.EventFilter(), 1000, 0
-        ),
+        lambda db, _p: events_service.list_events(db, events_service.EventFilter(), 1000, 0),
     ),
     Endpoint(
         "/monitoring/metrics?limit=1000",
@@ -286,7 +289,7 @@ ENDPOINTS = [
             moments,
             moments,
         ),
-        lambda db, _p: monitoring_service.list_metrics(
+        lambda db, _p: metrics_service.list_metrics(
             db, name=None, metric_type=None, start_time=None, end_time=None, limit=1000, offset=0
         ),
     ),

@@ -26,7 +26,12 @@ from tests.support.users import PASSWORD, AppUser
 
 SOURCE = Path(starter.__file__).parent
 # Dedicated connections (LISTEN, the migration lock) opened with `asyncpg.connect`, not the pool.
-DEDICATED = {"core/listener.py", "worker/listener.py", "monitoring/stream.py", "core/migrate.py"}
+DEDICATED = {
+    "core/listener.py",
+    "worker/listener.py",
+    "monitoring/stream/service.py",
+    "core/migrate.py",
+}
 SESSION_STATE = re.compile(
     r"""(?ix)
     add_listener\s*\(

@@ -10,13 +10,25 @@ from typing import Any
 import asyncpg
 import orjson
 
-from starter.monitoring.rules import parse_rule
+from starter.monitoring.alerts import evaluation
+from starter.monitoring.alerts.evaluation import EvaluationSummary
+from starter.monitoring.alerts.rules import Rule, parse_rule
+from starter.tasks.service import count_in_status
 
 NOW = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def ago(**delta: float) -> datetime:
     return NOW - timedelta(**delta)
+
+
+async def evaluate_alerts(db: asyncpg.Connection, now: datetime | None = None) -> EvaluationSummary:
+    """The evaluator with the tasks domain's counter, as the worker and the CLI run it."""
+    return await evaluation.evaluate_alerts(db, now, count_tasks=count_in_status)
+
+
+async def rule_value(db: asyncpg.Connection, rule: Rule, now: datetime) -> float | None:
+    return await evaluation.rule_value(db, rule, now, count_in_status)
 
 
 async def add_alert(

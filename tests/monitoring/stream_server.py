@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from starter.app import create_app
 from starter.core.config import MonitoringSettings
-from starter.monitoring.stream import StreamHub
+from starter.monitoring.stream.service import StreamHub
 from tests.support.settings import make_settings
 
 

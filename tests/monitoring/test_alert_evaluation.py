@@ -13,7 +13,6 @@ import asyncpg
 import pytest
 
 from starter.core.config import MonitoringSettings
-from starter.monitoring.alerting import evaluate_alerts
 from starter.worker.jobs import PERIODIC_JOBS
 from tests.monitoring.alert_fixtures import (
     NOW,
@@ -23,6 +22,7 @@ from tests.monitoring.alert_fixtures import (
     ago,
     alert_events,
     alert_row,
+    evaluate_alerts,
 )
 from tests.support.settings import make_settings
 from tests.support.users import AppUser

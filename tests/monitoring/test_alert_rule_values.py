@@ -6,9 +6,17 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from starter.monitoring.alerting import evaluate_alerts, rule_value
-from starter.monitoring.rules import parse_rule
-from tests.monitoring.alert_fixtures import NOW, add_alert, add_event, add_metric, add_task, ago
+from starter.monitoring.alerts.rules import parse_rule
+from tests.monitoring.alert_fixtures import (
+    NOW,
+    add_alert,
+    add_event,
+    add_metric,
+    add_task,
+    ago,
+    evaluate_alerts,
+    rule_value,
+)
 
 
 async def value_of(db: asyncpg.Connection, query: str) -> float | None:

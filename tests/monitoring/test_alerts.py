@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from starter.monitoring.alerting import evaluate_alerts
+from tests.monitoring.alert_fixtures import evaluate_alerts
 from tests.support.errors import assert_error
 from tests.support.users import AppUser
 

@@ -9,7 +9,7 @@ from prometheus_client import REGISTRY
 
 from starter.app import create_app
 from starter.core.config import MonitoringSettings
-from starter.monitoring.http_metrics import UNMATCHED, HttpMetricsMiddleware
+from starter.observability.http_metrics import UNMATCHED, HttpMetricsMiddleware
 from tests.support.settings import make_settings
 from tests.support.users import AppUser
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from starter.monitoring.ownership import may_write_metric, may_write_source
+from starter.monitoring.common import may_write_metric, may_write_source
 from starter.rbac.roles import Role
 
 ALICE = "alice"

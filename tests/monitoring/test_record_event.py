@@ -6,7 +6,7 @@ import asyncio
 
 import asyncpg
 
-from starter.monitoring.service import record_event
+from starter.monitoring.events.service import record_event
 
 
 async def test_record_event_inserts_row_with_defaults(db: asyncpg.Connection) -> None:

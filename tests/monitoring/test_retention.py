@@ -7,7 +7,7 @@ import pytest
 
 from starter.core.config import MonitoringSettings
 from starter.core.errors import ValidationFailed
-from starter.monitoring import service
+from starter.monitoring.retention import service
 from starter.worker.jobs import PERIODIC_JOBS
 from tests.cli.conftest import cli_env, run_starter
 from tests.support.settings import make_settings

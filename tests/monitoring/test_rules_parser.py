@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from starter.monitoring.rules import (
+from starter.monitoring.alerts.rules import (
     Comparison,
     EventsRule,
     MetricRule,
@@ -17,6 +17,7 @@ from starter.monitoring.rules import (
     TasksRule,
     format_rule,
     parse_rule,
+    rule_from_json,
 )
 
 VALID: list[tuple[str, Rule]] = [
@@ -66,7 +67,7 @@ def test_valid_rules_parse_to_typed_rules(text: str, expected: Rule) -> None:
     rule = parse_rule(text)
     assert rule == expected
     assert parse_rule(format_rule(rule)) == rule
-    assert Rule.from_json(json.loads(json.dumps(rule.to_json()))) == rule
+    assert rule_from_json(json.loads(json.dumps(rule.to_json()))) == rule
 
 
 def test_canonical_text() -> None:
@@ -225,7 +226,7 @@ def test_invalid_rules_name_the_problem(text: str, message: str) -> None:
 )
 def test_malformed_stored_rules_are_rejected(data: object) -> None:
     with pytest.raises(RuleSyntaxError):
-        Rule.from_json(data)
+        rule_from_json(data)
 
 
 # --- property-based ------------------------------------------------------------------------
@@ -270,7 +271,7 @@ rules = metric_rules | events_rules | tasks_rules
 def test_format_then_parse_round_trips(rule: Rule) -> None:
     text = format_rule(rule)
     assert parse_rule(text) == rule
-    assert Rule.from_json(json.loads(json.dumps(rule.to_json()))) == rule
+    assert rule_from_json(json.loads(json.dumps(rule.to_json()))) == rule
 
 
 rule_words = st.sampled_from(

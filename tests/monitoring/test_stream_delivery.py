@@ -11,8 +11,7 @@ import httpx
 import orjson
 import pytest
 
-from starter.monitoring.alerting import evaluate_alerts
-from tests.monitoring.alert_fixtures import NOW, add_alert, add_metric, ago
+from tests.monitoring.alert_fixtures import NOW, add_alert, add_metric, ago, evaluate_alerts
 from tests.monitoring.stream_server import LiveServer, live_server
 from tests.support.errors import assert_error
 from tests.support.users import AppUser, MakeUser

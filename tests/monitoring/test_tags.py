@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from starter.core.errors import ValidationFailed
-from starter.monitoring.tags import parse_tag_filter
+from starter.monitoring.events.tags import parse_tag_filter
 from tests.support.errors import assert_error
 from tests.support.users import AppUser
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from starter.core import db as dbmod
-from starter.tasks.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
+from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
 from tests.support.errors import assert_error
 from tests.support.users import AppUser
 from tests.tasks.conftest import API, events_for, insert_task, task_row

@@ -16,8 +16,8 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from starter.cli.main import app as root
+from starter.core.channels import TASKS_READY
 from starter.tasks import cli as tasks_cli
-from starter.tasks.channels import TASKS_READY
 from starter.tasks.service import register_builtin_types
 from tests.tasks.conftest import insert_task
 

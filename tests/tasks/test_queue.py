@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from starter.core import db as dbmod
-from starter.tasks.channels import TASK_STATUS, TASKS_READY
+from starter.core.channels import TASK_STATUS, TASKS_READY
 from starter.tasks.queue import enqueue
 from starter.tasks.retry import DEFAULT_STRATEGY_JSON
 from starter.tasks.service import register_builtin_types

@@ -38,7 +38,6 @@ import structlog
 
 from starter.auth.schemas import Principal
 
-AUTH_CHANNEL = "starter_auth"
 log = structlog.get_logger(__name__)
 
 _serving: ContextVar[PrincipalCache | None] = ContextVar("principal_cache", default=None)

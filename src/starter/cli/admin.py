@@ -66,14 +66,15 @@ def evaluate_alerts() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from starter.monitoring.alerting import EvaluationSummary
-    from starter.monitoring.alerting import evaluate_alerts as evaluate
+    from starter.monitoring.alerts.evaluation import EvaluationSummary
+    from starter.monitoring.alerts.evaluation import evaluate_alerts as evaluate
+    from starter.tasks.service import count_in_status
 
     settings = settings_or_exit()
 
     async def go() -> EvaluationSummary:
         async with db.connect_once(await database_url(settings)) as conn:
-            return await evaluate(conn)
+            return await evaluate(conn, count_tasks=count_in_status)
 
     summary = run(go())
     table = Table("alert", "status", "value", "condition", "firing", "change", "note")
@@ -104,7 +105,7 @@ def prune_monitoring(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would go")] = False,
 ) -> None:
     """Delete monitoring events and metrics older than N days (the worker does this hourly)."""
-    from starter.monitoring.service import prune_old_data
+    from starter.monitoring.retention.service import prune_old_data
 
     settings = settings_or_exit()
 

@@ -15,7 +15,7 @@ from uuid import UUID
 import structlog
 
 from starter.core.db import Connection, Record, atomic
-from starter.monitoring.service import record_event
+from starter.monitoring.events.service import record_event
 from starter.tasks import repository
 from starter.tasks.retry import (
     DEFAULT_STRATEGY,

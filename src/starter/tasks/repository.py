@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
 from starter.core.db import Connection, Record
-from starter.tasks.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
 
 TASK_COLUMNS = (
     "id, task_type, status, priority, max_attempts, current_attempt, last_error, created_at, "
@@ -292,3 +292,27 @@ async def delete_completed_batch(conn: Connection, cutoff: datetime, batch_size:
         batch_size,
     )
     return int(result.split()[-1])
+
+
+# How long a task has been "in" a status: since it became ready, started, or finished.
+_IN_STATUS_SINCE = {
+    "pending": "scheduled_at",
+    "retrying": "scheduled_at",
+    "running": "COALESCE(started_at, updated_at)",
+    "completed": "COALESCE(completed_at, updated_at)",
+    "failed": "COALESCE(completed_at, updated_at)",
+    "cancelled": "COALESCE(completed_at, updated_at)",
+}
+
+
+async def count_in_status(conn: Connection, status: str, since_before: datetime | None) -> int:
+    """Tasks in `status`; with `since_before`, only those in it since before that time."""
+    if since_before is None:
+        count: int = await conn.fetchval("SELECT count(*) FROM tasks WHERE status = $1", status)
+        return count
+    count = await conn.fetchval(
+        f"SELECT count(*) FROM tasks WHERE status = $1 AND {_IN_STATUS_SINCE[status]} < $2",
+        status,
+        since_before,
+    )
+    return count

@@ -290,3 +290,9 @@ async def retry_all_failed(conn: Connection, task_type: str | None) -> int:
                 conn, task_id=row["id"], task_type=row["task_type"], status="pending"
             )
     return len(rows)
+
+
+async def count_in_status(conn: Connection, status: str, since_before: datetime | None) -> int:
+    """Tasks in `status` (since before `since_before`, when given): the alert rules' `tasks`
+    values, passed to the monitoring evaluator by the worker and the CLI."""
+    return await repository.count_in_status(conn, status, since_before)

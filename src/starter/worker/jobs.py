@@ -8,10 +8,15 @@ from __future__ import annotations
 from starter.auth.service import cleanup_expired_sessions
 from starter.core.config import Settings
 from starter.core.db import Connection
-from starter.monitoring.alerting import run_alert_evaluation
-from starter.monitoring.service import run_retention
+from starter.monitoring.alerts.evaluation import EvaluationSummary, run_alert_evaluation
+from starter.monitoring.retention.service import run_retention
+from starter.tasks.service import count_in_status
 from starter.worker.reaper import prune_dead_workers, reap_expired_leases
 from starter.worker.scheduler import PeriodicJob
+
+
+async def _evaluate_alerts(conn: Connection, settings: Settings) -> EvaluationSummary:
+    return await run_alert_evaluation(conn, settings, count_tasks=count_in_status)
 
 
 async def _cleanup_sessions(conn: Connection, settings: Settings) -> int:
@@ -31,7 +36,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(
         "monitoring.evaluate_alerts",
         lambda s: s.monitoring.alert_interval_secs,
-        run_alert_evaluation,
+        _evaluate_alerts,
     ),
     PeriodicJob("monitoring.retention", lambda s: 3600.0, run_retention),
 ]

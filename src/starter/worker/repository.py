@@ -13,29 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from starter.core.channels import TASK_STATUS, TASKS_READY
 from starter.core.db import Connection, Record
-from starter.tasks.channels import TASK_STATUS, TASKS_READY
+from starter.monitoring.events.repository import task_event_insert_sql as _info_events
 
 _STATUS_JSON = (
     "jsonb_build_object('id', {a}.id, 'task_type', {a}.task_type, 'status', {a}.status, "
     "'created_by', {a}.created_by)::text"
 )
-_EVENT_TAGS = (
-    "jsonb_build_object('task_id', {a}.id::text, 'task_type', {a}.task_type, 'status', {a}.status)"
-)
-_EVENT_MESSAGE = "'Task ' || {a}.id || ' (' || {a}.task_type || ') is now ' || {a}.status"
-
-
-def _info_events(alias: str, source: str, where: str = "TRUE") -> str:
-    """A data-modifying CTE body: one `log`/`info` event per row of `alias`."""
-    a = alias
-    return f"""INSERT INTO events (event_type, source, message, level, tags, payload)
-               SELECT 'log', '{source}', {_EVENT_MESSAGE.format(a=a)}, 'info',
-                      {_EVENT_TAGS.format(a=a)},
-                      jsonb_build_object('attempt', {a}.current_attempt, 'worker_id', $1::text)
-               FROM {a} WHERE {where}"""
-
-
 CLAIM_SQL = f"""
 -- The pick is a materialized CTE, evaluated once: as `WHERE id IN (SELECT … LIMIT n SKIP
 -- LOCKED)` the planner may rescan the subquery, and each rescan skips the rows locked by the

@@ -22,11 +22,11 @@ from uuid import UUID, uuid4
 
 import structlog
 
+from starter.core.channels import TASK_CANCEL, TASKS_READY
 from starter.core.config import Settings
 from starter.core.db import Connection, Pool, Record
 from starter.core.listener import NotificationListener
 from starter.tasks import metrics
-from starter.tasks.channels import TASK_CANCEL, TASKS_READY
 from starter.tasks.circuit_breaker import BreakerBoard, BreakerConfig, BreakerState
 from starter.tasks.errors import TaskError
 from starter.tasks.handlers.base import HandlerSpec, TaskContext

@@ -8,8 +8,9 @@ a firing alert whose data stopped arriving resolves.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
@@ -18,10 +19,8 @@ import structlog
 
 from starter.core.config import Settings
 from starter.core.db import Connection, Record
-from starter.monitoring import evaluation_repository as repo
-from starter.monitoring.incident_repository import insert_incident
-from starter.monitoring.repository import notify
-from starter.monitoring.rules import (
+from starter.monitoring.alerts import evaluation_repository as repo
+from starter.monitoring.alerts.rules import (
     Comparison,
     EventsRule,
     MetricRule,
@@ -30,11 +29,19 @@ from starter.monitoring.rules import (
     TasksRule,
     format_rule,
     parse_rule,
+    rule_from_json,
 )
-from starter.monitoring.service import record_event
+from starter.monitoring.common import notify
+from starter.monitoring.events import service as events
+from starter.monitoring.events.service import record_event
+from starter.monitoring.incidents import service as incidents
+from starter.monitoring.metrics import service as metrics
 
 log = structlog.get_logger(__name__)
 
+# The tasks domain's count of tasks in a status (only those in it since before the given time,
+# when one is given). Passed in by the caller: monitoring sits below tasks in the import layers.
+TaskCounter = Callable[[Connection, str, datetime | None], Awaitable[int]]
 Change = Literal["fired", "resolved", "unchanged", "skipped"]
 ERROR_SEVERITIES = frozenset({"high", "critical"})
 
@@ -61,18 +68,22 @@ class EvaluationSummary:
         return sum(1 for outcome in self.outcomes if outcome.change == change)
 
 
-async def evaluate_alerts(conn: Connection, now: datetime | None = None) -> EvaluationSummary:
+async def evaluate_alerts(
+    conn: Connection, now: datetime | None = None, *, count_tasks: TaskCounter
+) -> EvaluationSummary:
     """Evaluate every active or silenced alert once; each state change is one transaction."""
     at = now or await repo.database_now(conn)
     summary = EvaluationSummary(evaluated_at=at)
     for alert in await repo.evaluable_alerts(conn):
-        summary.outcomes.append(await _evaluate_one(conn, alert, at))
+        summary.outcomes.append(await _evaluate_one(conn, alert, at, count_tasks))
     return summary
 
 
-async def run_alert_evaluation(conn: Connection, settings: Settings) -> EvaluationSummary:
+async def run_alert_evaluation(
+    conn: Connection, settings: Settings, *, count_tasks: TaskCounter
+) -> EvaluationSummary:
     """The worker's periodic job."""
-    summary = await evaluate_alerts(conn)
+    summary = await evaluate_alerts(conn, count_tasks=count_tasks)
     log.info(
         "monitoring.alerts_evaluated",
         alerts=len(summary.outcomes),
@@ -86,21 +97,36 @@ async def run_alert_evaluation(conn: Connection, settings: Settings) -> Evaluati
 def load_rule(alert: Record) -> Rule:
     """The stored typed rule; the query text for rows stored before the rule was."""
     if alert["rule"]:
-        return Rule.from_json(alert["rule"])
+        return rule_from_json(alert["rule"])
     return parse_rule(alert["query"])
 
 
-async def rule_value(conn: Connection, rule: Rule, now: datetime) -> float | None:
+async def rule_value(
+    conn: Connection, rule: Rule, now: datetime, count_tasks: TaskCounter
+) -> float | None:
     if isinstance(rule, MetricRule):
-        return await repo.metric_value(conn, rule, now)
+        return await metrics.aggregate(
+            conn,
+            name=rule.name,
+            aggregation=rule.aggregation,
+            after=now - timedelta(seconds=rule.window_seconds),
+            until=now,
+            labels=dict(rule.where),
+        )
     if isinstance(rule, EventsRule):
-        return await repo.events_count(conn, rule, now)
+        filters = {"event_type": rule.event_type, "level": rule.level, "source": rule.source}
+        after = now - timedelta(seconds=rule.window_seconds)
+        return float(await events.count_events(conn, after=after, until=now, filters=filters))
     if isinstance(rule, TasksRule):
-        return await repo.tasks_count(conn, rule, now)
+        older = rule.older_than_seconds
+        before = None if older is None else now - timedelta(seconds=older)
+        return float(await count_tasks(conn, rule.status, before))
     raise TypeError(f"not a rule: {rule!r}")
 
 
-async def _evaluate_one(conn: Connection, alert: Record, now: datetime) -> AlertOutcome:
+async def _evaluate_one(
+    conn: Connection, alert: Record, now: datetime, count_tasks: TaskCounter
+) -> AlertOutcome:
     def outcome(change: Change, value: float | None, firing: bool, **extra: Any) -> AlertOutcome:
         shown = f"{comparison.op} {comparison.threshold:g}" if comparison else None
         return AlertOutcome(
@@ -117,7 +143,7 @@ async def _evaluate_one(conn: Connection, alert: Record, now: datetime) -> Alert
     try:
         # Its own (sub)transaction: a failing statement must not poison the caller's.
         async with conn.transaction():
-            value = await rule_value(conn, rule, now)
+            value = await rule_value(conn, rule, now, count_tasks)
     except asyncpg.PostgresError as error:  # e.g. float overflow summing huge samples
         return outcome("skipped", None, alert["firing"], reason=f"cannot compute: {error}")
     if comparison is None:
@@ -193,10 +219,10 @@ async def _open_incident(
     conn: Connection, alert: Record, comparison: Comparison, value: float | None
 ) -> UUID:
     """A new incident, unless the one this alert opened last time is still open."""
-    existing = await repo.open_incident_id(conn, alert["incident_id"])
+    existing = await incidents.still_open(conn, alert["incident_id"])
     if existing is not None:
         return existing
-    row = await insert_incident(
+    incident_id = await incidents.open_for_alert(
         conn,
         title=f"Alert: {alert['name']}"[:255],
         description=(
@@ -205,23 +231,8 @@ async def _open_incident(
         ),
         severity=alert["incident_severity"],
         created_by=alert["created_by"],
-        assigned_to=None,
     )
-    await repo.link_incident(conn, alert["id"], row["id"])
-    await notify(
-        conn,
-        {
-            "kind": "incident",
-            "id": str(row["id"]),
-            "action": "created",
-            "status": row["status"],
-            "severity": row["severity"],
-            "title": row["title"][:200],
-            "created_by": _text(row["created_by"]),
-            "assigned_to": _text(row["assigned_to"]),
-        },
-    )
-    incident_id: UUID = row["id"]
+    await repo.link_incident(conn, alert["id"], incident_id)
     return incident_id
 
 
@@ -247,7 +258,3 @@ async def _notify(
             "threshold": comparison.threshold,
         },
     )
-
-
-def _text(value: UUID | None) -> str | None:
-    return None if value is None else str(value)

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from prometheus_client import REGISTRY, Gauge, generate_latest
 
-from starter.core.db import Connection, Pool, Record
-from starter.monitoring import repository as repo
-from starter.monitoring.schemas import MonitoringStats
+from starter.core.db import Pool, Record
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-MAX_USER_ROWS = 10_000
 USER_PREFIX = "user_"
 
 SYSTEM_FAMILIES: tuple[tuple[str, str, str, str], ...] = (
@@ -111,8 +108,7 @@ def _labels(raw: Any) -> str:
     return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(pairs.items())) + "}"
 
 
-def system_block(stats: MonitoringStats) -> str:
-    values = stats.model_dump()
+def system_block(values: Mapping[str, int]) -> str:
     parts = [
         f"# HELP {name} {help_text}\n# TYPE {name} {kind}\n{name} {values[field]}\n\n"
         for name, help_text, kind, field in SYSTEM_FAMILIES
@@ -164,8 +160,9 @@ def user_block(rows: Iterable[Record], reserved: set[str]) -> str:
     return "".join(out)
 
 
-async def render(conn: Connection, stats: MonitoringStats) -> bytes:
-    rows = await repo.recent_metric_series(conn, MAX_USER_ROWS)
+def render(system_values: Mapping[str, int], user_rows: Iterable[Record]) -> bytes:
+    """`system_values`: the six counts by field name; `user_rows`: the latest sample per
+    stored series (name, metric_type, value, labels, recorded_at)."""
     app_metrics = generate_latest(REGISTRY)
-    text = system_block(stats) + user_block(rows, _reserved_names())
+    text = system_block(system_values) + user_block(user_rows, _reserved_names())
     return text.encode() + app_metrics

@@ -1,19 +1,10 @@
-"""The alert rule language (docs/monitoring.md): parsed into typed rules, formatted back, never SQL.
-
-    metric <name> <avg|min|max|sum|count|last> over <N><s|m|h> [where k=v,...]
-    events [event_type=…] [level=…] [source=…] count over <N><s|m|h>
-    tasks <status> count [older than <N><m|h>]
-
-Any rule may end with `< | <= | > | >= | == <number>`, which overrides the alert's threshold.
-The plain form `<metric_name> <op> <number>` (e.g. `cpu_usage > 80`) is the metric's latest
-value (`metric <name> last over 720h <op> <number>`).
-"""
+"""Rules to and from text (`format_rule`) and their stored JSON (`rule_from_json`)."""
 
 from __future__ import annotations
 
-from starter.monitoring.rule_lexer import RuleSyntaxError
-from starter.monitoring.rule_parser import parse_rule
-from starter.monitoring.rule_types import (
+from starter.monitoring.alerts.rules.lexer import RuleSyntaxError
+from starter.monitoring.alerts.rules.parser import parse_rule
+from starter.monitoring.alerts.rules.types import (
     BARE_VALUE_RE,
     EVENT_FILTERS,
     UNIT_SECONDS,
@@ -118,16 +109,3 @@ def _rule_from_dict(data: object) -> Rule:
             comparison=comparison,
         )
     raise ValueError(f"unknown rule kind {kind!r}")
-
-
-__all__ = [
-    "Comparison",
-    "EventsRule",
-    "MetricRule",
-    "Rule",
-    "RuleSyntaxError",
-    "TasksRule",
-    "format_rule",
-    "parse_rule",
-    "rule_from_json",
-]

@@ -8,16 +8,16 @@ from uuid import UUID
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import Forbidden, NotFound, ValidationFailed
-from starter.monitoring import incident_repository as repo
-from starter.monitoring.repository import notify
-from starter.monitoring.schemas import (
+from starter.monitoring.common import notify
+from starter.monitoring.events.service import record_event
+from starter.monitoring.incidents import repository as repo
+from starter.monitoring.incidents.schemas import (
     CreateIncidentRequest,
     Incident,
     IncidentTimeline,
     TimelineEntry,
     UpdateIncidentRequest,
 )
-from starter.monitoring.service import record_event
 from starter.rbac.policies import MODERATOR_REQUIRED
 from starter.rbac.roles import Role
 
@@ -126,3 +126,42 @@ async def timeline(
         entries=[TimelineEntry.model_validate(dict(row)) for row in rows],
         total_count=total,
     )
+
+
+async def still_open(conn: Connection, incident_id: UUID | None) -> UUID | None:
+    """`incident_id` if that incident is still open or being investigated."""
+    return None if incident_id is None else await repo.open_incident_id(conn, incident_id)
+
+
+async def open_for_alert(
+    conn: Connection, *, title: str, description: str, severity: str, created_by: UUID | None
+) -> UUID:
+    """An incident an alert opens when it fires (announced on the live stream only: the
+    alert's own event already records it)."""
+    row = await repo.insert_incident(
+        conn,
+        title=title,
+        description=description,
+        severity=severity,
+        created_by=created_by,
+        assigned_to=None,
+    )
+    await notify(
+        conn,
+        {
+            "kind": "incident",
+            "id": str(row["id"]),
+            "action": "created",
+            "status": row["status"],
+            "severity": row["severity"],
+            "title": row["title"][:200],
+            "created_by": _text(row["created_by"]),
+            "assigned_to": _text(row["assigned_to"]),
+        },
+    )
+    incident_id: UUID = row["id"]
+    return incident_id
+
+
+def _text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)

@@ -14,8 +14,8 @@ from starter.core.envelope import ApiResponse, ok
 from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
-from starter.monitoring import incidents
-from starter.monitoring.schemas import (
+from starter.monitoring.incidents import service as incidents
+from starter.monitoring.incidents.schemas import (
     CreateIncidentRequest,
     Incident,
     IncidentTimeline,

@@ -1,4 +1,4 @@
-"""GET /stream: Server-Sent Events of the changes the caller may see (see `stream`).
+"""GET /stream: Server-Sent Events of the changes the caller may see (see `stream.service`).
 
 Authenticated like every protected route (bearer token, API key or session cookie), but with
 a connection borrowed from the pool only for the lookup. The guards would take the request's
@@ -18,7 +18,7 @@ from starter.auth.schemas import Principal
 from starter.core.deps import get_pool
 from starter.core.errors import ServiceUnavailable
 from starter.core.routing import api_router
-from starter.monitoring.stream import StreamHub, Viewer, sse_events
+from starter.monitoring.stream.service import StreamHub, Viewer, sse_events
 from starter.rbac.roles import Role
 
 router = api_router(tags=["Monitoring"])

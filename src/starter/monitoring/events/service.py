@@ -1,30 +1,20 @@
-"""Monitoring rules for events, metrics, stats and retention (incidents and alerts have their
-own modules). `record_event` is the entry point other packages use to write an event."""
+"""Event rules: who may write which source, the size limits, the live-stream notice.
+`record_event` is the entry point other packages use to write an event."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import orjson
-
 from starter.auth.schemas import Principal
-from starter.core.config import Settings
 from starter.core.db import Connection, Record
 from starter.core.errors import NotFound, ValidationFailed
-from starter.monitoring import repository as repo
-from starter.monitoring.ownership import require_metric_name, require_source
-from starter.monitoring.schemas import (
-    CreateEventRequest,
-    CreateMetricRequest,
-    Event,
-    Metric,
-    MonitoringStats,
-)
-from starter.monitoring.tags import parse_tag_filter
+from starter.monitoring.common import json_bytes, notify, require_source, too_long
+from starter.monitoring.events import repository as repo
+from starter.monitoring.events.schemas import CreateEventRequest, Event
+from starter.monitoring.events.tags import parse_tag_filter
 
 NOTIFY_LEVELS = frozenset({"error", "warn", "warning"})
 EVENT_TYPES = frozenset({"log", "metric", "trace", "alert"})
@@ -36,10 +26,6 @@ MAX_TAGS = 100
 MAX_PAYLOAD_FIELDS = 100
 MAX_TAGS_JSON_BYTES = 65_536
 MAX_PAYLOAD_JSON_BYTES = 1_048_576
-MAX_METRIC_NAME_BYTES = 100
-MAX_LABELS = 50
-MAX_LABELS_JSON_BYTES = 65_536
-PRUNE_BATCH = 5_000
 
 
 async def record_event(
@@ -67,7 +53,7 @@ async def record_event(
     )
     # Moderators watching the live stream hear about problems, not about every event.
     if level is not None and level.lower() in NOTIFY_LEVELS:
-        await repo.notify(
+        await notify(
             conn,
             {
                 "kind": "event",
@@ -81,30 +67,22 @@ async def record_event(
     return row
 
 
-def _too_long(value: str | None, limit: int) -> bool:
-    return value is not None and len(value.encode()) > limit
-
-
-def _json_bytes(value: Any) -> int:
-    return len(orjson.dumps(value))
-
-
 def _validate_event(body: CreateEventRequest) -> None:
-    if _too_long(body.event_type, MAX_EVENT_TYPE_BYTES):
+    if too_long(body.event_type, MAX_EVENT_TYPE_BYTES):
         raise ValidationFailed("event_type", "Event type too long (max 50 characters)")
-    if _too_long(body.source, MAX_SOURCE_BYTES):
+    if too_long(body.source, MAX_SOURCE_BYTES):
         raise ValidationFailed("source", "Source too long (max 200 characters)")
-    if _too_long(body.message, MAX_MESSAGE_BYTES):
+    if too_long(body.message, MAX_MESSAGE_BYTES):
         raise ValidationFailed("message", "Message too long (max 10000 characters)")
-    if _too_long(body.level, MAX_LEVEL_BYTES):
+    if too_long(body.level, MAX_LEVEL_BYTES):
         raise ValidationFailed("level", "Level too long (max 20 characters)")
     if len(body.tags) > MAX_TAGS:
         raise ValidationFailed("tags", "Too many tags (max 100)")
     if len(body.payload) > MAX_PAYLOAD_FIELDS:
         raise ValidationFailed("payload", "Too many payload fields (max 100)")
-    if _json_bytes(body.tags) > MAX_TAGS_JSON_BYTES:
+    if json_bytes(body.tags) > MAX_TAGS_JSON_BYTES:
         raise ValidationFailed("tags", "Tags JSON too large (max 64KB)")
-    if _json_bytes(body.payload) > MAX_PAYLOAD_JSON_BYTES:
+    if json_bytes(body.payload) > MAX_PAYLOAD_JSON_BYTES:
         raise ValidationFailed("payload", "Payload JSON too large (max 1MB)")
     if body.event_type not in EVENT_TYPES:
         raise ValidationFailed("event_type", "Invalid event type")
@@ -161,78 +139,8 @@ async def get_event(conn: Connection, event_id: UUID) -> Event:
     return Event.model_validate(dict(row))
 
 
-async def create_metric(
-    conn: Connection, principal: Principal, body: CreateMetricRequest
-) -> Metric:
-    require_metric_name(principal.role, principal.username, principal.id, body.name)
-    if _too_long(body.name, MAX_METRIC_NAME_BYTES):
-        raise ValidationFailed("name", "Metric name too long (max 100 characters)")
-    if len(body.labels) > MAX_LABELS:
-        raise ValidationFailed("labels", "Too many labels (max 50)")
-    if _json_bytes(body.labels) > MAX_LABELS_JSON_BYTES:
-        raise ValidationFailed("labels", "Labels JSON too large (max 64KB)")
-    if not math.isfinite(body.value):
-        raise ValidationFailed("value", "Metric value must be a finite number")
-    row = await repo.insert_metric(
-        conn,
-        name=body.name,
-        metric_type=body.metric_type,
-        value=body.value,
-        labels=body.labels,
-        recorded_at=body.recorded_at,
-    )
-    return Metric.model_validate(dict(row))
-
-
-async def list_metrics(
-    conn: Connection,
-    *,
-    name: str | None,
-    metric_type: str | None,
-    start_time: datetime | None,
-    end_time: datetime | None,
-    limit: int,
-    offset: int,
-) -> list[Record]:
-    """Rows of `Metric`."""
-    return await repo.list_metrics(
-        conn,
-        name=name,
-        metric_type=metric_type,
-        start_time=start_time,
-        end_time=end_time,
-        limit=limit,
-        offset=offset,
-    )
-
-
-async def stats(conn: Connection) -> MonitoringStats:
-    return MonitoringStats.model_validate(dict(await repo.stats(conn)))
-
-
-async def prune_old_data(
-    conn: Connection, retention_days: int, *, dry_run: bool = False
-) -> dict[str, int]:
-    """Delete events and metrics recorded more than `retention_days` ago, in batches (each
-    batch its own statement, so locks stay short); with `dry_run`, only count them."""
-    if retention_days < 0:
-        raise ValidationFailed("older_than_days", "must not be negative")
-    cutoff = datetime.now(UTC) - timedelta(days=retention_days)
-    counts: dict[str, int] = {}
-    for table in ("events", "metrics"):
-        if dry_run:
-            counts[table] = await repo.count_older(conn, table, cutoff)
-            continue
-        total = 0
-        while True:
-            deleted = await repo.delete_older_batch(conn, table, cutoff, PRUNE_BATCH)
-            total += deleted
-            if deleted < PRUNE_BATCH:
-                break
-        counts[table] = total
-    return counts
-
-
-async def run_retention(conn: Connection, settings: Settings) -> dict[str, int]:
-    """The worker's hourly job: prune what is older than STARTER__MONITORING__RETENTION_DAYS."""
-    return await prune_old_data(conn, settings.monitoring.retention_days)
+async def count_events(
+    conn: Connection, *, after: datetime, until: datetime, filters: dict[str, str | None]
+) -> int:
+    """An events rule's value over its window (the alert evaluator)."""
+    return await repo.count_events(conn, after=after, until=until, filters=filters)

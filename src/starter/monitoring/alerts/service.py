@@ -8,10 +8,10 @@ from uuid import UUID
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import NotFound, ValidationFailed
-from starter.monitoring import alert_repository as repo
-from starter.monitoring.repository import notify
-from starter.monitoring.rules import RuleSyntaxError, parse_rule
-from starter.monitoring.schemas import Alert, CreateAlertRequest, UpdateAlertRequest
+from starter.monitoring.alerts import repository as repo
+from starter.monitoring.alerts.rules import RuleSyntaxError, parse_rule
+from starter.monitoring.alerts.schemas import Alert, CreateAlertRequest, UpdateAlertRequest
+from starter.monitoring.common import notify
 
 NOT_FOUND = "Alert not found"
 

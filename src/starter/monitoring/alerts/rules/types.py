@@ -1,4 +1,4 @@
-"""The typed alert rules (what `rules.parse_rule` produces and the evaluator runs)."""
+"""The typed alert rules (what `parser.parse_rule` produces and the evaluator runs)."""
 
 from __future__ import annotations
 
@@ -58,19 +58,13 @@ class Comparison:
 
 
 class Rule:
-    """Base of the typed rules; `Rule.from_json` rebuilds whichever kind was stored."""
+    """Base of the typed rules; `codec.rule_from_json` rebuilds whichever kind was stored."""
 
     kind: ClassVar[str]
     comparison: Comparison | None
 
     def to_json(self) -> dict[str, Any]:
         raise NotImplementedError
-
-    @staticmethod
-    def from_json(data: object) -> Rule:
-        from starter.monitoring.rules import rule_from_json
-
-        return rule_from_json(data)
 
     def effective_comparison(self, threshold_value: float | None) -> Comparison | None:
         """The rule's own comparison, else `> threshold_value`, else None (nothing to compare)."""

@@ -113,3 +113,12 @@ async def timeline(
         end,
     )
     return rows, int(total)
+
+
+async def open_incident_id(conn: Connection, incident_id: UUID) -> UUID | None:
+    """`incident_id` if that incident is still open or being investigated."""
+    found: UUID | None = await conn.fetchval(
+        "SELECT id FROM incidents WHERE id = $1 AND status IN ('open', 'investigating')",
+        incident_id,
+    )
+    return found

@@ -1,9 +1,16 @@
-"""Who may write which event sources and metric names (role `user` only; moderator+ skip)."""
+"""What the monitoring sub-packages share: who may write which event sources and metric names
+(role `user` only; moderator+ skip), the size checks of a written body, the live-stream
+notification, and the filter builder of the list queries."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
+import orjson
+
+from starter.core.channels import MONITORING
+from starter.core.db import Connection
 from starter.core.errors import Forbidden
 from starter.rbac.roles import Role
 
@@ -70,3 +77,39 @@ def require_metric_name(role: Role, username: str, user_id: UUID, name: str) -> 
             "Users can only create metrics with names they own. "
             f"Metric '{name}' is not authorized for user '{username}'"
         )
+
+
+def too_long(value: str | None, limit: int) -> bool:
+    """Limits count UTF-8 bytes, not characters."""
+    return value is not None and len(value.encode()) > limit
+
+
+def json_bytes(value: Any) -> int:
+    return len(orjson.dumps(value))
+
+
+async def notify(conn: Connection, payload: dict[str, Any]) -> None:
+    """Tell live-stream moderators (sent on commit, like every NOTIFY)."""
+    await conn.execute("SELECT pg_notify($1, $2::jsonb::text)", MONITORING, payload)
+
+
+class Where:
+    """AND-ed conditions over positional parameters; only the filters given appear in the SQL
+    (a `$n IS NULL OR …` form would let a cached generic plan ignore the indexes)."""
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, template: str, value: Any) -> None:
+        if value is None:
+            return
+        self.args.append(value)
+        self.conditions.append(template.format(f"${len(self.args)}"))
+
+    def sql(self) -> str:
+        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+
+    def page(self, limit: int, offset: int) -> str:
+        self.args += [limit, offset]
+        return f"LIMIT ${len(self.args) - 1} OFFSET ${len(self.args)}"

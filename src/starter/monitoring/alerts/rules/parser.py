@@ -5,8 +5,14 @@ from __future__ import annotations
 import math
 from typing import cast
 
-from starter.monitoring.rule_lexer import END, NUMBER_RE, RuleSyntaxError, TokenStream, tokenize
-from starter.monitoring.rule_types import (
+from starter.monitoring.alerts.rules.lexer import (
+    END,
+    NUMBER_RE,
+    RuleSyntaxError,
+    TokenStream,
+    tokenize,
+)
+from starter.monitoring.alerts.rules.types import (
     AGGREGATIONS,
     BARE_VALUE_RE,
     DURATION_RE,

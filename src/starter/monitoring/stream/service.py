@@ -20,12 +20,11 @@ from uuid import UUID
 import orjson
 import structlog
 
+from starter.core.channels import MONITORING, TASK_STATUS
 from starter.core.listener import NotificationListener
 
 log = structlog.get_logger(__name__)
 
-TASK_CHANNEL = "starter_task_status"  # starter.tasks.channels.TASK_STATUS (no import: layers)
-MONITORING_CHANNEL = "starter_monitoring"
 MONITORING_KINDS = frozenset({"event", "alert", "incident"})
 
 
@@ -88,10 +87,10 @@ def classify(channel: str, raw: str) -> tuple[str, dict[str, Any]] | None:
         return None
     if not isinstance(payload, dict):
         return None
-    if channel == TASK_CHANNEL:
+    if channel == TASK_STATUS:
         return "task", payload
     kind = payload.get("kind")
-    if channel == MONITORING_CHANNEL and kind in MONITORING_KINDS:
+    if channel == MONITORING and kind in MONITORING_KINDS:
         return str(kind), payload
     return None
 
@@ -106,10 +105,7 @@ class StreamHub:
         self._runner: asyncio.Task[None] | None = None
         self._listener = NotificationListener(
             database_url,
-            {
-                channel: partial(self.publish, channel)
-                for channel in (TASK_CHANNEL, MONITORING_CHANNEL)
-            },
+            {channel: partial(self.publish, channel) for channel in (TASK_STATUS, MONITORING)},
             name="stream-hub",
             connect_timeout=connect_timeout,
             on_listening=self._set_listening,

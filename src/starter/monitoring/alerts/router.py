@@ -11,8 +11,8 @@ from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, ok
 from starter.core.listing import list_response
 from starter.core.routing import api_router
-from starter.monitoring import alerts
-from starter.monitoring.schemas import Alert, CreateAlertRequest, UpdateAlertRequest
+from starter.monitoring.alerts import service as alerts
+from starter.monitoring.alerts.schemas import Alert, CreateAlertRequest, UpdateAlertRequest
 
 router = api_router(tags=["Monitoring"])
 

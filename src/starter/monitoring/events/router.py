@@ -1,0 +1,60 @@
+"""/monitoring/events: list, read and write events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends
+from starlette.responses import Response
+
+from starter.auth.deps import CurrentUser
+from starter.core.deps import Conn
+from starter.core.envelope import ApiResponse, InputTimestamp, ok
+from starter.core.listing import list_response
+from starter.core.pagination import Page, page_params
+from starter.core.routing import api_router
+from starter.monitoring.events import service
+from starter.monitoring.events.schemas import CreateEventRequest, Event, EventType
+
+router = api_router(tags=["Monitoring"])
+
+ListPage = Annotated[Page, Depends(page_params(100, 1000))]
+
+
+@router.get(
+    "/monitoring/events",
+    summary="List events",
+    description="Newest first. `tags` is `key:value[,key:value…]` (all must match); "
+    "`start_time`/`end_time` are inclusive; `limit` defaults to 100, at most 1000.",
+    response_model=ApiResponse[list[Event]],
+)
+async def get_events(
+    _principal: CurrentUser,
+    conn: Conn,
+    page: ListPage,
+    event_type: EventType | None = None,
+    source: str | None = None,
+    level: str | None = None,
+    start_time: InputTimestamp | None = None,
+    end_time: InputTimestamp | None = None,
+    tags: str | None = None,
+) -> Response:
+    query = service.EventFilter(event_type, source, level, start_time, end_time, tags)
+    return list_response(Event, await service.list_events(conn, query, page.limit, page.offset))
+
+
+@router.post(
+    "/monitoring/events",
+    summary="Create an event",
+    description="Users may only write their own or generic sources (see the source rules).",
+)
+async def create_event(
+    principal: CurrentUser, body: CreateEventRequest, conn: Conn
+) -> ApiResponse[Event]:
+    return ok(await service.create_event(conn, principal, body))
+
+
+@router.get("/monitoring/events/{id}", summary="Get an event")
+async def get_event_by_id(_principal: CurrentUser, id: UUID, conn: Conn) -> ApiResponse[Event]:
+    return ok(await service.get_event(conn, id))
