@@ -84,16 +84,17 @@ $(WEB_DIST)/index.html: $(WEB_DEPS) $(WEB_SOURCES)
 web-dev: $(WEB_DEPS)
 	cd web && STARTER_API_URL=http://localhost:$(PORT) npm run dev
 
-# The typed client is generated from the committed OpenAPI document.
+# The typed client (schema.d.ts) and the enum value lists (enums.ts) are generated from the
+# committed OpenAPI document.
 web-schema: $(WEB_DEPS)
-	cd web && npx openapi-typescript ../docs/openapi.json -o src/api/schema.d.ts
+	web/scripts/gen-api.sh
 
 web-check:
 ifdef NPM
 	@$(MAKE) --no-print-directory $(WEB_DEPS)
-	@tmp=$$(mktemp -d) && (cd web && npx openapi-typescript ../docs/openapi.json -o $$tmp/schema.d.ts >/dev/null) \
-	  && if ! diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null; then \
-	    rm -rf $$tmp; echo "web/src/api/schema.d.ts is stale: run 'make web-schema'"; exit 1; fi; rm -rf $$tmp
+	@tmp=$$(mktemp -d) && web/scripts/gen-api.sh $$tmp \
+	  && if ! diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null || ! diff -q $$tmp/enums.ts web/src/api/enums.ts >/dev/null; then \
+	    rm -rf $$tmp; echo "web/src/api/schema.d.ts or enums.ts is stale: run 'make web-schema'"; exit 1; fi; rm -rf $$tmp
 	cd web && npx tsc --noEmit
 	cd web && npx vitest run
 else

@@ -36,7 +36,9 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> None:
 
 
 def toast(page: Page, text: str | re.Pattern[str]) -> None:
-    page.locator("[aria-live=polite]").get_by_text(text).first.wait_for()
+    """A notification in the app's toast region (the landmark F8 jumps to)."""
+    region = page.get_by_role("region", name=re.compile(r"^Notifications"))
+    region.get_by_role("listitem").filter(has_text=text).first.wait_for()
 
 
 def centred(page: Page, box: dict[str, float] | None) -> None:
@@ -50,8 +52,8 @@ def centred(page: Page, box: dict[str, float] | None) -> None:
 
 
 def confirm(page: Page, title: str, button: str, *, shot_as: str | None = None) -> None:
-    """Answer the app's one confirmation dialog: it is centred, titled, and names its verb."""
-    dialog = page.get_by_role("dialog", name=title)
+    """Answer the app's one confirmation dialog (an alert dialog): it is centred, titled, and names its verb."""
+    dialog = page.get_by_role("alertdialog", name=title)
     dialog.wait_for()
     centred(page, dialog.bounding_box())
     if shot_as:

@@ -13,19 +13,20 @@ import {
   type RouteComponent,
 } from "@tanstack/react-router";
 import { setUnauthorizedHandler } from "./api/client";
-import { atLeast, fetchMe, ME_KEY, type Role, type SessionUser } from "./auth/session";
+import { atLeast, fetchMe, type Role, type SessionUser } from "./auth/session";
 import { AppShell } from "./pages/AppShell";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { queryKeys } from "./lib/queryKeys";
 import { FEATURE_MODULES } from "./modules/registry";
-import { SPA_ROUTES } from "./routeManifest";
+import { ADMIN_PATHS, ADMIN_ROOT, PUBLIC_PATHS, SPA_ROUTES } from "./routeManifest";
 
 export interface RouterContext {
   queryClient: QueryClient;
 }
 
 async function currentUser(queryClient: QueryClient): Promise<SessionUser | null> {
-  return queryClient.ensureQueryData({ queryKey: ME_KEY, queryFn: fetchMe });
+  return queryClient.ensureQueryData({ queryKey: queryKeys.me, queryFn: fetchMe });
 }
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({
@@ -35,16 +36,16 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
 
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: "/",
+  path: PUBLIC_PATHS.home,
   beforeLoad: async ({ context }) => {
     const user = await currentUser(context.queryClient);
-    throw redirect({ to: user ? "/admin" : "/auth/login" });
+    throw redirect({ to: user ? ADMIN_ROOT : PUBLIC_PATHS.login });
   },
 });
 
 const loginRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: "/auth/login",
+  path: PUBLIC_PATHS.login,
   validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
     typeof search.redirect === "string" ? { redirect: search.redirect } : {},
   component: LoginPage,
@@ -52,7 +53,7 @@ const loginRoute = createRoute({
 
 const registerRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: "/auth/register",
+  path: PUBLIC_PATHS.register,
   component: lazyRouteComponent(() => import("./pages/RegisterPage"), "RegisterPage"),
 });
 
@@ -60,23 +61,23 @@ const registerRoute = createRoute({
 const accountRoutes = [
   createRoute({
     getParentRoute: () => rootRoute,
-    path: "/auth/forgot-password",
+    path: PUBLIC_PATHS.forgotPassword,
     component: lazyRouteComponent(() => import("./pages/account/ForgotPasswordPage"), "ForgotPasswordPage"),
   }),
   createRoute({
     getParentRoute: () => rootRoute,
-    path: "/auth/check-inbox",
+    path: PUBLIC_PATHS.checkInbox,
     validateSearch: (search: Record<string, unknown>): { email?: string } => (typeof search.email === "string" ? { email: search.email } : {}),
     component: lazyRouteComponent(() => import("./pages/account/ForgotPasswordPage"), "CheckInboxPage"),
   }),
   createRoute({
     getParentRoute: () => rootRoute,
-    path: "/auth/reset-password",
+    path: PUBLIC_PATHS.resetPassword,
     component: lazyRouteComponent(() => import("./pages/account/ResetPasswordPage"), "ResetPasswordPage"),
   }),
   createRoute({
     getParentRoute: () => rootRoute,
-    path: "/auth/verify-email",
+    path: PUBLIC_PATHS.verifyEmail,
     component: lazyRouteComponent(() => import("./pages/account/VerifyEmailPage"), "VerifyEmailPage"),
   }),
 ];
@@ -84,10 +85,10 @@ const accountRoutes = [
 /** Everything under /admin needs a session; the server still enforces every rule. */
 const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: "/admin",
+  path: ADMIN_ROOT,
   beforeLoad: async ({ context, location }) => {
     const user = await currentUser(context.queryClient);
-    if (!user) throw redirect({ to: "/auth/login", search: { redirect: location.href } });
+    if (!user) throw redirect({ to: PUBLIC_PATHS.login, search: { redirect: location.href } });
     return { user };
   },
   component: AppShell,
@@ -99,36 +100,36 @@ function page<const P extends string>(path: P, component: RouteComponent, minimu
     getParentRoute: () => adminRoute,
     path,
     beforeLoad: ({ context }) => {
-      if (minimum && !atLeast(context.user.role, minimum)) throw redirect({ to: "/admin" });
+      if (minimum && !atLeast(context.user.role, minimum)) throw redirect({ to: ADMIN_ROOT });
     },
     component,
   });
 }
 
 const adminPages = [
-  page("/", lazyRouteComponent(() => import("./pages/DashboardPage"), "DashboardPage")),
-  page("/tasks", lazyRouteComponent(() => import("./pages/tasks/TasksPage"), "TasksPage")),
-  page("/tasks/new", lazyRouteComponent(() => import("./pages/tasks/NewTaskPage"), "NewTaskPage")),
-  page("/tasks/dead-letter", lazyRouteComponent(() => import("./pages/tasks/DeadLetterPage"), "DeadLetterPage")),
-  page("/tasks/$taskId", lazyRouteComponent(() => import("./pages/tasks/TaskDetailPage"), "TaskDetailPage")),
-  page("/users", lazyRouteComponent(() => import("./pages/users/UsersPage"), "UsersPage"), "moderator"),
-  page("/users/new", lazyRouteComponent(() => import("./pages/users/NewUserPage"), "NewUserPage"), "admin"),
-  page("/users/$userId", lazyRouteComponent(() => import("./pages/users/UserDetailPage"), "UserDetailPage")),
-  page("/analytics", lazyRouteComponent(() => import("./pages/users/AnalyticsPage"), "AnalyticsPage"), "admin"),
-  page("/notes", lazyRouteComponent(() => import("./pages/notes/NotesPage"), "NotesPage")),
-  page("/notes/new", lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NewNotePage")),
-  page("/notes/search", lazyRouteComponent(() => import("./pages/notes/NoteSearchPage"), "NoteSearchPage")),
-  page("/notes/$noteId", lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NoteEditorPage")),
-  page("/notes/$noteId/history", lazyRouteComponent(() => import("./pages/notes/NoteHistoryPage"), "NoteHistoryPage")),
-  page("/profile", lazyRouteComponent(() => import("./pages/ProfilePage"), "ProfilePage")),
-  page("/health", lazyRouteComponent(() => import("./pages/HealthPage"), "HealthPage")),
-  page("/monitoring", lazyRouteComponent(() => import("./pages/monitoring/MonitoringPage"), "MonitoringPage")),
-  page("/monitoring/events", lazyRouteComponent(() => import("./pages/monitoring/EventsPage"), "EventsPage")),
-  page("/monitoring/metrics", lazyRouteComponent(() => import("./pages/monitoring/MetricsPage"), "MetricsPage")),
-  page("/monitoring/alerts", lazyRouteComponent(() => import("./pages/monitoring/AlertsPage"), "AlertsPage"), "moderator"),
-  page("/monitoring/incidents", lazyRouteComponent(() => import("./pages/monitoring/IncidentsPage"), "IncidentsPage")),
-  page("/monitoring/incidents/$incidentId", lazyRouteComponent(() => import("./pages/monitoring/IncidentDetailPage"), "IncidentDetailPage")),
-  page("/monitoring/stats", lazyRouteComponent(() => import("./pages/monitoring/StatsPage"), "StatsPage"), "moderator"),
+  page(ADMIN_PATHS.dashboard, lazyRouteComponent(() => import("./pages/DashboardPage"), "DashboardPage")),
+  page(ADMIN_PATHS.tasks, lazyRouteComponent(() => import("./pages/tasks/TasksPage"), "TasksPage")),
+  page(ADMIN_PATHS.newTask, lazyRouteComponent(() => import("./pages/tasks/NewTaskPage"), "NewTaskPage")),
+  page(ADMIN_PATHS.deadLetter, lazyRouteComponent(() => import("./pages/tasks/DeadLetterPage"), "DeadLetterPage")),
+  page(ADMIN_PATHS.task, lazyRouteComponent(() => import("./pages/tasks/TaskDetailPage"), "TaskDetailPage")),
+  page(ADMIN_PATHS.users, lazyRouteComponent(() => import("./pages/users/UsersPage"), "UsersPage"), "moderator"),
+  page(ADMIN_PATHS.newUser, lazyRouteComponent(() => import("./pages/users/NewUserPage"), "NewUserPage"), "admin"),
+  page(ADMIN_PATHS.user, lazyRouteComponent(() => import("./pages/users/UserDetailPage"), "UserDetailPage")),
+  page(ADMIN_PATHS.analytics, lazyRouteComponent(() => import("./pages/users/AnalyticsPage"), "AnalyticsPage"), "admin"),
+  page(ADMIN_PATHS.notes, lazyRouteComponent(() => import("./pages/notes/NotesPage"), "NotesPage")),
+  page(ADMIN_PATHS.newNote, lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NewNotePage")),
+  page(ADMIN_PATHS.noteSearch, lazyRouteComponent(() => import("./pages/notes/NoteSearchPage"), "NoteSearchPage")),
+  page(ADMIN_PATHS.note, lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NoteEditorPage")),
+  page(ADMIN_PATHS.noteHistory, lazyRouteComponent(() => import("./pages/notes/NoteHistoryPage"), "NoteHistoryPage")),
+  page(ADMIN_PATHS.profile, lazyRouteComponent(() => import("./pages/ProfilePage"), "ProfilePage")),
+  page(ADMIN_PATHS.health, lazyRouteComponent(() => import("./pages/HealthPage"), "HealthPage")),
+  page(ADMIN_PATHS.monitoring, lazyRouteComponent(() => import("./pages/monitoring/MonitoringPage"), "MonitoringPage")),
+  page(ADMIN_PATHS.events, lazyRouteComponent(() => import("./pages/monitoring/EventsPage"), "EventsPage")),
+  page(ADMIN_PATHS.metrics, lazyRouteComponent(() => import("./pages/monitoring/MetricsPage"), "MetricsPage")),
+  page(ADMIN_PATHS.alerts, lazyRouteComponent(() => import("./pages/monitoring/AlertsPage"), "AlertsPage"), "moderator"),
+  page(ADMIN_PATHS.incidents, lazyRouteComponent(() => import("./pages/monitoring/IncidentsPage"), "IncidentsPage")),
+  page(ADMIN_PATHS.incident, lazyRouteComponent(() => import("./pages/monitoring/IncidentDetailPage"), "IncidentDetailPage")),
+  page(ADMIN_PATHS.stats, lazyRouteComponent(() => import("./pages/monitoring/StatsPage"), "StatsPage"), "moderator"),
   ...FEATURE_MODULES.flatMap((module) => module.pages.map((p) => page(p.path, p.component, p.minimum))),
 ];
 
@@ -137,11 +138,11 @@ const routeTree = rootRoute.addChildren([indexRoute, loginRoute, registerRoute, 
 export function buildRouter(queryClient: QueryClient) {
   const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent", scrollRestoration: true });
   setUnauthorizedHandler(() => {
-    queryClient.setQueryData(ME_KEY, null);
+    queryClient.setQueryData(queryKeys.me, null);
     const here = window.location.pathname + window.location.search;
     // Only signed-in pages need a session; public pages (login, register, 404) stay put.
-    if (window.location.pathname === "/admin" || window.location.pathname.startsWith("/admin/")) {
-      void router.navigate({ to: "/auth/login", search: { redirect: here } });
+    if (window.location.pathname === ADMIN_ROOT || window.location.pathname.startsWith(`${ADMIN_ROOT}/`)) {
+      void router.navigate({ to: PUBLIC_PATHS.login, search: { redirect: here } });
     }
   });
   return router;
@@ -149,8 +150,10 @@ export function buildRouter(queryClient: QueryClient) {
 
 /** Every router path must be in the manifest the server reads (checked by a unit test). */
 export function routerPaths(): string[] {
-  const paths = ["/", "/auth/login", "/auth/register", "/auth/forgot-password", "/auth/check-inbox", "/auth/reset-password", "/auth/verify-email", "/admin"];
-  for (const child of adminPages) paths.push(`/admin${(child.options as { path?: string }).path ?? ""}`.replace(/\/$/, ""));
+  const path = (route: { options: unknown }) => (route.options as { path?: string }).path ?? "";
+  const paths = [indexRoute, loginRoute, registerRoute, ...accountRoutes].map(path);
+  paths.push(ADMIN_ROOT);
+  for (const child of adminPages) paths.push(`${ADMIN_ROOT}${path(child)}`.replace(/\/$/, ""));
   return [...new Set(paths)];
 }
 export const MANIFEST: readonly string[] = SPA_ROUTES;

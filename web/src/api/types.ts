@@ -1,4 +1,5 @@
 /** Short names for the generated API shapes the pages use. */
+import * as enums from "./enums";
 import type { components } from "./schema";
 
 type Schemas = components["schemas"];
@@ -18,17 +19,22 @@ export type IncidentTimeline = Schemas["IncidentTimeline"];
 export type MonitoringStats = Schemas["MonitoringStats"];
 export type ComponentHealth = Schemas["ComponentHealth"];
 
-export const TASK_STATUSES = ["pending", "running", "retrying", "completed", "failed", "cancelled"] as const;
-export const PRIORITIES = ["low", "normal", "high", "critical"] as const;
-export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
-export const INCIDENT_STATUSES = ["open", "investigating", "resolved", "closed"] as const;
-export const EVENT_TYPES = ["log", "metric", "trace", "alert"] as const;
-export const METRIC_TYPES = ["counter", "gauge", "histogram", "summary"] as const;
-export const ROLES = ["user", "moderator", "admin"] as const;
+/** Enum values as the server lists them (generated into enums.ts by `make web-schema`). */
+export const TASK_STATUSES = enums.taskResponseStatusValues;
+export const PRIORITIES = enums.taskResponsePriorityValues;
+export const SEVERITIES = enums.incidentSeverityValues;
+export const INCIDENT_STATUSES = enums.incidentStatusValues;
+export const EVENT_TYPES = enums.eventEvent_typeValues;
+export const METRIC_TYPES = enums.metricMetric_typeValues;
+export const ROLES = enums.userProfileRoleValues;
+export const ALERT_STATUSES = enums.alertStatusValues;
+export const SHARE_PERMISSIONS = enums.shareNoteRequestPermissionValues;
+export const USER_STATUS_FILTERS = enums.userStatusFilterValues;
 
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export type Severity = (typeof SEVERITIES)[number];
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export type TaskStatus = Task["status"];
+export type Priority = Task["priority"];
+export type Severity = Schemas["Incident"]["severity"];
+export type IncidentStatus = Schemas["Incident"]["status"];
 
 /** `[{value, label}]` for a SelectField, optionally led by an "any" choice. */
 export function choices(values: readonly string[], any?: string): Array<{ value: string; label: string }> {

@@ -6,6 +6,7 @@ import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-quer
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from "react";
 import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
+import { queryKeys } from "../lib/queryKeys";
 
 export type Role = "user" | "moderator" | "admin";
 export interface SessionUser {
@@ -17,7 +18,8 @@ export interface SessionUser {
 
 const LEVEL: Record<Role, number> = { user: 1, moderator: 2, admin: 3 };
 const EXPIRY_KEY = "starter.session_expires_at";
-export const ME_KEY = ["auth", "me"] as const;
+/** The signed-in user's query key (queryKeys.me). */
+export const ME_KEY = queryKeys.me;
 
 export function atLeast(role: Role | undefined, minimum: Role): boolean {
   return role !== undefined && LEVEL[role] >= LEVEL[minimum];

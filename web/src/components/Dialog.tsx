@@ -1,4 +1,6 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+/** A modal on Radix Dialog: focus is trapped, Escape and the overlay close, focus returns on close. */
+import { Dialog as RadixDialog } from "radix-ui";
+import type { ReactNode } from "react";
 
 interface DialogProps {
   open: boolean;
@@ -6,45 +8,26 @@ interface DialogProps {
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
+  /** A short sentence under the title, read out when the dialog opens. */
+  description?: string;
 }
 
-/** A modal on the native <dialog>: focus is trapped, Escape closes, focus returns on close. */
-export function Dialog({ open, title, onClose, children, footer }: DialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      if (typeof dialog.showModal === "function") dialog.showModal();
-      else dialog.setAttribute("open", "");
-    } else if (!open && dialog.open) {
-      if (typeof dialog.close === "function") dialog.close();
-      else dialog.removeAttribute("open");
-    }
-  }, [open]);
-
+export function Dialog({ open, title, onClose, children, footer, description }: DialogProps) {
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      // Tailwind's preflight zeroes every margin, which undoes the browser's centring of a modal.
-      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-    >
-      {open ? (
-        <div className="flex flex-col gap-4 p-5">
-          <h2 id={titleId} className="text-lg font-semibold">
-            {title}
-          </h2>
+    <RadixDialog.Root open={open} onOpenChange={(next) => (next ? undefined : onClose())}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+        <RadixDialog.Content
+          // Without a description Radix expects the attribute to be opted out explicitly.
+          {...(description ? {} : { "aria-describedby": undefined })}
+          className="fixed left-1/2 top-1/2 z-50 flex max-h-[calc(100dvh-2rem)] w-[min(32rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 flex-col gap-4 overflow-y-auto rounded-lg bg-white p-5 text-slate-900 shadow-xl"
+        >
+          <RadixDialog.Title className="text-lg font-semibold">{title}</RadixDialog.Title>
+          {description ? <RadixDialog.Description className="text-sm text-slate-600">{description}</RadixDialog.Description> : null}
           <div>{children}</div>
           {footer ? <div className="flex justify-end gap-2">{footer}</div> : null}
-        </div>
-      ) : null}
-    </dialog>
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
 }

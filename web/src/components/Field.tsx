@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { useId, type ComponentPropsWithRef, type ReactNode } from "react";
 
 interface FieldShellProps {
   label: string;
@@ -36,7 +36,7 @@ function FieldShell({ label, error, hint, children }: FieldShellProps) {
 const CONTROL =
   "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 aria-[invalid=true]:border-red-500";
 
-type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: string };
+type InputProps = ComponentPropsWithRef<"input"> & { label: string; error?: string | undefined; hint?: string };
 
 export function TextField({ label, error, hint, className = "", ...rest }: InputProps) {
   return (
@@ -48,7 +48,7 @@ export function TextField({ label, error, hint, className = "", ...rest }: Input
   );
 }
 
-type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | undefined; hint?: string };
+type TextAreaProps = ComponentPropsWithRef<"textarea"> & { label: string; error?: string | undefined; hint?: string };
 
 export function TextArea({ label, error, hint, className = "", ...rest }: TextAreaProps) {
   return (
@@ -60,7 +60,7 @@ export function TextArea({ label, error, hint, className = "", ...rest }: TextAr
   );
 }
 
-type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
+type SelectProps = ComponentPropsWithRef<"select"> & {
   label: string;
   error?: string | undefined;
   hint?: string;

@@ -1,3 +1,9 @@
+/**
+ * Notifications on Radix Toast: `useToast().show(text, kind)`. They stack bottom-right, pause while
+ * hovered or focused, close on swipe or their ✕, and F8 moves focus to them. Errors are announced
+ * assertively, the rest politely.
+ */
+import { Toast } from "radix-ui";
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 
 type ToastKind = "success" | "error" | "info";
@@ -21,32 +27,34 @@ const KIND_STYLES: Record<ToastKind, string> = {
 
 let nextId = 1;
 
-/** Toasts live in a polite live region so screen readers announce them. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [items, setItems] = useState<ToastItem[]>([]);
   const dismiss = useCallback((id: number) => setItems((all) => all.filter((item) => item.id !== id)), []);
-  const show = useCallback(
-    (text: string, kind: ToastKind = "info") => {
-      const id = nextId++;
-      setItems((all) => [...all.slice(-3), { id, kind, text }]);
-      window.setTimeout(() => dismiss(id), kind === "error" ? 8000 : 4000);
-    },
-    [dismiss],
-  );
+  const show = useCallback((text: string, kind: ToastKind = "info") => {
+    const id = nextId++;
+    setItems((all) => [...all.slice(-3), { id, kind, text }]);
+  }, []);
   const api = useMemo(() => ({ show }), [show]);
   return (
     <ToastContext.Provider value={api}>
-      {children}
-      <div aria-live="polite" role="status" className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2">
+      <Toast.Provider swipeDirection="right">
+        {children}
         {items.map((item) => (
-          <div key={item.id} className={`pointer-events-auto flex items-start justify-between gap-2 rounded-md border p-3 text-sm shadow ${KIND_STYLES[item.kind]}`}>
-            <span>{item.text}</span>
-            <button type="button" aria-label="Dismiss notification" className="text-xs opacity-70 hover:opacity-100" onClick={() => dismiss(item.id)}>
+          <Toast.Root
+            key={item.id}
+            type={item.kind === "error" ? "foreground" : "background"}
+            duration={item.kind === "error" ? 8000 : 4000}
+            onOpenChange={(open) => (open ? undefined : dismiss(item.id))}
+            className={`flex items-start justify-between gap-2 rounded-md border p-3 text-sm shadow ${KIND_STYLES[item.kind]}`}
+          >
+            <Toast.Description>{item.text}</Toast.Description>
+            <Toast.Close aria-label="Dismiss notification" className="text-xs opacity-70 hover:opacity-100">
               ✕
-            </button>
-          </div>
+            </Toast.Close>
+          </Toast.Root>
         ))}
-      </div>
+        <Toast.Viewport className="fixed bottom-4 right-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2 outline-none" />
+      </Toast.Provider>
     </ToastContext.Provider>
   );
 }

@@ -7,11 +7,13 @@ interface ActionOptions<TVars, TResult> {
   success?: string | ((result: TResult, vars: TVars) => string);
   invalidate?: QueryKey[];
   onDone?: (result: TResult, vars: TVars) => void;
+  /** Called with the failure, e.g. to show it under a form's fields (see components/Form.tsx). */
+  onError?: (error: unknown, vars: TVars) => void;
   /** Forms that show the error next to their fields turn the toast off. */
   toastErrors?: boolean;
 }
 
-export function useAction<TVars = void, TResult = unknown>({ run, success, invalidate = [], onDone, toastErrors = true }: ActionOptions<TVars, TResult>) {
+export function useAction<TVars = void, TResult = unknown>({ run, success, invalidate = [], onDone, onError, toastErrors = true }: ActionOptions<TVars, TResult>) {
   const queryClient = useQueryClient();
   const toast = useToast();
   return useMutation({
@@ -21,6 +23,9 @@ export function useAction<TVars = void, TResult = unknown>({ run, success, inval
       await Promise.all(invalidate.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
       onDone?.(result, vars);
     },
-    onError: (error) => toastErrors && toast.show(error instanceof Error ? error.message : "Something went wrong.", "error"),
+    onError: (error, vars) => {
+      onError?.(error, vars);
+      if (toastErrors) toast.show(error instanceof Error ? error.message : "Something went wrong.", "error");
+    },
   });
 }

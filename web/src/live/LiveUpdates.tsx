@@ -8,6 +8,7 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { API_BASE } from "../api/client";
 import type { Task } from "../api/types";
+import { queryKeys } from "../lib/queryKeys";
 
 export type LiveState = "connecting" | "live" | "offline";
 export const STREAM_EVENTS = ["task", "incident", "alert", "event"] as const;
@@ -23,21 +24,21 @@ export function applyStreamMessage(queryClient: QueryClient, kind: StreamEvent, 
     const status = typeof data.status === "string" ? data.status : undefined;
     if (id && status) {
       const patch = (task: Task): Task => (task.id === id ? { ...task, status: status as Task["status"] } : task);
-      queryClient.setQueryData<Task>(["tasks", "detail", id], (task) => (task ? patch(task) : task));
-      queryClient.setQueriesData<Task[]>({ queryKey: ["tasks", "list"] }, (tasks) => tasks?.map(patch));
+      queryClient.setQueryData<Task>(queryKeys.tasks.detail(id), (task) => (task ? patch(task) : task));
+      queryClient.setQueriesData<Task[]>({ queryKey: queryKeys.tasks.lists() }, (tasks) => tasks?.map(patch));
     }
-    void queryClient.invalidateQueries({ queryKey: ["tasks"] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.tasks.all });
     return;
   }
   if (kind === "incident") {
-    void queryClient.invalidateQueries({ queryKey: ["monitoring", "incidents"] });
-    if (typeof data.id === "string") void queryClient.invalidateQueries({ queryKey: ["monitoring", "incident", data.id] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.incidents.all });
+    if (typeof data.id === "string") void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.incident.detail(data.id) });
   } else if (kind === "alert") {
-    void queryClient.invalidateQueries({ queryKey: ["monitoring", "alerts"] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.alerts() });
   } else {
-    void queryClient.invalidateQueries({ queryKey: ["monitoring", "events"] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.events.all });
   }
-  void queryClient.invalidateQueries({ queryKey: ["monitoring", "stats"] });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.stats() });
 }
 
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {

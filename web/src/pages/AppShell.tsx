@@ -5,6 +5,7 @@ import { Button } from "../components/Button";
 import { useToast } from "../components/Toast";
 import { LiveIndicator, LiveUpdatesProvider } from "../live/LiveUpdates";
 import { FEATURE_MODULES } from "../modules/registry";
+import { adminPath, PUBLIC_PATHS } from "../routeManifest";
 import { VerificationBanner } from "./account/VerificationBanner";
 
 interface NavItem {
@@ -15,37 +16,37 @@ interface NavItem {
 
 /** The sidebar mirrors the server's role rules; the server still enforces them. */
 export const NAV_SECTIONS: ReadonlyArray<{ title: string; items: NavItem[] }> = [
-  { title: "Overview", items: [{ to: "/admin", label: "Dashboard" }, { to: "/admin/health", label: "Health" }] },
+  { title: "Overview", items: [{ to: adminPath("dashboard"), label: "Dashboard" }, { to: adminPath("health"), label: "Health" }] },
   {
     title: "Tasks",
     items: [
-      { to: "/admin/tasks", label: "All tasks" },
-      { to: "/admin/tasks/new", label: "New task" },
-      { to: "/admin/tasks/dead-letter", label: "Dead letter", minimum: "moderator" },
+      { to: adminPath("tasks"), label: "All tasks" },
+      { to: adminPath("newTask"), label: "New task" },
+      { to: adminPath("deadLetter"), label: "Dead letter", minimum: "moderator" },
     ],
   },
   {
     title: "Users",
     items: [
-      { to: "/admin/users", label: "Users", minimum: "moderator" },
-      { to: "/admin/users/new", label: "Create user", minimum: "admin" },
-      { to: "/admin/analytics", label: "User analytics", minimum: "admin" },
+      { to: adminPath("users"), label: "Users", minimum: "moderator" },
+      { to: adminPath("newUser"), label: "Create user", minimum: "admin" },
+      { to: adminPath("analytics"), label: "User analytics", minimum: "admin" },
     ],
   },
   {
     title: "Monitoring",
     items: [
-      { to: "/admin/monitoring", label: "Overview" },
-      { to: "/admin/monitoring/events", label: "Events" },
-      { to: "/admin/monitoring/metrics", label: "Metrics" },
-      { to: "/admin/monitoring/alerts", label: "Alerts", minimum: "moderator" },
-      { to: "/admin/monitoring/incidents", label: "Incidents" },
-      { to: "/admin/monitoring/stats", label: "System stats", minimum: "moderator" },
+      { to: adminPath("monitoring"), label: "Overview" },
+      { to: adminPath("events"), label: "Events" },
+      { to: adminPath("metrics"), label: "Metrics" },
+      { to: adminPath("alerts"), label: "Alerts", minimum: "moderator" },
+      { to: adminPath("incidents"), label: "Incidents" },
+      { to: adminPath("stats"), label: "System stats", minimum: "moderator" },
     ],
   },
-  { title: "Notes", items: [{ to: "/admin/notes", label: "My notes" }, { to: "/admin/notes/search", label: "Search notes" }] },
+  { title: "Notes", items: [{ to: adminPath("notes"), label: "My notes" }, { to: adminPath("noteSearch"), label: "Search notes" }] },
   ...FEATURE_MODULES.map((module) => module.nav),
-  { title: "Account", items: [{ to: "/admin/profile", label: "My profile" }] },
+  { title: "Account", items: [{ to: adminPath("profile"), label: "My profile" }] },
 ];
 
 export function visibleSections(role: Role | undefined) {
@@ -64,7 +65,7 @@ export function AppShell() {
   async function signOut() {
     await logout();
     toast.show("Signed out.", "success");
-    await navigate({ to: "/auth/login" });
+    await navigate({ to: PUBLIC_PATHS.login });
   }
 
   return (

@@ -4,6 +4,7 @@ import { StatusBadge } from "../components/Badge";
 import { Card, PageHeader } from "../components/Layout";
 import { formatDateTime, prettyJson } from "../lib/format";
 import { isGood, runProbe, type ProbePath } from "./health/probes";
+import { queryKeys } from "../lib/queryKeys";
 
 const PROBES: Array<{ path: ProbePath; title: string; every: number }> = [
   { path: "/health", title: "Basic health", every: 30_000 },
@@ -14,7 +15,7 @@ const PROBES: Array<{ path: ProbePath; title: string; every: number }> = [
 ];
 
 function ProbeCard({ path, title, every }: { path: ProbePath; title: string; every: number }) {
-  const probe = useQuery({ queryKey: ["health", path], queryFn: () => runProbe(path), refetchInterval: every });
+  const probe = useQuery({ queryKey: queryKeys.health(path), queryFn: () => runProbe(path), refetchInterval: every });
   const result = probe.data;
   const status = result?.status ?? (probe.error ? "unhealthy" : "checking");
   return (

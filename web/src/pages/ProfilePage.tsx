@@ -1,70 +1,60 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect } from "react";
+import { z } from "zod";
 import { api, unwrap, unwrapWithMessage } from "../api/client";
-import { ME_KEY, resetCache, useSession } from "../auth/session";
+import { emailSchema } from "../api/validation";
+import { resetCache, useSession } from "../auth/session";
 import { Button } from "../components/Button";
-import { TextField } from "../components/Field";
+import { FormError, FormTextField, showServerError, useZodForm } from "../components/Form";
 import { Card, ErrorNotice, Loading, PageHeader } from "../components/Layout";
 import { useToast } from "../components/Toast";
+import { changePasswordSchema, usernameSchema } from "../lib/accountSchemas";
 import { formatDateTime } from "../lib/format";
+import { queryKeys } from "../lib/queryKeys";
+import { useAction } from "../lib/useAction";
+import { PUBLIC_PATHS } from "../routeManifest";
 import { SessionsCard } from "./account/SessionsCard";
 import { PasswordRules } from "./account/PasswordRules";
 import { ApiKeysCard } from "./profile/ApiKeysCard";
 
-function useForm<T extends Record<string, string>>(initial: T) {
-  const [values, setValues] = useState(initial);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const bind = (key: keyof T) => ({ value: values[key], onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value })) });
-  async function attempt(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { values, setValues, error, setError, busy, bind, attempt };
-}
+const profileSchema = z.object({ username: usernameSchema, email: emailSchema });
 
 function ProfileForm() {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const profile = useQuery({ queryKey: ["profile"], queryFn: () => unwrap(api.GET("/users/me/profile")) });
-  const form = useForm({ username: "", email: "" });
-  const { setValues } = form;
+  const profile = useQuery({ queryKey: queryKeys.profile, queryFn: () => unwrap(api.GET("/users/me/profile")) });
+  const form = useZodForm(profileSchema, { defaultValues: { username: "", email: "" } });
+  const { reset } = form;
   useEffect(() => {
-    if (profile.data) setValues({ username: profile.data.username, email: profile.data.email });
-  }, [profile.data, setValues]);
+    if (profile.data) reset({ username: profile.data.username, email: profile.data.email });
+  }, [profile.data, reset]);
 
   if (profile.isPending) return <Loading />;
   if (profile.error) return <ErrorNotice error={profile.error} />;
   const p = profile.data;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void form.attempt(async () => {
-      const body = { ...(form.values.username !== p.username ? { username: form.values.username } : {}), ...(form.values.email !== p.email ? { email: form.values.email } : {}) };
+  const submit = form.handleSubmit(async ({ username, email }) => {
+    try {
+      const body = { ...(username !== p.username ? { username } : {}), ...(email !== p.email ? { email } : {}) };
       const updated = await unwrap(api.PUT("/users/me/profile", { body }));
-      queryClient.setQueryData(["profile"], updated);
-      queryClient.setQueryData(ME_KEY, { id: updated.id, username: updated.username, email: updated.email, role: updated.role });
+      queryClient.setQueryData(queryKeys.profile, updated);
+      queryClient.setQueryData(queryKeys.me, { id: updated.id, username: updated.username, email: updated.email, role: updated.role });
       toast.show("Profile saved.", "success");
-    });
-  };
+    } catch (failure) {
+      showServerError(form, failure);
+    }
+  });
   return (
     <Card title="Profile">
-      <form onSubmit={submit} className="flex flex-col gap-4" aria-label="Edit profile">
-        {form.error ? <ErrorNotice error={form.error} /> : null}
-        <TextField label="Username" name="username" autoComplete="username" {...form.bind("username")} />
-        <TextField label="Email" name="email" type="email" autoComplete="email" {...form.bind("email")} hint={p.email_verified ? "Verified" : "Not verified"} />
+      <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Edit profile">
+        <FormError form={form} />
+        <FormTextField form={form} name="username" label="Username" autoComplete="username" />
+        <FormTextField form={form} name="email" label="Email" type="email" autoComplete="email" hint={p.email_verified ? "Verified" : "Not verified"} />
         <p className="text-xs text-slate-500">
           Role {p.role} · member since {formatDateTime(p.created_at)} · last login {formatDateTime(p.last_login_at)}
         </p>
-        <Button type="submit" busy={form.busy} className="self-start">
+        <Button type="submit" busy={form.formState.isSubmitting} className="self-start">
           Save profile
         </Button>
       </form>
@@ -72,32 +62,31 @@ function ProfileForm() {
   );
 }
 
+const EMPTY_PASSWORDS = { current_password: "", new_password: "", confirm: "" };
+
 function PasswordForm() {
   const toast = useToast();
   const queryClient = useQueryClient();
-  const form = useForm({ current_password: "", new_password: "", confirm: "" });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (form.values.new_password !== form.values.confirm) {
-      form.setError(new Error("The new passwords do not match."));
-      return;
-    }
-    void form.attempt(async () => {
-      const { message } = await unwrapWithMessage(api.PUT("/users/me/password", { body: { current_password: form.values.current_password, new_password: form.values.new_password } }));
-      form.setValues({ current_password: "", new_password: "", confirm: "" });
+  const form = useZodForm(changePasswordSchema, { defaultValues: EMPTY_PASSWORDS });
+  const submit = form.handleSubmit(async ({ current_password, new_password }) => {
+    try {
+      const { message } = await unwrapWithMessage(api.PUT("/users/me/password", { body: { current_password, new_password } }));
+      form.reset(EMPTY_PASSWORDS);
       toast.show(message ?? "Password changed.", "success");
-      await queryClient.invalidateQueries({ queryKey: ["sessions"] });
-    });
-  };
+      await queryClient.invalidateQueries({ queryKey: queryKeys.sessionsAll });
+    } catch (failure) {
+      showServerError(form, failure);
+    }
+  });
   return (
     <Card title="Change password">
-      <form onSubmit={submit} className="flex flex-col gap-4" aria-label="Change password">
-        {form.error ? <ErrorNotice error={form.error} /> : null}
-        <TextField label="Current password" type="password" autoComplete="current-password" required {...form.bind("current_password")} />
-        <TextField label="New password" type="password" autoComplete="new-password" required {...form.bind("new_password")} />
-        <PasswordRules password={form.values.new_password} />
-        <TextField label="Confirm new password" type="password" autoComplete="new-password" required {...form.bind("confirm")} />
-        <Button type="submit" busy={form.busy} className="self-start">
+      <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Change password">
+        <FormError form={form} />
+        <FormTextField form={form} name="current_password" label="Current password" type="password" autoComplete="current-password" required />
+        <FormTextField form={form} name="new_password" label="New password" type="password" autoComplete="new-password" required />
+        <PasswordRules password={form.watch("new_password")} />
+        <FormTextField form={form} name="confirm" label="Confirm new password" type="password" autoComplete="new-password" required />
+        <Button type="submit" busy={form.formState.isSubmitting} className="self-start">
           Change password
         </Button>
       </form>
@@ -105,42 +94,44 @@ function PasswordForm() {
   );
 }
 
+const deleteSchema = z.object({ password: z.string().min(1, "Enter your password."), confirmation: z.string().refine((value) => value === "DELETE", "Type DELETE to confirm.") });
+
 function DangerZone() {
   const { logoutAll } = useSession();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const form = useForm({ password: "", confirmation: "" });
+  const form = useZodForm(deleteSchema, { defaultValues: { password: "", confirmation: "" } });
+  const endAll = useAction({
+    run: logoutAll,
+    success: (message) => message ?? "Signed out everywhere.",
+    onDone: () => void navigate({ to: PUBLIC_PATHS.login }),
+  });
 
-  const endAll = () =>
-    void form.attempt(async () => {
-      const message = await logoutAll();
-      toast.show(message ?? "Signed out everywhere.", "success");
-      await navigate({ to: "/auth/login" });
-    });
-  const remove = (event: FormEvent) => {
-    event.preventDefault();
-    void form.attempt(async () => {
-      await unwrap(api.DELETE("/users/me", { body: { password: form.values.password, confirmation: form.values.confirmation } }));
+  const remove = form.handleSubmit(async (body) => {
+    try {
+      await unwrap(api.DELETE("/users/me", { body }));
       resetCache(queryClient, null);
       toast.show("Your account has been deactivated.", "success");
-      await navigate({ to: "/auth/login" });
-    });
-  };
+      await navigate({ to: PUBLIC_PATHS.login });
+    } catch (failure) {
+      showServerError(form, failure);
+    }
+  });
   return (
     <Card title="Sessions and account">
-      {form.error ? <ErrorNotice error={form.error} /> : null}
       <div className="mb-6 mt-2">
         <p className="mb-2 text-sm text-slate-600">Sign out of every browser and device, including this one.</p>
-        <Button variant="secondary" onClick={endAll} busy={form.busy}>
+        <Button variant="secondary" onClick={() => endAll.mutate()} busy={endAll.isPending}>
           Sign out everywhere
         </Button>
       </div>
-      <form onSubmit={remove} className="flex flex-col gap-4 border-t border-slate-200 pt-4" aria-label="Delete account">
+      <form onSubmit={remove} noValidate className="flex flex-col gap-4 border-t border-slate-200 pt-4" aria-label="Delete account">
         <p className="text-sm text-slate-600">Deleting deactivates your account; data is kept for 30 days.</p>
-        <TextField label="Password" type="password" autoComplete="current-password" required {...form.bind("password")} />
-        <TextField label="Type DELETE to confirm" autoComplete="off" required {...form.bind("confirmation")} />
-        <Button type="submit" variant="danger" busy={form.busy} disabled={form.values.confirmation !== "DELETE"} className="self-start">
+        <FormError form={form} />
+        <FormTextField form={form} name="password" label="Password" type="password" autoComplete="current-password" required />
+        <FormTextField form={form} name="confirmation" label="Type DELETE to confirm" autoComplete="off" required />
+        <Button type="submit" variant="danger" busy={form.formState.isSubmitting} disabled={form.watch("confirmation") !== "DELETE"} className="self-start">
           Delete my account
         </Button>
       </form>

@@ -8,6 +8,7 @@ import { Button } from "../../components/Button";
 import { Card, ErrorNotice, Loading } from "../../components/Layout";
 import { formatDateTime } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
+import { queryKeys } from "../../lib/queryKeys";
 
 type Session = components["schemas"]["SessionInfo"];
 
@@ -39,7 +40,7 @@ export function describeAgent(agent: string | null): string {
 export function SessionsCard({ userId }: { userId?: string }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const key = ["sessions", userId ?? "me"];
+  const key = queryKeys.sessions(userId);
   const sessions = useQuery({
     queryKey: key,
     queryFn: () => (userId ? unwrap(api.GET("/users/{id}/sessions", { params: { path: { id: userId } } })) : unwrap(api.GET("/auth/sessions"))),

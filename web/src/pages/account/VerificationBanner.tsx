@@ -2,10 +2,11 @@ import { useQuery } from "@tanstack/react-query";
 import { api, unwrap, unwrapWithMessage } from "../../api/client";
 import { Button } from "../../components/Button";
 import { useAction } from "../../lib/useAction";
+import { queryKeys } from "../../lib/queryKeys";
 
 /** Shown on every signed-in page until the account's email address is verified. */
 export function VerificationBanner() {
-  const profile = useQuery({ queryKey: ["profile"], queryFn: () => unwrap(api.GET("/users/me/profile")) });
+  const profile = useQuery({ queryKey: queryKeys.profile, queryFn: () => unwrap(api.GET("/users/me/profile")) });
   const resend = useAction({
     run: () => unwrapWithMessage(api.POST("/auth/resend-verification")),
     success: (result) => result.message ?? "Verification email sent.",

@@ -6,6 +6,7 @@ import { useSession } from "../../auth/session";
 import { ErrorNotice, Loading } from "../../components/Layout";
 import { AuthCard } from "./AuthCard";
 import { tokenFromLocation } from "./ResetPasswordPage";
+import { queryKeys } from "../../lib/queryKeys";
 
 type State = { kind: "working" } | { kind: "done" } | { kind: "failed"; error: unknown };
 
@@ -26,7 +27,7 @@ export function VerifyEmailPage() {
     }
     unwrap(api.POST("/auth/verify-email", { body: { token } })).then(
       () => {
-        void queryClient.invalidateQueries({ queryKey: ["profile"] });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.profile });
         setState({ kind: "done" });
       },
       (error: unknown) => setState({ kind: "failed", error }),

@@ -10,13 +10,14 @@ import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout"
 import { formatDateTime } from "../../lib/format";
 import { useIncidentUpdate } from "./incidentUpdate";
 import { formatTags } from "./tags";
+import { queryKeys } from "../../lib/queryKeys";
 
 const LOOKBACKS = ["0", "1", "6", "24", "168"];
 
 function Timeline({ id }: { id: string }) {
   const [lookback, setLookback] = useState("1");
   const timeline = useQuery({
-    queryKey: ["monitoring", "incident", id, "timeline", lookback],
+    queryKey: queryKeys.monitoring.incident.timeline(id, lookback),
     queryFn: () => unwrap(api.GET("/monitoring/incidents/{id}/timeline", { params: { path: { id }, query: { lookback_hours: Number(lookback), limit: 200 } } })),
   });
   return (
@@ -54,7 +55,7 @@ function Timeline({ id }: { id: string }) {
 export function IncidentDetailPage() {
   const { incidentId } = useParams({ from: "/admin/monitoring/incidents/$incidentId" });
   const incident = useQuery({
-    queryKey: ["monitoring", "incident", incidentId],
+    queryKey: queryKeys.monitoring.incident.detail(incidentId),
     queryFn: () => unwrap(api.GET("/monitoring/incidents/{id}", { params: { path: { id: incidentId } } })),
   });
   const [form, setForm] = useState({ status: "open" as IncidentStatus, severity: "medium" as Severity, root_cause: "" });

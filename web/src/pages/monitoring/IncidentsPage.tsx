@@ -12,6 +12,7 @@ import { relativeTime } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { useIncidentUpdate } from "./incidentUpdate";
+import { queryKeys } from "../../lib/queryKeys";
 
 const LIMIT = 50;
 
@@ -21,7 +22,7 @@ function CreateIncident() {
   const create = useAction<typeof values, Incident>({
     run: (v) => unwrap(api.POST("/monitoring/incidents", { body: { title: v.title, description: v.description || null, severity: v.severity } })),
     success: (incident) => `Incident "${incident.title}" opened.`,
-    invalidate: [["monitoring", "incidents"], ["monitoring", "stats"]],
+    invalidate: [queryKeys.monitoring.incidents.all, queryKeys.monitoring.stats()],
     onDone: (incident) => void navigate({ to: "/admin/monitoring/incidents/$incidentId", params: { incidentId: incident.id } }),
     toastErrors: false,
   });
@@ -55,7 +56,7 @@ function CreateIncident() {
 export function IncidentsPage() {
   const [offset, setOffset] = useState(0);
   const incidents = useQuery({
-    queryKey: ["monitoring", "incidents", offset],
+    queryKey: queryKeys.monitoring.incidents.list(offset),
     queryFn: () => unwrap(api.GET("/monitoring/incidents", { params: { query: { limit: LIMIT, offset } } })),
     placeholderData: keepPreviousData,
     refetchInterval: useFallbackInterval(15_000),

@@ -12,6 +12,7 @@ import { parseJsonObject } from "../../lib/json";
 import { metricSeries } from "../../lib/series";
 import { useAction } from "../../lib/useAction";
 import { formatTags } from "./tags";
+import { queryKeys } from "../../lib/queryKeys";
 
 const TimeSeriesChart = lazy(() => import("../../components/charts").then((module) => ({ default: module.TimeSeriesChart })));
 const LIMIT = 100;
@@ -19,7 +20,7 @@ const SERIES_LIMIT = 1000;
 
 function MetricChart({ name }: { name: string }) {
   const points = useQuery({
-    queryKey: ["monitoring", "metrics", "series", name],
+    queryKey: queryKeys.monitoring.metrics.series(name),
     queryFn: () => unwrap(api.GET("/monitoring/metrics", { params: { query: { name, limit: SERIES_LIMIT } } })),
     refetchInterval: 30_000,
   });
@@ -43,7 +44,7 @@ function CreateMetric() {
   const create = useAction<CreateMetricBody, Metric>({
     run: (body) => unwrap(api.POST("/monitoring/metrics", { body })),
     success: (metric) => `Recorded ${metric.name} = ${metric.value}.`,
-    invalidate: [["monitoring", "metrics"], ["monitoring", "stats"]],
+    invalidate: [queryKeys.monitoring.metrics.all, queryKeys.monitoring.stats()],
     onDone: () => setValues((v) => ({ ...v, value: "" })),
     toastErrors: false,
   });
@@ -91,7 +92,7 @@ export function MetricsPage() {
   const [chartName, setChartName] = useState("");
   const query = { limit: LIMIT, offset, ...(filters.name ? { name: filters.name } : {}), ...(filters.metric_type ? { metric_type: filters.metric_type as Metric["metric_type"] } : {}) };
   const metrics = useQuery({
-    queryKey: ["monitoring", "metrics", "list", query],
+    queryKey: queryKeys.monitoring.metrics.list(query),
     queryFn: () => unwrap(api.GET("/monitoring/metrics", { params: { query } })),
     placeholderData: keepPreviousData,
   });

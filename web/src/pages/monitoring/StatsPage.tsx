@@ -6,14 +6,15 @@ import { Card, ErrorNotice, Loading, PageHeader, StatCard } from "../../componen
 import { Table, type Column } from "../../components/Table";
 import { relativeTime } from "../../lib/format";
 import { useFallbackInterval } from "../../live/LiveUpdates";
+import { queryKeys } from "../../lib/queryKeys";
 
 const SimpleBarChart = lazy(() => import("../../components/charts").then((module) => ({ default: module.SimpleBarChart })));
 
 export function StatsPage() {
   const fallback = useFallbackInterval(15_000);
-  const monitoring = useQuery({ queryKey: ["monitoring", "stats"], queryFn: () => unwrap(api.GET("/monitoring/stats")), refetchInterval: fallback });
-  const tasks = useQuery({ queryKey: ["tasks", "stats"], queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: fallback });
-  const workers = useQuery({ queryKey: ["tasks", "workers"], queryFn: () => unwrap(api.GET("/tasks/workers")), refetchInterval: 15_000 });
+  const monitoring = useQuery({ queryKey: queryKeys.monitoring.stats(), queryFn: () => unwrap(api.GET("/monitoring/stats")), refetchInterval: fallback });
+  const tasks = useQuery({ queryKey: queryKeys.tasks.stats(), queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: fallback });
+  const workers = useQuery({ queryKey: queryKeys.tasks.workers(), queryFn: () => unwrap(api.GET("/tasks/workers")), refetchInterval: 15_000 });
   const m = monitoring.data;
   const t = tasks.data;
 

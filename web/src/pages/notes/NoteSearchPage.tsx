@@ -6,6 +6,7 @@ import { Button } from "../../components/Button";
 import { TextField } from "../../components/Field";
 import { ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { highlightHtml } from "./markdown";
+import { queryKeys } from "../../lib/queryKeys";
 
 function Highlighted({ html, className }: { html: string; className: string }) {
   // The server escapes everything but <mark>; DOMPurify keeps only <mark> as well.
@@ -17,7 +18,7 @@ export function NoteSearchPage() {
   const [query, setQuery] = useState("");
   const [includeShared, setIncludeShared] = useState(true);
   const results = useQuery({
-    queryKey: ["notes", "search", query, includeShared],
+    queryKey: queryKeys.notes.search({ query, includeShared }),
     queryFn: () => unwrap(api.GET("/notes/search", { params: { query: { q: query, include_shared: includeShared, limit: 50 } } })),
     enabled: query !== "",
     retry: false,

@@ -6,7 +6,8 @@ import { Badge } from "../../components/Badge";
 import { SelectField } from "../../components/Field";
 import { ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { relativeTime } from "../../lib/format";
-import { NOTES_KEY, SORTS, type Note, type Sort } from "./notesApi";
+import { SORTS, type Note, type Sort } from "./notesApi";
+import { queryKeys } from "../../lib/queryKeys";
 
 type Tab = "mine" | "shared";
 const LIMIT = 100;
@@ -71,8 +72,8 @@ export function NotesPage() {
   const [tab, setTab] = useState<Tab>("mine");
   const [sort, setSort] = useState<Sort>("updated_at:desc");
   const [tag, setTag] = useState<string | null>(null);
-  const all = useQuery({ queryKey: [...NOTES_KEY, tab, "all"], queryFn: () => fetchNotes(tab, "title:asc", null) });
-  const notes = useQuery({ queryKey: [...NOTES_KEY, tab, sort, tag], queryFn: () => fetchNotes(tab, sort, tag), placeholderData: keepPreviousData });
+  const all = useQuery({ queryKey: queryKeys.notes.list(tab, "all"), queryFn: () => fetchNotes(tab, "title:asc", null) });
+  const notes = useQuery({ queryKey: queryKeys.notes.list(tab, sort, tag), queryFn: () => fetchNotes(tab, sort, tag), placeholderData: keepPreviousData });
   const tags = [...new Set((all.data ?? []).flatMap((note) => note.tags))].sort();
   const pick = (next: Tab) => {
     setTab(next);

@@ -1,5 +1,6 @@
 /** The notes API shapes and query keys the notes pages share. */
 import type { components } from "../../api/schema";
+import { queryKeys } from "../../lib/queryKeys";
 
 type Schemas = components["schemas"];
 export type Note = Schemas["NoteResponse"];
@@ -7,10 +8,10 @@ export type NoteShare = Schemas["ShareResponse"];
 export type NoteVersion = Schemas["VersionResponse"];
 export type SearchResult = Schemas["SearchResult"];
 
-export const NOTES_KEY = ["notes"] as const;
-export const noteKey = (id: string) => ["notes", "note", id] as const;
-export const sharesKey = (id: string) => ["notes", "note", id, "shares"] as const;
-export const versionsKey = (id: string) => ["notes", "note", id, "versions"] as const;
+export const NOTES_KEY = queryKeys.notes.all;
+export const noteKey = queryKeys.notes.note;
+export const sharesKey = queryKeys.notes.shares;
+export const versionsKey = queryKeys.notes.versions;
 
 export const SORTS = [
   { value: "updated_at:desc", label: "Recently updated" },

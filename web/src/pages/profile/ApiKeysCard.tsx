@@ -1,22 +1,26 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { z } from "zod";
 import { api, unwrap } from "../../api/client";
 import type { ApiKey, ApiKeyCreated } from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { useConfirm } from "../../components/Confirm";
 import { Dialog } from "../../components/Dialog";
-import { TextField } from "../../components/Field";
+import { FormError, FormTextField, showServerError, useZodForm } from "../../components/Form";
 import { Card, ErrorNotice } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { formatDateTime, relativeTime } from "../../lib/format";
+import { queryKeys } from "../../lib/queryKeys";
 import { useAction } from "../../lib/useAction";
+import { requiredText } from "../../api/validation";
 
-const KEYS = ["api-keys"];
+const KEYS = queryKeys.apiKeys;
+const createSchema = z.object({ name: requiredText("Key name", 100) });
 
 export function ApiKeysCard() {
   const keys = useQuery({ queryKey: KEYS, queryFn: () => unwrap(api.GET("/api-keys")) });
-  const [name, setName] = useState("");
+  const form = useZodForm(createSchema, { defaultValues: { name: "" } });
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [copied, setCopied] = useState(false);
   const confirm = useConfirm();
@@ -26,8 +30,9 @@ export function ApiKeysCard() {
     onDone: (key) => {
       setCreated(key);
       setCopied(false);
-      setName("");
+      form.reset();
     },
+    onError: (error) => showServerError(form, error),
     toastErrors: false,
   });
   const revoke = useAction<string, unknown>({
@@ -36,10 +41,7 @@ export function ApiKeysCard() {
     invalidate: [KEYS],
   });
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (name.trim()) create.mutate(name.trim());
-  }
+  const submit = form.handleSubmit(({ name }) => create.mutate(name));
 
   const columns: Column<ApiKey>[] = [
     { key: "name", header: "Name", render: (key) => key.name },
@@ -64,15 +66,15 @@ export function ApiKeysCard() {
   return (
     <Card title="API keys">
       <p className="mb-3 text-sm text-slate-600">For scripts and machines: send as <code>Authorization: Bearer …</code> or <code>X-API-Key</code>.</p>
-      <form onSubmit={submit} className="mb-4 flex flex-wrap items-end gap-2" aria-label="Create API key">
+      <form onSubmit={submit} noValidate className="mb-4 flex flex-wrap items-start gap-2" aria-label="Create API key">
         <div className="min-w-48 flex-1">
-          <TextField label="Key name" name="key_name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
+          <FormTextField form={form} name="name" label="Key name" maxLength={100} required />
         </div>
-        <Button type="submit" busy={create.isPending}>
+        <Button type="submit" busy={create.isPending} className="mt-6">
           Create key
         </Button>
       </form>
-      {create.error ? <ErrorNotice error={create.error} /> : null}
+      <FormError form={form} />
       {keys.error ? <ErrorNotice error={keys.error} /> : null}
       <Table caption="API keys" columns={columns} rows={keys.data ?? []} rowKey={(key) => key.id} empty="No API keys yet." />
       <Dialog open={created !== null} title="Your new API key" onClose={() => setCreated(null)} footer={<Button onClick={() => setCreated(null)}>I have saved it</Button>}>
