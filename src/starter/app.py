@@ -84,6 +84,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         url,
         queue_size=settings.monitoring.stream_queue_size,
         connect_timeout=settings.database.connect_timeout_secs,
+        replay_size=settings.monitoring.stream_replay_size,
+        replay_secs=settings.monitoring.stream_replay_secs,
     )
     try:
         yield

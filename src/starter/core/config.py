@@ -183,6 +183,9 @@ class MonitoringSettings(BaseModel):
     retention_days: int = Field(default=30, ge=1)
     stream_heartbeat_secs: float = Field(default=15, gt=0)
     stream_queue_size: int = Field(default=100, ge=1)
+    # What a reconnecting stream client can catch up on (Last-Event-ID): messages and seconds.
+    stream_replay_size: int = Field(default=1000, ge=0)
+    stream_replay_secs: float = Field(default=300, ge=0)
     # Per-route request counters and latency histograms (prometheus_client).
     http_metrics: bool = True
 

@@ -1198,6 +1198,7 @@ export interface paths {
          * Live Stream
          * @description Live task status changes the caller may see; for moderator+ also new error/warn events,
          *     alert state changes and incident changes. Heartbeat comments keep idle streams open.
+         *     Browsers resume after a dropped connection by sending `Last-Event-ID`.
          */
         get: operations["live_stream"];
         put?: never;
@@ -8292,7 +8293,10 @@ export interface operations {
     live_stream: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `id` of the last message received; a reconnecting client first gets what it missed, or one `resync` message when that is no longer known. */
+                "last-event-id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8306,7 +8310,7 @@ export interface operations {
                 content: {
                     "text/event-stream": {
                         /** @enum {string} */
-                        event: "task" | "event" | "alert" | "incident";
+                        event: "task" | "event" | "alert" | "incident" | "resync";
                         data: string;
                         id?: string;
                         retry?: number;

@@ -65,6 +65,8 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
           setState("connecting");
         }
       };
+      // The server could not replay what this page missed while disconnected: refetch everything.
+      source.addEventListener("resync", () => void queryClient.invalidateQueries());
       for (const kind of STREAM_EVENTS) {
         source.addEventListener(kind, (message: MessageEvent<string>) => {
           try {

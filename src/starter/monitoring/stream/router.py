@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import StreamingResponse
 
 from starter.auth.deps import api_key_scheme, authenticate, bearer_scheme, settings_of
@@ -18,7 +18,7 @@ from starter.auth.schemas import Principal
 from starter.core.deps import get_pool
 from starter.core.errors import ServiceUnavailable
 from starter.core.routing import api_router
-from starter.monitoring.stream.service import StreamHub, Viewer, sse_events
+from starter.monitoring.stream.service import StreamHub, Viewer, parse_last_event_id, sse_events
 from starter.rbac.roles import Role
 
 router = api_router(tags=["Monitoring"])
@@ -26,7 +26,7 @@ SSE_EVENT_SCHEMA = {
     "type": "object",
     "required": ["event", "data"],
     "properties": {
-        "event": {"type": "string", "enum": ["task", "event", "alert", "incident"]},
+        "event": {"type": "string", "enum": ["task", "event", "alert", "incident", "resync"]},
         "data": {"type": "string", "contentMediaType": "application/json"},
         "id": {"type": "string"},
         "retry": {"type": "integer"},
@@ -55,15 +55,25 @@ async def stream_principal(
     },
 )
 async def live_stream(
-    request: Request, principal: Annotated[Principal, Depends(stream_principal)]
+    request: Request,
+    principal: Annotated[Principal, Depends(stream_principal)],
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            max_length=40,
+            description="The `id` of the last message received; a reconnecting client first "
+            "gets what it missed, or one `resync` message when that is no longer known.",
+        ),
+    ] = None,
 ) -> StreamingResponse:
     """Live task status changes the caller may see; for moderator+ also new error/warn events,
-    alert state changes and incident changes. Heartbeat comments keep idle streams open."""
+    alert state changes and incident changes. Heartbeat comments keep idle streams open.
+    Browsers resume after a dropped connection by sending `Last-Event-ID`."""
     hub: StreamHub = request.app.state.stream_hub
     settings = settings_of(request).monitoring
     viewer = Viewer(principal.id, principal.role.at_least(Role.MODERATOR))
     try:
-        subscriber = await hub.subscribe(viewer)
+        subscriber = await hub.subscribe(viewer, parse_last_event_id(last_event_id))
     except TimeoutError:
         raise ServiceUnavailable() from None
     return StreamingResponse(
