@@ -14,8 +14,14 @@ from starter.core.envelope import ApiResponse, InputTimestamp, ok
 from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
+from starter.monitoring.batch import BatchResult
 from starter.monitoring.events import service
-from starter.monitoring.events.schemas import CreateEventRequest, Event, EventType
+from starter.monitoring.events.schemas import (
+    CreateEventBatchRequest,
+    CreateEventRequest,
+    Event,
+    EventType,
+)
 
 router = api_router(tags=["Monitoring"])
 
@@ -53,6 +59,20 @@ async def create_event(
     principal: CurrentUser, body: CreateEventRequest, conn: Conn
 ) -> ApiResponse[Event]:
     return ok(await service.create_event(conn, principal, body))
+
+
+@router.post(
+    "/monitoring/events/batch",
+    summary="Create up to 1000 events",
+    description="Each event is checked as `POST /monitoring/events` checks its body; the ones "
+    "that pass are stored in one statement, the others listed in `rejected` by index with the "
+    "status, code and message the single endpoint would have answered. More than 1000 is a "
+    "400 `BATCH_TOO_LARGE` (docs/monitoring.md, Batch ingest).",
+)
+async def create_events(
+    principal: CurrentUser, body: CreateEventBatchRequest, conn: Conn
+) -> ApiResponse[BatchResult]:
+    return ok(await service.create_events(conn, principal, body))
 
 
 @router.get("/monitoring/events/{id}", summary="Get an event")

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
+
+import orjson
 
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import NotFound, ValidationFailed
-from starter.monitoring.common import json_bytes, notify, require_source, too_long
+from starter.monitoring import batch
+from starter.monitoring.common import notify, require_source, too_long
 from starter.monitoring.events import repository as repo
-from starter.monitoring.events.schemas import CreateEventRequest, Event
+from starter.monitoring.events.schemas import CreateEventBatchRequest, CreateEventRequest, Event
 from starter.monitoring.events.tags import parse_tag_filter
 
 NOTIFY_LEVELS = frozenset({"error", "warn", "warning"})
@@ -67,7 +71,8 @@ async def record_event(
     return row
 
 
-def _validate_event(body: CreateEventRequest) -> None:
+def _validate_event(body: CreateEventRequest) -> tuple[str, str]:
+    """The size and type rules; the tags and payload as JSON text (serialized once)."""
     if too_long(body.event_type, MAX_EVENT_TYPE_BYTES):
         raise ValidationFailed("event_type", "Event type too long (max 50 characters)")
     if too_long(body.source, MAX_SOURCE_BYTES):
@@ -80,12 +85,15 @@ def _validate_event(body: CreateEventRequest) -> None:
         raise ValidationFailed("tags", "Too many tags (max 100)")
     if len(body.payload) > MAX_PAYLOAD_FIELDS:
         raise ValidationFailed("payload", "Too many payload fields (max 100)")
-    if json_bytes(body.tags) > MAX_TAGS_JSON_BYTES:
+    tags = orjson.dumps(body.tags)
+    if len(tags) > MAX_TAGS_JSON_BYTES:
         raise ValidationFailed("tags", "Tags JSON too large (max 64KB)")
-    if json_bytes(body.payload) > MAX_PAYLOAD_JSON_BYTES:
+    payload = orjson.dumps(body.payload)
+    if len(payload) > MAX_PAYLOAD_JSON_BYTES:
         raise ValidationFailed("payload", "Payload JSON too large (max 1MB)")
     if body.event_type not in EVENT_TYPES:
         raise ValidationFailed("event_type", "Invalid event type")
+    return tags.decode(), payload.decode()
 
 
 async def create_event(conn: Connection, principal: Principal, body: CreateEventRequest) -> Event:
@@ -102,6 +110,31 @@ async def create_event(conn: Connection, principal: Principal, body: CreateEvent
         recorded_at=body.recorded_at,
     )
     return Event.model_validate(dict(row))
+
+
+def _checked(principal: Principal, item: object, *, rows: repo.EventColumns) -> None:
+    """One batch element through the single endpoint's checks, appended to `rows`."""
+    body = batch.parse(CreateEventRequest, item)
+    require_source(principal.role, principal.username, principal.id, body.source)
+    tags, payload = _validate_event(body)
+    rows.event_type.append(body.event_type)
+    rows.source.append(body.source)
+    rows.message.append(body.message)
+    rows.level.append(body.level)
+    rows.tags.append(tags)
+    rows.payload.append(payload)
+    rows.recorded_at.append(body.recorded_at)
+
+
+async def create_events(
+    conn: Connection, principal: Principal, body: CreateEventBatchRequest
+) -> batch.BatchResult:
+    """Store the elements that pass, in one statement; report the others by index."""
+    batch.require_size(len(body.events), "events")
+    rows = repo.EventColumns()
+    stored, rejected = batch.sort_out(body.events, partial(_checked, principal, rows=rows))
+    ids = await repo.insert_events(conn, rows, sorted(NOTIFY_LEVELS)) if stored else []
+    return batch.result(len(body.events), stored, ids, rejected)
 
 
 @dataclass(frozen=True)
