@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from starter.core.channels import MONITORING
@@ -24,13 +23,14 @@ async def insert_event(
     source: str,
     message: str | None,
     level: str | None,
-    tags: dict[str, Any],
-    payload: dict[str, Any],
+    tags: str,
+    payload: str,
     recorded_at: datetime | None = None,
 ) -> Record:
+    """`tags` and `payload` are JSON text (the caller has serialized them already)."""
     row = await conn.fetchrow(
         f"""INSERT INTO events (event_type, source, message, level, tags, payload, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, NOW()))
+            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, COALESCE($7, NOW()))
             RETURNING {EVENT_COLUMNS}""",
         event_type,
         source,

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, InputTimestamp, ok
-from starter.core.listing import list_response
+from starter.core.listing import list_response, record_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.monitoring.batch import BatchResult
@@ -54,11 +54,10 @@ async def get_events(
     "/monitoring/events",
     summary="Create an event",
     description="Users may only write their own or generic sources (see the source rules).",
+    response_model=ApiResponse[Event],
 )
-async def create_event(
-    principal: CurrentUser, body: CreateEventRequest, conn: Conn
-) -> ApiResponse[Event]:
-    return ok(await service.create_event(conn, principal, body))
+async def create_event(principal: CurrentUser, body: CreateEventRequest, conn: Conn) -> Response:
+    return record_response(Event, await service.create_event(conn, principal, body))
 
 
 @router.post(

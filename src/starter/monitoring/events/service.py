@@ -45,27 +45,47 @@ async def record_event(
 ) -> Record:
     """Insert one event (no ownership or size rules: callers are trusted code or have already
     validated) and tell live-stream moderators about warnings and errors."""
+    fields = _Fields(event_type, source, message, level, _json(tags), _json(payload), recorded_at)
+    return await _store(conn, fields)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    event_type: str
+    source: str
+    message: str | None
+    level: str | None
+    tags: str  # JSON text
+    payload: str  # JSON text
+    recorded_at: datetime | None
+
+
+def _json(value: dict[str, Any] | None) -> str:
+    return orjson.dumps(value or {}).decode()
+
+
+async def _store(conn: Connection, fields: _Fields) -> Record:
     row = await repo.insert_event(
         conn,
-        event_type=event_type,
-        source=source,
-        message=message,
-        level=level,
-        tags=tags or {},
-        payload=payload or {},
-        recorded_at=recorded_at,
+        event_type=fields.event_type,
+        source=fields.source,
+        message=fields.message,
+        level=fields.level,
+        tags=fields.tags,
+        payload=fields.payload,
+        recorded_at=fields.recorded_at,
     )
     # Moderators watching the live stream hear about problems, not about every event.
-    if level is not None and level.lower() in NOTIFY_LEVELS:
+    if fields.level is not None and fields.level.lower() in NOTIFY_LEVELS:
         await notify(
             conn,
             {
                 "kind": "event",
                 "id": str(row["id"]),
-                "event_type": event_type,
-                "source": source,
-                "level": level,
-                "message": (message or "")[:200],
+                "event_type": fields.event_type,
+                "source": fields.source,
+                "level": fields.level,
+                "message": (fields.message or "")[:200],
             },
         )
     return row
@@ -96,20 +116,14 @@ def _validate_event(body: CreateEventRequest) -> tuple[str, str]:
     return tags.decode(), payload.decode()
 
 
-async def create_event(conn: Connection, principal: Principal, body: CreateEventRequest) -> Event:
+async def create_event(conn: Connection, principal: Principal, body: CreateEventRequest) -> Record:
+    """The stored row (rendered as `Event`)."""
     require_source(principal.role, principal.username, principal.id, body.source)
-    _validate_event(body)
-    row = await record_event(
-        conn,
-        event_type=body.event_type,
-        source=body.source,
-        message=body.message,
-        level=body.level,
-        tags=body.tags,
-        payload=body.payload,
-        recorded_at=body.recorded_at,
+    tags, payload = _validate_event(body)
+    fields = _Fields(
+        body.event_type, body.source, body.message, body.level, tags, payload, body.recorded_at
     )
-    return Event.model_validate(dict(row))
+    return await _store(conn, fields)
 
 
 def _checked(principal: Principal, item: object, *, rows: repo.EventColumns) -> None:
