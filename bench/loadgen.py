@@ -7,8 +7,10 @@ import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchlib import cpu_seconds
 
@@ -96,11 +98,15 @@ async def _connection(
 
 
 async def python_load(
-    name: str, port: int, path: str, headers: dict[str, str], seconds: float, connections: int
-) -> Phase:
-    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
+    name: str, port: int, path: str, headers: dict[str, str], seconds: float, connections: int,
+    body: bytes | None = None,
+) -> Phase:  # fmt: skip
+    method = "GET" if body is None else "POST"
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
     lines += [f"{key}: {value}" for key, value in headers.items()]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    if body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
     latencies: list[float] = []
     errors: list[int] = []
     record_from = time.perf_counter()
@@ -119,15 +125,32 @@ async def python_load(
     )  # fmt: skip
 
 
+def _wrk_post_script(body: bytes) -> str:
+    """A wrk Lua script that POSTs `body` as JSON (a file wrk reads; the caller deletes it)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = [==[{body.decode()}]==]\n"
+        )
+    return script.name
+
+
 def wrk_load(
-    name: str, port: int, path: str, headers: dict[str, str], seconds: float, connections: int
-) -> Phase:
+    name: str, port: int, path: str, headers: dict[str, str], seconds: float, connections: int,
+    body: bytes | None = None,
+) -> Phase:  # fmt: skip
     header_args = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
+    script = [] if body is None else ["-s", _wrk_post_script(body)]
     url = f"http://127.0.0.1:{port}{path}"
-    out = subprocess.run(
-        ["wrk", "-t2", "-c", str(connections), f"-d{int(seconds)}s", "--latency", *header_args, url],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", "-c", str(connections), f"-d{int(seconds)}s", "--latency",
+             *script, *header_args, url],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+    finally:
+        if script:
+            Path(script[1]).unlink()
 
     def latency(label: str) -> float:
         match = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
@@ -145,10 +168,11 @@ def wrk_load(
 
 
 def python_load_in_thread(
-    name: str, port: int, path: str, headers: dict[str, str], seconds: float, connections: int
-) -> Phase:
+    name: str, port: int, path: str, headers: dict[str, str], seconds: float, connections: int,
+    body: bytes | None = None,
+) -> Phase:  # fmt: skip
     """The asyncio client on its own event loop, so both generators run the same way."""
-    return asyncio.run(python_load(name, port, path, headers, seconds, connections))
+    return asyncio.run(python_load(name, port, path, headers, seconds, connections, body))
 
 
 async def measure(
@@ -159,11 +183,13 @@ async def measure(
     seconds: float,
     connections: int,
     server_pid: int,
+    body: bytes | None = None,
 ) -> Phase:
+    """GET `path`, or POST `body` (JSON) to it, from `connections` connections."""
     load = wrk_load if shutil.which("wrk") else python_load_in_thread
-    await asyncio.to_thread(load, name, port, path, headers, WARM_UP_SECONDS, connections)
+    await asyncio.to_thread(load, name, port, path, headers, WARM_UP_SECONDS, connections, body)
     cpu_before, wall_before = (cpu_seconds(server_pid) or 0.0), time.perf_counter()
-    phase = await asyncio.to_thread(load, name, port, path, headers, seconds, connections)
+    phase = await asyncio.to_thread(load, name, port, path, headers, seconds, connections, body)
     wall = time.perf_counter() - wall_before
     phase.server_cpu = ((cpu_seconds(server_pid) or 0.0) - cpu_before) / wall if wall else 0.0
     phase.wall = wall

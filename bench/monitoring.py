@@ -1,17 +1,27 @@
-"""Monitoring benchmark: event ingest rate and tag-filtered reads over 1 million events.
+"""Monitoring benchmark: event ingest (single and batch) and tag-filtered reads.
 
-    .venv/bin/python bench/monitoring.py [--events 1000000] [--ingest 3000] [--reads 200]
-                                         [--concurrency 16] [--explain] [--keep]
+    .venv/bin/python bench/monitoring.py [--events 1000000] [--reads 200] [--seconds 5]
+        [--rounds 3] [--concurrency 16] [--batch-size 1000] [--batch-concurrency 4]
+        [--synchronous-commit on|off] [--explain] [--keep]
 
 Protocol: a scratch database `starter_bench_monitoring` is (re)created and migrated, then
 `--events` rows are bulk-loaded with one INSERT … SELECT generate_series (tags: env 1/3,
-service 1/50, host 1/1000, a unique request_id; 30 days of timestamps) and ANALYZEd.
-A real server process (`starter server`) is started on it. Ingest: `--ingest` POST
-/monitoring/events, one event per request, from `--concurrency` concurrent clients. Reads:
-`--reads` sequential GET /monitoring/events?tags=…&limit=100 per selectivity, client-side
-latency; `server CPU` is the server process's CPU time per request (independent of how busy
-the machine is). The HTTP metrics middleware has its own script, bench/http_metrics.py.
-Database: STARTER__DATABASE__URL's server or the embedded one. Target: tag reads p99 < 50 ms.
+service 1/50, host 1/1000, a unique request_id; 30 days of timestamps) and ANALYZEd. The
+PostgreSQL settings it runs with (synchronous_commit, fsync, …) are printed; synchronous_commit
+is the server's own unless `--synchronous-commit off`. A real server process (`starter server`)
+is started on it.
+
+Reads: `--reads` sequential GET /monitoring/events?tags=…&limit=100 per selectivity,
+client-side latency. Ingest, in `--rounds` alternating rounds of `--seconds` each from
+`--concurrency` connections (wrk when on PATH, else bench/loadgen.py's asyncio client): GET
+/health/live, then POST /monitoring/events (one event per request); the ratio of the two rates
+is per round, reported as the median. Then POST /monitoring/events/batch with `--batch-size`
+events per request from `--batch-concurrency` connections, as events/s. `server CPU` is the
+server process's CPU time per request (independent of how busy the machine is).
+
+Targets (exit 1 when one is missed): tag reads p99 < 50 ms; single ingest ≥ 25 % of
+/health/live; batch ingest ≥ 20,000 events/s. The HTTP metrics middleware has its own
+script, bench/http_metrics.py. Database: STARTER__DATABASE__URL's server or the embedded one.
 """
 
 from __future__ import annotations
@@ -28,18 +38,26 @@ sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE] + [st
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import os  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
+from typing import Any  # noqa: E402
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
+import orjson  # noqa: E402
 
 from benchlib import cpu_seconds, free_port, recreate_database  # noqa: E402
+from loadgen import Phase, measure  # noqa: E402
 from starter.core import db  # noqa: E402
 from starter.core.config import Settings, load_settings  # noqa: E402
 from starter.core.migrate import migrate_up  # noqa: E402
 
 BENCH_DB = "starter_bench_monitoring"
+SINGLE_TARGET = 0.25  # single-event ingest rate against GET /health/live, same run
+BATCH_TARGET = 20_000  # events/s through POST /monitoring/events/batch
+READ_P99_TARGET_MS = 50.0
+SETTINGS_SHOWN = ("server_version", "synchronous_commit", "fsync", "wal_level", "shared_buffers")
 PASSWORD = "SecurePass123!"  # noqa: S105 (a throwaway bench account)
 LOAD_SQL = """
 INSERT INTO events (event_type, source, level, message, tags, payload, recorded_at, created_at)
@@ -83,15 +101,17 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def fresh_database(settings: Settings, events: int) -> str:
-    bench_url = await recreate_database(BENCH_DB, settings, synchronous_commit=False)
+async def fresh_database(settings: Settings, events: int, synchronous_commit: bool) -> str:
+    bench_url = await recreate_database(BENCH_DB, settings, synchronous_commit=synchronous_commit)
     async with db.connect_once(bench_url) as conn:
         await migrate_up(conn)
         started = time.perf_counter()
         await conn.execute(LOAD_SQL, events)
         await conn.execute("VACUUM ANALYZE events")
         took = time.perf_counter() - started
+        shown = [f"{name}={await conn.fetchval(f'SHOW {name}')}" for name in SETTINGS_SHOWN]
     print(f"loaded {events:,} events in {took:.1f} s (incl. indexes and VACUUM ANALYZE)")
+    print("PostgreSQL settings of the bench database: " + ", ".join(shown))
     return bench_url
 
 
@@ -147,35 +167,72 @@ async def login(client: httpx.AsyncClient) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['data']['session_token']}"}
 
 
-async def ingest(
-    client: httpx.AsyncClient, headers: dict[str, str], total: int, conc: int, *, pid: int
-) -> None:
-    latencies: list[float] = []
-    counter = iter(range(total))
+def event_body(n: int) -> dict[str, Any]:
+    return {
+        "event_type": "log",
+        "source": "app-bench",
+        "level": "info",
+        "message": f"ingest {n}",
+        "tags": {"env": "bench", "n": str(n)},
+    }
 
-    async def one_client() -> None:
-        for n in counter:
-            body = {
-                "event_type": "log",
-                "source": "app-bench",
-                "level": "info",
-                "message": f"ingest {n}",
-                "tags": {"env": "bench", "n": str(n)},
-            }
-            started = time.perf_counter()
-            response = await client.post("/api/v1/monitoring/events", json=body, headers=headers)
-            latencies.append(time.perf_counter() - started)
-            assert response.status_code == 200, response.text
 
-    cpu_before = cpu_seconds(pid)
-    started = time.perf_counter()
-    await asyncio.gather(*(one_client() for _ in range(conc)))
-    took = time.perf_counter() - started
-    print(
-        f"ingest: {total:,} POST /monitoring/events at concurrency {conc}: "
-        f"{total / took:,.0f} events/s; latency p50 {percentile(latencies, 0.5) * 1e3:.1f} ms, "
-        f"p99 {percentile(latencies, 0.99) * 1e3:.1f} ms" + cpu_note(pid, cpu_before, total)
+def phase_line(phase: Phase, unit: str = "req/s", scale: float = 1.0) -> str:
+    return (
+        f"{phase.rps * scale:>9,.0f} {unit}  p50 {phase.p50_ms:6.1f} ms  p99 {phase.p99_ms:6.1f} ms"
+        f"  server CPU {phase.cpu_ms_per_request:.2f} ms/request  errors {phase.errors}"
     )
+
+
+async def ingest(port: int, headers: dict[str, str], args: argparse.Namespace, pid: int) -> bool:
+    """Single-event ingest against /health/live, alternating rounds, then batch ingest."""
+    single = orjson.dumps(event_body(0))
+    ratios: list[float] = []
+    print(
+        f"ingest: {args.rounds} alternating rounds of {args.seconds:g} s, {args.concurrency} connections"
+    )
+    for round_no in range(args.rounds):
+        live = await measure(
+            "live", port, "/api/v1/health/live", {}, args.seconds, args.concurrency, pid
+        )
+        one = await measure(
+            "event", port, "/api/v1/monitoring/events", headers, args.seconds, args.concurrency,
+            pid, body=single,
+        )  # fmt: skip
+        ratios.append(one.rps / live.rps if live.rps else 0.0)
+        print(f"  round {round_no + 1}: GET /health/live        {phase_line(live)}")
+        print(f"           POST /monitoring/events {phase_line(one)}  ({ratios[-1]:.0%})")
+        if one.errors or live.errors:
+            print("  errors in the round: the figures are not valid")
+            return False
+    ratio = statistics.median(ratios)
+    single_ok = ratio >= SINGLE_TARGET
+    print(
+        f"single event rate / /health/live: median {ratio:.0%} (range {min(ratios):.0%}–"
+        f"{max(ratios):.0%}); target ≥ {SINGLE_TARGET:.0%}: {'met' if single_ok else 'MISSED'}"
+    )
+    batch = orjson.dumps({"events": [event_body(n) for n in range(args.batch_size)]})
+    rates: list[float] = []
+    for _ in range(args.rounds):
+        phase = await measure(
+            "batch", port, "/api/v1/monitoring/events/batch", headers, args.seconds,
+            args.batch_concurrency, pid, body=batch,
+        )  # fmt: skip
+        if phase.errors:
+            print(f"  batch: {phase.errors} errors: the figures are not valid")
+            return False
+        rates.append(phase.rps * args.batch_size)
+        print(
+            f"  POST /monitoring/events/batch ({args.batch_size} per request, "
+            f"{args.batch_concurrency} connections) {phase_line(phase, 'events/s', args.batch_size)}"
+        )
+    rate = statistics.median(rates)
+    batch_ok = rate >= BATCH_TARGET
+    print(
+        f"batch ingest: median {rate:,.0f} events/s (range {min(rates):,.0f}–{max(rates):,.0f}); "
+        f"target ≥ {BATCH_TARGET:,}: {'met' if batch_ok else 'MISSED'}"
+    )
+    return single_ok and batch_ok
 
 
 async def reads(
@@ -185,9 +242,11 @@ async def reads(
     *,
     pid: int,
     report: bool = True,
-) -> None:
+) -> bool:
+    """True when every tag query's p99 is under READ_P99_TARGET_MS."""
     if report:
         print(f"tag-filtered reads (limit=100, {count} sequential requests each):")
+    worst = 0.0
     for title, tags in TAG_QUERIES.items():
         latencies = []
         cpu_before = cpu_seconds(pid)
@@ -199,27 +258,45 @@ async def reads(
             latencies.append(time.perf_counter() - started)
             assert response.status_code == 200, response.text
         rows = len(response.json()["data"])
+        p99 = percentile(latencies, 0.99) * 1e3
+        worst = max(worst, p99)
         if report:
             print(
                 f"  {title:<24} rows {rows:>3}  p50 {percentile(latencies, 0.5) * 1e3:6.1f} ms  "
-                f"p99 {percentile(latencies, 0.99) * 1e3:6.1f} ms"
-                + cpu_note(pid, cpu_before, count)
+                f"p99 {p99:6.1f} ms" + cpu_note(pid, cpu_before, count)
             )
+    met = worst < READ_P99_TARGET_MS
+    if report:
+        print(f"tag reads: worst p99 {worst:.1f} ms; target < {READ_P99_TARGET_MS:g} ms: "
+              f"{'met' if met else 'MISSED'}")  # fmt: skip
+    return met
 
 
-async def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--ingest", type=int, default=3000)
+    parser.add_argument("--events", type=int, default=1_000_000, help="events loaded for reads")
     parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=5, help="length of one ingest round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-concurrency", type=int, default=4)
+    parser.add_argument(
+        "--synchronous-commit",
+        choices=("on", "off"),
+        default="on",
+        help="the bench database's synchronous_commit (printed with the results)",
+    )
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+async def main() -> int:
+    args = arguments()
     settings = load_settings()
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    url = await fresh_database(settings, args.events)
+    url = await fresh_database(settings, args.events, args.synchronous_commit == "on")
     if args.explain:
         await explain(url)
     port = free_port()
@@ -231,8 +308,8 @@ async def main() -> None:
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
             headers = await login(client)
             await reads(client, headers, 20, pid=server.pid, report=False)  # warm up
-            await reads(client, headers, args.reads, pid=server.pid)
-            await ingest(client, headers, args.ingest, args.concurrency, pid=server.pid)
+            reads_ok = await reads(client, headers, args.reads, pid=server.pid)
+        ingest_ok = await ingest(port, headers, args, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -242,7 +319,8 @@ async def main() -> None:
             await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         finally:
             await admin.close()
+    return 0 if reads_ok and ingest_ok else 1
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

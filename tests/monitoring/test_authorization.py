@@ -57,9 +57,16 @@ MODERATOR = (401, 403, 403, 200, 200)
 MATRIX: list[tuple[str, Path, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", f"{M}/events", None, OPEN),
     ("POST", f"{M}/events", {"event_type": "log", "source": "app-x"}, OPEN),
+    ("POST", f"{M}/events/batch", {"events": [{"event_type": "log", "source": "app-x"}]}, OPEN),
     ("GET", at(M + "/events/{event}"), None, OPEN),
     ("GET", f"{M}/metrics", None, OPEN),
     ("POST", f"{M}/metrics", {"name": "cpu_usage", "metric_type": "gauge", "value": 1}, OPEN),
+    (
+        "POST",
+        f"{M}/metrics/batch",
+        {"metrics": [{"name": "cpu_usage", "metric_type": "gauge", "value": 1}]},
+        OPEN,
+    ),
     ("GET", f"{M}/metrics/prometheus", None, (200, 200, 200, 200, 200)),
     ("GET", f"{M}/stats", None, MODERATOR),
     ("GET", f"{M}/alerts", None, OPEN),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
+from starter.core.envelope import ApiResponse
+from starter.monitoring.events.schemas import Event
 from tests.support.errors import assert_error
 from tests.support.users import AppUser, MakeUser
 
@@ -188,3 +191,26 @@ async def test_event_shape_errors_are_422(client: httpx.AsyncClient, user: AppUs
     for body in SHAPE_ERRORS:
         response = await client.post(EVENTS, json=body, headers=user.headers)
         assert_error(response, 422, "VALIDATION_FAILED")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"level": "warn", "recorded_at": "2024-05-01T10:00:00Z", "message": None},
+        {"recorded_at": "2024-05-01T10:00:00.123456+02:00", "tags": {"ü": "ß", "n": 1.5}},
+        {"payload": {"nested": {"a": [1, None, True, "x"]}, "big": 2**53}},
+    ],
+)
+async def test_create_event_bytes_are_pydantics(
+    client: httpx.AsyncClient, user: AppUser, db: asyncpg.Connection, fields: dict[str, Any]
+) -> None:
+    """The answer is rendered straight from the row: byte for byte what the model would dump."""
+    response = await create(client, user, **fields)
+    assert response.status_code == 200, response.text
+    row = await db.fetchrow(
+        "SELECT * FROM events WHERE id = $1", uuid.UUID(response.json()["data"]["id"])
+    )
+    assert row is not None
+    expected = ApiResponse[Event](data=Event.model_validate(dict(row))).model_dump_json()
+    assert response.content == expected.encode()

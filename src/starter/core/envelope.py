@@ -76,6 +76,8 @@ WholeNumber = Annotated[int, BeforeValidator(_whole)]
 
 
 OUT_OF_RANGE = "datetime_out_of_range"
+# Pydantic errors of a value past a cap (docs/limits.md): a 400, where a wrong shape is a 422.
+LIMIT_ERRORS = frozenset({"string_too_long", "too_long", OUT_OF_RANGE})
 IN_UTC_RANGE = AfterValidator(_representable_in_utc)
 # A datetime a client sends (with an offset), as every request schema and query declares one.
 InputTimestamp = Annotated[AwareDatetime, BeforeValidator(_not_a_number), IN_UTC_RANGE]

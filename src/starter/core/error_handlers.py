@@ -15,7 +15,7 @@ from starlette.routing import Match
 
 from starter.core.db import CONNECTION_ERRORS, database_unavailable
 from starter.core.deps import discard_request_connection
-from starter.core.envelope import OUT_OF_RANGE, CompactJSONResponse, error_body
+from starter.core.envelope import LIMIT_ERRORS, CompactJSONResponse, error_body
 from starter.core.errors import (
     AppError,
     InvalidJson,
@@ -29,8 +29,6 @@ from starter.core.errors import (
 from starter.core.routing import pending_body_error
 
 log = structlog.get_logger(__name__)
-# Pydantic errors of a value past a cap (docs/limits.md): a 400, where a wrong shape is a 422.
-LIMIT_ERRORS = frozenset({"string_too_long", "too_long", OUT_OF_RANGE})
 HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 

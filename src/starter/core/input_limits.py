@@ -34,9 +34,25 @@ def parse_json_body(body: bytes) -> Any:
     # A NUL can only arrive escaped; a document with few brackets cannot be deep.
     may_hold_nul = b"\\u0000" in body
     may_be_deep = body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH
-    if may_hold_nul or may_be_deep:
-        _walk(value)
+    if may_hold_nul or (may_be_deep and _deeper_than_limit(value)):
+        _walk(value)  # names the field
     return value
+
+
+def _deeper_than_limit(document: Any) -> bool:
+    """Level by level over the containers only: a many-bracket body that is shallow (a batch
+    of a thousand small objects) costs one pass over its values, with no paths built."""
+    level = [document] if isinstance(document, dict | list) else []
+    for _ in range(MAX_JSON_DEPTH):
+        level = [
+            item
+            for container in level
+            for item in (container.values() if isinstance(container, dict) else container)
+            if isinstance(item, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _field(path: list[str | int]) -> str:

@@ -1,4 +1,5 @@
-"""`list_response`: a page of database records as the success envelope, rendered by orjson.
+"""`list_response`: a page of database records as the success envelope, rendered by orjson
+(`record_response`: one record).
 
 Why: validating each record into its response model and dumping the models costs the server
 several times what orjson takes for the same rows (figures in bench/README.md). The response
@@ -170,4 +171,10 @@ def list_response(
 ) -> Response:
     """`{"success":true,"data":[…],"message":…}` with each record rendered as `model`."""
     body = {"success": True, "data": rows_json(model, rows), "message": message}
+    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type="application/json")
+
+
+def record_response(model: type[BaseModel], row: Row, message: str | None = None) -> Response:
+    """`{"success":true,"data":{…},"message":…}`: one record rendered as `model`, the same way."""
+    body = {"success": True, "data": _row(_plan(model), row), "message": message}
     return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type="application/json")

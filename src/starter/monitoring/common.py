@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import orjson
-
 from starter.core.channels import MONITORING
 from starter.core.db import Connection
 from starter.core.errors import Forbidden
@@ -82,10 +80,6 @@ def require_metric_name(role: Role, username: str, user_id: UUID, name: str) -> 
 def too_long(value: str | None, limit: int) -> bool:
     """Limits count UTF-8 bytes, not characters."""
     return value is not None and len(value.encode()) > limit
-
-
-def json_bytes(value: Any) -> int:
-    return len(orjson.dumps(value))
 
 
 async def notify(conn: Connection, payload: dict[str, Any]) -> None:

@@ -825,6 +825,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/monitoring/events/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create up to 1000 events
+         * @description Each event is checked as `POST /monitoring/events` checks its body; the ones that pass are stored in one statement, the others listed in `rejected` by index with the status, code and message the single endpoint would have answered. More than 1000 is a 400 `BATCH_TOO_LARGE` (docs/monitoring.md, Batch ingest).
+         */
+        post: operations["create_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/monitoring/events/{id}": {
         parameters: {
             query?: never;
@@ -860,6 +880,26 @@ export interface paths {
          * @description Users may only write their own or generic metric names.
          */
         post: operations["create_metric"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/metrics/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit up to 1000 metrics
+         * @description Each metric is checked as `POST /monitoring/metrics` checks its body; the ones that pass are stored in one statement, the others listed in `rejected` by index with the status, code and message the single endpoint would have answered. More than 1000 is a 400 `BATCH_TOO_LARGE` (docs/monitoring.md, Batch ingest).
+         */
+        post: operations["create_metrics"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1366,6 +1406,17 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** ApiResponse[BatchResult] */
+        ApiResponse_BatchResult_: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            data: components["schemas"]["BatchResult"];
+            /** Message */
+            message?: string | null;
+        };
         /** ApiResponse[DetailedHealthResponse] */
         ApiResponse_DetailedHealthResponse_: {
             /**
@@ -1761,6 +1812,24 @@ export interface components {
              */
             role: "user" | "moderator" | "admin";
         };
+        /** BatchResult */
+        BatchResult: {
+            /**
+             * Accepted
+             * @description How many elements were stored.
+             */
+            accepted: number;
+            /**
+             * Rejected
+             * @description The refused elements, in submitted order.
+             */
+            rejected: components["schemas"]["Rejection"][];
+            /**
+             * Ids
+             * @description One per submitted element, in order: its new id, or null if refused.
+             */
+            ids: (string | null)[];
+        };
         /** ChangePasswordRequest */
         ChangePasswordRequest: {
             /** Current Password */
@@ -1843,6 +1912,43 @@ export interface components {
              */
             permissions?: string[] | null;
         };
+        /** CreateEventBatchRequest */
+        CreateEventBatchRequest: {
+            /**
+             * Events
+             * @description At most 1000 events, each checked as POST /monitoring/events checks its body; the refused ones are reported, the others stored.
+             */
+            events: {
+                /**
+                 * Event Type
+                 * @description log, metric, trace or alert (a bad value is a 400).
+                 * @example log
+                 */
+                event_type: string;
+                /**
+                 * Source
+                 * @example app-frontend
+                 */
+                source: string;
+                /** Message */
+                message?: string | null;
+                /**
+                 * Level
+                 * @example info
+                 */
+                level?: string | null;
+                /** Tags */
+                tags?: {
+                    [key: string]: unknown;
+                };
+                /** Payload */
+                payload?: {
+                    [key: string]: unknown;
+                };
+                /** Recorded At */
+                recorded_at?: string | null;
+            }[];
+        };
         /** CreateEventRequest */
         CreateEventRequest: {
             /**
@@ -1893,6 +1999,36 @@ export interface components {
              * @description Moderator or admin only.
              */
             assigned_to?: string | null;
+        };
+        /** CreateMetricBatchRequest */
+        CreateMetricBatchRequest: {
+            /**
+             * Metrics
+             * @description At most 1000 metrics, each checked as POST /monitoring/metrics checks its body; the refused ones are reported, the others stored.
+             */
+            metrics: {
+                /**
+                 * Name
+                 * @example cpu_usage
+                 */
+                name: string;
+                /**
+                 * Metric Type
+                 * @enum {string}
+                 */
+                metric_type: "counter" | "gauge" | "histogram" | "summary";
+                /**
+                 * Value
+                 * @example 75.5
+                 */
+                value: number;
+                /** Labels */
+                labels?: {
+                    [key: string]: string;
+                };
+                /** Recorded At */
+                recorded_at?: string | null;
+            }[];
         };
         /** CreateMetricRequest */
         CreateMetricRequest: {
@@ -2376,6 +2512,27 @@ export interface components {
             payload_schema?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** Rejection */
+        Rejection: {
+            /**
+             * Index
+             * @description Position of the element in the submitted list (from 0).
+             */
+            index: number;
+            /**
+             * Status
+             * @description What the single endpoint would have answered.
+             * @example 400
+             */
+            status: number;
+            /**
+             * Code
+             * @example VALIDATION_FAILED
+             */
+            code: string;
+            /** Message */
+            message: string;
         };
         /**
          * ReplaceNoteRequest
@@ -6283,6 +6440,93 @@ export interface operations {
             };
         };
     };
+    create_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEventBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiResponse_BatchResult_"];
+                };
+            };
+            /** @description Invalid JSON body or a field past its limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description JSON body of the wrong shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_event_by_id: {
         parameters: {
             query?: never;
@@ -6435,6 +6679,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiResponse_Metric_"];
+                };
+            };
+            /** @description Invalid JSON body or a field past its limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description JSON body of the wrong shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMetricBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiResponse_BatchResult_"];
                 };
             };
             /** @description Invalid JSON body or a field past its limit */

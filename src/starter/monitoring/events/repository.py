@@ -4,10 +4,12 @@ statement). Parametrized only."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
+from starter.core.channels import MONITORING
 from starter.core.db import Connection, Record
 from starter.monitoring.common import Where
 
@@ -21,13 +23,14 @@ async def insert_event(
     source: str,
     message: str | None,
     level: str | None,
-    tags: dict[str, Any],
-    payload: dict[str, Any],
+    tags: str,
+    payload: str,
     recorded_at: datetime | None = None,
 ) -> Record:
+    """`tags` and `payload` are JSON text (the caller has serialized them already)."""
     row = await conn.fetchrow(
         f"""INSERT INTO events (event_type, source, message, level, tags, payload, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, NOW()))
+            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, COALESCE($7, NOW()))
             RETURNING {EVENT_COLUMNS}""",
         event_type,
         source,
@@ -39,6 +42,68 @@ async def insert_event(
     )
     assert row is not None
     return row
+
+
+@dataclass
+class EventColumns:
+    """The rows of one batch insert, column by column; `tags` and `payload` as JSON text."""
+
+    event_type: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    message: list[str | None] = field(default_factory=list)
+    level: list[str | None] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    payload: list[str] = field(default_factory=list)
+    recorded_at: list[datetime | None] = field(default_factory=list)
+
+
+# One statement: the rows, their ids in submitted order, and at most one notification (the
+# first notable event, with how many the batch holds), so a batch of errors cannot flood the
+# live stream's bounded client queues.
+_INSERT_BATCH_SQL = """
+WITH input AS MATERIALIZED (
+    SELECT gen_random_uuid() AS id, u.ord, u.event_type, u.source, u.message, u.level,
+           u.tags::jsonb AS tags, u.payload::jsonb AS payload,
+           COALESCE(u.recorded_at, now()) AS recorded_at
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                  $7::timestamptz[])
+           WITH ORDINALITY AS u(event_type, source, message, level, tags, payload, recorded_at,
+                                ord)
+), inserted AS (
+    INSERT INTO events (id, event_type, source, message, level, tags, payload, recorded_at)
+    SELECT id, event_type, source, message, level, tags, payload, recorded_at FROM input
+), notable AS (
+    SELECT id, event_type, source, level, message, count(*) OVER () AS notable
+      FROM input WHERE lower(level) = ANY($8::text[]) ORDER BY ord LIMIT 1
+)
+SELECT (SELECT array_agg(id ORDER BY ord) FROM input) AS ids,
+       (SELECT pg_notify($9, jsonb_build_object(
+                 'kind', 'event', 'id', id::text, 'event_type', event_type, 'source', source,
+                 'level', level, 'message', left(COALESCE(message, ''), 200),
+                 'notable_in_batch', notable)::text)
+          FROM notable) AS notified
+"""
+
+
+async def insert_events(
+    conn: Connection, rows: EventColumns, notify_levels: Sequence[str]
+) -> list[UUID]:
+    """Insert the rows in one statement; their new ids, in order."""
+    record = await conn.fetchrow(
+        _INSERT_BATCH_SQL,
+        rows.event_type,
+        rows.source,
+        rows.message,
+        rows.level,
+        rows.tags,
+        rows.payload,
+        rows.recorded_at,
+        list(notify_levels),
+        MONITORING,
+    )
+    assert record is not None
+    ids: list[UUID] = record["ids"]
+    return ids
 
 
 async def list_events(

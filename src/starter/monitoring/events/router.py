@@ -11,11 +11,17 @@ from starlette.responses import Response
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, InputTimestamp, ok
-from starter.core.listing import list_response
+from starter.core.listing import list_response, record_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
+from starter.monitoring.batch import BatchResult
 from starter.monitoring.events import service
-from starter.monitoring.events.schemas import CreateEventRequest, Event, EventType
+from starter.monitoring.events.schemas import (
+    CreateEventBatchRequest,
+    CreateEventRequest,
+    Event,
+    EventType,
+)
 
 router = api_router(tags=["Monitoring"])
 
@@ -48,11 +54,24 @@ async def get_events(
     "/monitoring/events",
     summary="Create an event",
     description="Users may only write their own or generic sources (see the source rules).",
+    response_model=ApiResponse[Event],
 )
-async def create_event(
-    principal: CurrentUser, body: CreateEventRequest, conn: Conn
-) -> ApiResponse[Event]:
-    return ok(await service.create_event(conn, principal, body))
+async def create_event(principal: CurrentUser, body: CreateEventRequest, conn: Conn) -> Response:
+    return record_response(Event, await service.create_event(conn, principal, body))
+
+
+@router.post(
+    "/monitoring/events/batch",
+    summary="Create up to 1000 events",
+    description="Each event is checked as `POST /monitoring/events` checks its body; the ones "
+    "that pass are stored in one statement, the others listed in `rejected` by index with the "
+    "status, code and message the single endpoint would have answered. More than 1000 is a "
+    "400 `BATCH_TOO_LARGE` (docs/monitoring.md, Batch ingest).",
+)
+async def create_events(
+    principal: CurrentUser, body: CreateEventBatchRequest, conn: Conn
+) -> ApiResponse[BatchResult]:
+    return ok(await service.create_events(conn, principal, body))
 
 
 @router.get("/monitoring/events/{id}", summary="Get an event")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from starter.core.envelope import (
     CheckedByService,
@@ -14,6 +14,7 @@ from starter.core.envelope import (
     ResponseModel,
     Timestamp,
 )
+from starter.monitoring.batch import MAX_BATCH
 
 EventType = Literal["log", "metric", "trace", "alert"]
 
@@ -43,3 +44,11 @@ class Event(ResponseModel):
     payload: Any
     recorded_at: Timestamp
     created_at: Timestamp
+
+
+class CreateEventBatchRequest(RequestModel):
+    events: list[Annotated[Any, WithJsonSchema(CreateEventRequest.model_json_schema())]] = Field(
+        json_schema_extra={"maxItems": MAX_BATCH},
+        description=f"At most {MAX_BATCH} events, each checked as POST /monitoring/events "
+        "checks its body; the refused ones are reported, the others stored.",
+    )

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
+
+import orjson
 
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import NotFound, ValidationFailed
-from starter.monitoring.common import json_bytes, notify, require_source, too_long
+from starter.monitoring import batch
+from starter.monitoring.common import notify, require_source, too_long
 from starter.monitoring.events import repository as repo
-from starter.monitoring.events.schemas import CreateEventRequest, Event
+from starter.monitoring.events.schemas import CreateEventBatchRequest, CreateEventRequest, Event
 from starter.monitoring.events.tags import parse_tag_filter
 
 NOTIFY_LEVELS = frozenset({"error", "warn", "warning"})
@@ -41,33 +45,54 @@ async def record_event(
 ) -> Record:
     """Insert one event (no ownership or size rules: callers are trusted code or have already
     validated) and tell live-stream moderators about warnings and errors."""
+    fields = _Fields(event_type, source, message, level, _json(tags), _json(payload), recorded_at)
+    return await _store(conn, fields)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    event_type: str
+    source: str
+    message: str | None
+    level: str | None
+    tags: str  # JSON text
+    payload: str  # JSON text
+    recorded_at: datetime | None
+
+
+def _json(value: dict[str, Any] | None) -> str:
+    return orjson.dumps(value or {}).decode()
+
+
+async def _store(conn: Connection, fields: _Fields) -> Record:
     row = await repo.insert_event(
         conn,
-        event_type=event_type,
-        source=source,
-        message=message,
-        level=level,
-        tags=tags or {},
-        payload=payload or {},
-        recorded_at=recorded_at,
+        event_type=fields.event_type,
+        source=fields.source,
+        message=fields.message,
+        level=fields.level,
+        tags=fields.tags,
+        payload=fields.payload,
+        recorded_at=fields.recorded_at,
     )
     # Moderators watching the live stream hear about problems, not about every event.
-    if level is not None and level.lower() in NOTIFY_LEVELS:
+    if fields.level is not None and fields.level.lower() in NOTIFY_LEVELS:
         await notify(
             conn,
             {
                 "kind": "event",
                 "id": str(row["id"]),
-                "event_type": event_type,
-                "source": source,
-                "level": level,
-                "message": (message or "")[:200],
+                "event_type": fields.event_type,
+                "source": fields.source,
+                "level": fields.level,
+                "message": (fields.message or "")[:200],
             },
         )
     return row
 
 
-def _validate_event(body: CreateEventRequest) -> None:
+def _validate_event(body: CreateEventRequest) -> tuple[str, str]:
+    """The size and type rules; the tags and payload as JSON text (serialized once)."""
     if too_long(body.event_type, MAX_EVENT_TYPE_BYTES):
         raise ValidationFailed("event_type", "Event type too long (max 50 characters)")
     if too_long(body.source, MAX_SOURCE_BYTES):
@@ -80,28 +105,50 @@ def _validate_event(body: CreateEventRequest) -> None:
         raise ValidationFailed("tags", "Too many tags (max 100)")
     if len(body.payload) > MAX_PAYLOAD_FIELDS:
         raise ValidationFailed("payload", "Too many payload fields (max 100)")
-    if json_bytes(body.tags) > MAX_TAGS_JSON_BYTES:
+    tags = orjson.dumps(body.tags)
+    if len(tags) > MAX_TAGS_JSON_BYTES:
         raise ValidationFailed("tags", "Tags JSON too large (max 64KB)")
-    if json_bytes(body.payload) > MAX_PAYLOAD_JSON_BYTES:
+    payload = orjson.dumps(body.payload)
+    if len(payload) > MAX_PAYLOAD_JSON_BYTES:
         raise ValidationFailed("payload", "Payload JSON too large (max 1MB)")
     if body.event_type not in EVENT_TYPES:
         raise ValidationFailed("event_type", "Invalid event type")
+    return tags.decode(), payload.decode()
 
 
-async def create_event(conn: Connection, principal: Principal, body: CreateEventRequest) -> Event:
+async def create_event(conn: Connection, principal: Principal, body: CreateEventRequest) -> Record:
+    """The stored row (rendered as `Event`)."""
     require_source(principal.role, principal.username, principal.id, body.source)
-    _validate_event(body)
-    row = await record_event(
-        conn,
-        event_type=body.event_type,
-        source=body.source,
-        message=body.message,
-        level=body.level,
-        tags=body.tags,
-        payload=body.payload,
-        recorded_at=body.recorded_at,
+    tags, payload = _validate_event(body)
+    fields = _Fields(
+        body.event_type, body.source, body.message, body.level, tags, payload, body.recorded_at
     )
-    return Event.model_validate(dict(row))
+    return await _store(conn, fields)
+
+
+def _checked(principal: Principal, item: object, *, rows: repo.EventColumns) -> None:
+    """One batch element through the single endpoint's checks, appended to `rows`."""
+    body = batch.parse(CreateEventRequest, item)
+    require_source(principal.role, principal.username, principal.id, body.source)
+    tags, payload = _validate_event(body)
+    rows.event_type.append(body.event_type)
+    rows.source.append(body.source)
+    rows.message.append(body.message)
+    rows.level.append(body.level)
+    rows.tags.append(tags)
+    rows.payload.append(payload)
+    rows.recorded_at.append(body.recorded_at)
+
+
+async def create_events(
+    conn: Connection, principal: Principal, body: CreateEventBatchRequest
+) -> batch.BatchResult:
+    """Store the elements that pass, in one statement; report the others by index."""
+    batch.require_size(len(body.events), "events")
+    rows = repo.EventColumns()
+    stored, rejected = batch.sort_out(body.events, partial(_checked, principal, rows=rows))
+    ids = await repo.insert_events(conn, rows, sorted(NOTIFY_LEVELS)) if stored else []
+    return batch.result(len(body.events), stored, ids, rejected)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from starter.core.db import Connection, Record
 from starter.monitoring.common import Where
@@ -42,6 +44,39 @@ async def insert_metric(
     )
     assert row is not None
     return row
+
+
+@dataclass
+class MetricColumns:
+    """The rows of one batch insert, column by column; `labels` as JSON text."""
+
+    name: list[str] = field(default_factory=list)
+    metric_type: list[str] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    recorded_at: list[datetime | None] = field(default_factory=list)
+
+
+_INSERT_BATCH_SQL = """
+WITH input AS MATERIALIZED (
+    SELECT gen_random_uuid() AS id, u.ord, u.name, u.metric_type, u.value,
+           u.labels::jsonb AS labels, COALESCE(u.recorded_at, now()) AS recorded_at
+      FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::timestamptz[])
+           WITH ORDINALITY AS u(name, metric_type, value, labels, recorded_at, ord)
+), inserted AS (
+    INSERT INTO metrics (id, name, metric_type, value, labels, recorded_at)
+    SELECT id, name, metric_type, value, labels, recorded_at FROM input
+)
+SELECT array_agg(id ORDER BY ord) FROM input
+"""
+
+
+async def insert_metrics(conn: Connection, rows: MetricColumns) -> list[UUID]:
+    """Insert the rows in one statement; their new ids, in order."""
+    ids: list[UUID] = await conn.fetchval(
+        _INSERT_BATCH_SQL, rows.name, rows.metric_type, rows.value, rows.labels, rows.recorded_at
+    )
+    return ids
 
 
 async def list_metrics(

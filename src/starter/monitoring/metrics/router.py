@@ -13,8 +13,14 @@ from starter.core.envelope import ApiResponse, InputTimestamp, ok
 from starter.core.listing import list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
+from starter.monitoring.batch import BatchResult
 from starter.monitoring.metrics import service
-from starter.monitoring.metrics.schemas import CreateMetricRequest, Metric, MetricType
+from starter.monitoring.metrics.schemas import (
+    CreateMetricBatchRequest,
+    CreateMetricRequest,
+    Metric,
+    MetricType,
+)
 
 router = api_router(tags=["Monitoring"])
 
@@ -57,3 +63,17 @@ async def create_metric(
     principal: CurrentUser, body: CreateMetricRequest, conn: Conn
 ) -> ApiResponse[Metric]:
     return ok(await service.create_metric(conn, principal, body))
+
+
+@router.post(
+    "/monitoring/metrics/batch",
+    summary="Submit up to 1000 metrics",
+    description="Each metric is checked as `POST /monitoring/metrics` checks its body; the ones "
+    "that pass are stored in one statement, the others listed in `rejected` by index with the "
+    "status, code and message the single endpoint would have answered. More than 1000 is a "
+    "400 `BATCH_TOO_LARGE` (docs/monitoring.md, Batch ingest).",
+)
+async def create_metrics(
+    principal: CurrentUser, body: CreateMetricBatchRequest, conn: Conn
+) -> ApiResponse[BatchResult]:
+    return ok(await service.create_metrics(conn, principal, body))

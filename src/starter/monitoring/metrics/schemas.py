@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from starter.core.envelope import (
     CheckedByService,
@@ -14,6 +14,7 @@ from starter.core.envelope import (
     ResponseModel,
     Timestamp,
 )
+from starter.monitoring.batch import MAX_BATCH
 
 MetricType = Literal["counter", "gauge", "histogram", "summary"]
 
@@ -35,3 +36,11 @@ class Metric(ResponseModel):
     labels: Any
     recorded_at: Timestamp
     created_at: Timestamp
+
+
+class CreateMetricBatchRequest(RequestModel):
+    metrics: list[Annotated[Any, WithJsonSchema(CreateMetricRequest.model_json_schema())]] = Field(
+        json_schema_extra={"maxItems": MAX_BATCH},
+        description=f"At most {MAX_BATCH} metrics, each checked as POST /monitoring/metrics "
+        "checks its body; the refused ones are reported, the others stored.",
+    )

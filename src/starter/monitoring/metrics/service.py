@@ -4,31 +4,42 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from functools import partial
+
+import orjson
 
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import ValidationFailed
-from starter.monitoring.common import json_bytes, require_metric_name, too_long
+from starter.monitoring import batch
+from starter.monitoring.common import require_metric_name, too_long
 from starter.monitoring.metrics import repository as repo
-from starter.monitoring.metrics.schemas import CreateMetricRequest, Metric
+from starter.monitoring.metrics.schemas import CreateMetricBatchRequest, CreateMetricRequest, Metric
 
 MAX_METRIC_NAME_BYTES = 100
 MAX_LABELS = 50
 MAX_LABELS_JSON_BYTES = 65_536
 
 
-async def create_metric(
-    conn: Connection, principal: Principal, body: CreateMetricRequest
-) -> Metric:
+def _validate_metric(principal: Principal, body: CreateMetricRequest) -> str:
+    """The ownership, size and value rules; the labels as JSON text (serialized once)."""
     require_metric_name(principal.role, principal.username, principal.id, body.name)
     if too_long(body.name, MAX_METRIC_NAME_BYTES):
         raise ValidationFailed("name", "Metric name too long (max 100 characters)")
     if len(body.labels) > MAX_LABELS:
         raise ValidationFailed("labels", "Too many labels (max 50)")
-    if json_bytes(body.labels) > MAX_LABELS_JSON_BYTES:
+    labels = orjson.dumps(body.labels)
+    if len(labels) > MAX_LABELS_JSON_BYTES:
         raise ValidationFailed("labels", "Labels JSON too large (max 64KB)")
     if not math.isfinite(body.value):
         raise ValidationFailed("value", "Metric value must be a finite number")
+    return labels.decode()
+
+
+async def create_metric(
+    conn: Connection, principal: Principal, body: CreateMetricRequest
+) -> Metric:
+    _validate_metric(principal, body)
     row = await repo.insert_metric(
         conn,
         name=body.name,
@@ -38,6 +49,28 @@ async def create_metric(
         recorded_at=body.recorded_at,
     )
     return Metric.model_validate(dict(row))
+
+
+def _checked(principal: Principal, item: object, *, rows: repo.MetricColumns) -> None:
+    """One batch element through the single endpoint's checks, appended to `rows`."""
+    body = batch.parse(CreateMetricRequest, item)
+    labels = _validate_metric(principal, body)
+    rows.name.append(body.name)
+    rows.metric_type.append(body.metric_type)
+    rows.value.append(body.value)
+    rows.labels.append(labels)
+    rows.recorded_at.append(body.recorded_at)
+
+
+async def create_metrics(
+    conn: Connection, principal: Principal, body: CreateMetricBatchRequest
+) -> batch.BatchResult:
+    """Store the elements that pass, in one statement; report the others by index."""
+    batch.require_size(len(body.metrics), "metrics")
+    rows = repo.MetricColumns()
+    stored, rejected = batch.sort_out(body.metrics, partial(_checked, principal, rows=rows))
+    ids = await repo.insert_metrics(conn, rows) if stored else []
+    return batch.result(len(body.metrics), stored, ids, rejected)
 
 
 async def list_metrics(
