@@ -22,6 +22,7 @@ from starter.monitoring import incident_router as monitoring_incidents
 from starter.monitoring import router as monitoring_routes
 from starter.monitoring import stream_router as monitoring_stream
 from starter.notes.router import router as notes_router
+from starter.tasks import console_router as task_console_routes
 from starter.tasks import router as task_routes
 from starter.users.router import admin_router as users_admin_router
 from starter.users.router import router as users_router
@@ -46,6 +47,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     api_keys_router,
     health_routes.admin_router,
     task_routes.router,
+    task_console_routes.router,
     monitoring_routes.router,
     monitoring_incidents.router,
     monitoring_alerts.router,
