@@ -11,10 +11,13 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from structlog.testing import capture_logs
 
 from starter.core import db as dbmod
+from starter.tasks.channels import TASKS_READY
 from tests.conftest import AppUser, assert_error
 from tests.tasks.conftest import API, data, events_for, insert_task, task_row
+from tests.worker.conftest import wait_until
 from tests.tasks.test_api_state import Listener, listener, status_payloads
 
 __all__ = ["listener"]  # the fixture, shared with test_api_state
@@ -67,7 +70,7 @@ async def test_retry_by_ids_reports_each_task(
     payloads = status_payloads(await listener.settle())
     assert sorted(p["id"] for p in payloads) == sorted(failed)  # type: ignore[type-var]
     assert {p["status"] for p in payloads} == {"pending"}
-    assert sum(channel == "starter_tasks_ready" for channel, _ in listener.received) == 2
+    assert (TASKS_READY, "delay_task") in listener.received  # the workers wake
 
 
 async def test_retry_all_failed_of_a_type_is_one_call(
@@ -212,11 +215,23 @@ async def test_a_lost_deadlock_is_retried(
         tx = other.transaction()
         await tx.start()
         await other.execute("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE", uuid.UUID(second))
-        call = asyncio.create_task(bulk(client, user, action="retry", ids=[first, second]))
-        await asyncio.sleep(0.3)  # the bulk call holds `first` and waits for `second`
-        try:
-            await other.execute("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE", uuid.UUID(first))
-        finally:
-            await tx.commit()
-        body = data(await call)
+        with capture_logs() as logs:
+            call = asyncio.create_task(bulk(client, user, action="retry", ids=[first, second]))
+            await wait_until(lambda: lock_waits(db))  # it holds `first`, waits for `second`
+            try:
+                await other.execute(
+                    "SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE", uuid.UUID(first)
+                )
+            finally:
+                await tx.commit()
+            body = data(await call)
     assert (body["succeeded"], body["failed"]) == (2, 0)
+    assert [e["action"] for e in logs if e["event"] == "tasks.bulk_deadlock"] == ["retry"]
+
+
+async def lock_waits(db: asyncpg.Connection) -> bool:
+    waiting: int = await db.fetchval(
+        """SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'"""
+    )
+    return waiting > 0
