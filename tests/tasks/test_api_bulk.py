@@ -17,8 +17,8 @@ from starter.core import db as dbmod
 from starter.tasks.channels import TASKS_READY
 from tests.conftest import AppUser, assert_error
 from tests.tasks.conftest import API, data, events_for, insert_task, task_row
-from tests.worker.conftest import wait_until
 from tests.tasks.test_api_state import Listener, listener, status_payloads
+from tests.worker.conftest import wait_until
 
 __all__ = ["listener"]  # the fixture, shared with test_api_state
 
@@ -92,7 +92,11 @@ async def test_retry_all_failed_of_a_type_is_one_call(
     assert (body["matched"], body["succeeded"], body["failed"]) == (3, 3, 0)
     assert sorted(r["id"] for r in body["results"]) == sorted(wanted)
     statuses = {t: (await task_row(db, t))["status"] for t in [*wanted, other_type, pending]}  # type: ignore[index]
-    assert statuses == {**dict.fromkeys(wanted, "pending"), other_type: "failed", pending: "pending"}
+    assert statuses == {
+        **dict.fromkeys(wanted, "pending"),
+        other_type: "failed",
+        pending: "pending",
+    }
 
 
 async def test_cancel_waiting_and_running_rejects_finished(
@@ -103,7 +107,9 @@ async def test_cancel_waiting_and_running_rejects_finished(
     running = await insert_task(db, user, status="running")
     finished = await insert_task(db, user, status="failed")
 
-    body = data(await bulk(client, user, action="cancel", ids=[waiting, retrying, running, finished]))
+    body = data(
+        await bulk(client, user, action="cancel", ids=[waiting, retrying, running, finished])
+    )
     assert (body["matched"], body["succeeded"], body["failed"]) == (4, 3, 1)
     assert outcomes(body)[finished] == (
         "invalid_state",
@@ -121,7 +127,10 @@ async def test_cancel_waiting_and_running_rejects_finished(
 async def test_delete_only_finished(
     client: httpx.AsyncClient, db: asyncpg.Connection, user: AppUser
 ) -> None:
-    old = [await insert_task(db, user, status=s, created_at_offset_secs=-7200) for s in ("completed", "failed", "cancelled", "running")]
+    old = [
+        await insert_task(db, user, status=s, created_at_offset_secs=-7200)
+        for s in ("completed", "failed", "cancelled", "running")
+    ]
     new = await insert_task(db, user, status="completed")
     cutoff = "2999-01-01T00:00:00Z"
     body = data(await bulk(client, user, action="delete", filter={"created_before": cutoff}))

@@ -3,6 +3,7 @@ computed from task rows arranged with exact timestamps; who sees which tasks and
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -138,7 +139,7 @@ async def test_buckets_count_created_completed_and_failed(
     buckets = metrics["buckets"]
     assert metrics["bucket_seconds"] == width and len(buckets) == count
     starts = sorted(by_start(buckets))
-    assert all(b - a == timedelta(seconds=width) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == timedelta(seconds=width) for a, b in itertools.pairwise(starts))
     generated = datetime.fromisoformat(metrics["generated_at"].replace("Z", "+00:00"))
     assert starts[-1] <= generated < starts[-1] + timedelta(seconds=width)
     assert bucket_for(buckets, created, width)["created"] == 4
@@ -181,9 +182,7 @@ async def test_a_user_sees_own_tasks_and_no_workers(
     assert sum(b["created"] for b in mine["buckets"]) == 2
 
     everything = await get_metrics(client, moderator)
-    assert [(t["pending"], t["completed"], t["failed"]) for t in everything["types"]] == [
-        (2, 1, 1)
-    ]
+    assert [(t["pending"], t["completed"], t["failed"]) for t in everything["types"]] == [(2, 1, 1)]
     assert everything["types"][0]["failure_rate"] == 0.5
     [worker] = everything["workers"]
     assert worker.pop("last_heartbeat_at")

@@ -169,7 +169,9 @@ def _status_events(alias: str, message: str) -> str:
 
 
 _NOW_STATUS = "'Task ' || {a}.id || ' (' || {a}.task_type || ') is now ' || {a}.status"
-_RESET_MESSAGE = "'Task ' || {a}.id || ' (' || {a}.task_type || ') was reset to pending for a retry'"
+_RESET_MESSAGE = (
+    "'Task ' || {a}.id || ' (' || {a}.task_type || ') was reset to pending for a retry'"
+)
 
 RETRY_SQL = f"""
 WITH changed AS (

@@ -26,8 +26,7 @@ _EVENT_TAGS = (
 _EVENT_MESSAGE = "'Task ' || {a}.id || ' (' || {a}.task_type || ') is now ' || {a}.status"
 # The attempt-history row of each run ended by the statement (GET /tasks/{id}/attempts).
 _ATTEMPT_INSERT = (
-    "INSERT INTO task_attempts (task_id, attempt, worker_id, started_at, outcome, error, "
-    "traceback)"
+    "INSERT INTO task_attempts (task_id, attempt, worker_id, started_at, outcome, error, traceback)"
 )
 
 
