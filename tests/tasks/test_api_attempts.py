@@ -15,7 +15,8 @@ from starter.tasks.errors import PermanentError
 from starter.tasks.handlers.base import TaskContext
 from starter.worker.outcomes import TRACEBACK_MAX_CHARS
 from starter.worker.reaper import reap_expired_leases
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data, post_task
 from tests.worker.conftest import running_worker, spec, wait_until, worker_settings
 
@@ -64,7 +65,7 @@ async def test_a_worker_records_each_attempt_with_its_traceback(
     client: httpx.AsyncClient,
     db: asyncpg.Connection,
     database_url: str,
-    make_user: Any,
+    make_user: MakeUser,
     moderator: AppUser,
 ) -> None:
     owner, stranger = await make_user("user"), await make_user("user")

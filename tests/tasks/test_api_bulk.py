@@ -15,14 +15,13 @@ from structlog.testing import capture_logs
 
 from starter.core import db as dbmod
 from starter.tasks.channels import TASKS_READY
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data, events_for, insert_task, task_row
 from tests.tasks.test_api_state import Listener, listener, status_payloads
 from tests.worker.conftest import wait_until
 
 __all__ = ["listener"]  # the fixture, shared with test_api_state
-
-MakeUser = Any
 
 
 async def bulk(client: httpx.AsyncClient, who: AppUser, **body: Any) -> httpx.Response:

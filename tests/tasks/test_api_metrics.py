@@ -12,7 +12,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import AppUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data
 
 
@@ -159,7 +160,7 @@ async def test_seven_days_is_hourly(client: httpx.AsyncClient, moderator: AppUse
 async def test_a_user_sees_own_tasks_and_no_workers(
     client: httpx.AsyncClient,
     db: asyncpg.Connection,
-    make_user: Any,
+    make_user: MakeUser,
     moderator: AppUser,
     extra_types: tuple[str, ...],
 ) -> None:
