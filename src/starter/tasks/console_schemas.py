@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, Strict
+from pydantic import ConfigDict, Field, Strict
 
 from starter.core.envelope import InputTimestamp, RequestModel, ResponseModel, Timestamp
 from starter.tasks.names import NAME_MAX_BYTES
@@ -62,6 +62,16 @@ class BulkFilter(RequestModel):
 
 
 class BulkRequest(RequestModel):
+    # Exactly one of the two, not null (a null one counts as absent): the service's rule.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["ids"], "properties": {"ids": {"type": "array"}}},
+                {"required": ["filter"], "properties": {"filter": {"type": "object"}}},
+            ]
+        }
+    )
+
     action: BulkAction
     ids: list[Annotated[UUID, Strict(False)]] | None = Field(
         default=None,

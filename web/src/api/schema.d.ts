@@ -1900,7 +1900,11 @@ export interface components {
             ids?: string[] | null;
             /** @description Every task the caller may see that matches all the given fields (oldest first, at most 10,000 per call: `truncated` says when more matched). */
             filter?: components["schemas"]["BulkFilter"] | null;
-        };
+        } & ({
+            ids: unknown[];
+        } | {
+            filter: Record<string, never>;
+        });
         /** BulkResponse */
         BulkResponse: {
             /**
