@@ -2,7 +2,9 @@
 
 Parametrized queries only. `owner` (a user id, or NULL for moderators and admins) restricts
 every query to that user's tasks. Bulk changes NOTIFY and write their monitoring events in
-the same statement as the change, as the single actions do (one round trip for the batch).
+the same statement as the change, as the single actions do (one round trip for the batch),
+with the single actions' own reset and NOTIFY expressions, so both paths change and announce
+a task alike.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from datetime import datetime
 from uuid import UUID
 
 from starter.core.db import Connection, Record
-from starter.tasks.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
+from starter.tasks.channels import TASK_CANCEL
 from starter.tasks.queue import EVENT_SOURCE
+from starter.tasks.repository import _RESET_TO_PENDING, _notify_ready, _notify_status
 
 _OWNED = "($3::uuid IS NULL OR created_by = $3)"
 
@@ -152,12 +155,6 @@ async def lock_matching(
     )
 
 
-_STATUS_JSON = (
-    "jsonb_build_object('id', {a}.id, 'task_type', {a}.task_type, 'status', {a}.status, "
-    "'created_by', {a}.created_by)::text"
-)
-
-
 def _status_events(alias: str, message: str) -> str:
     """A data-modifying CTE body: the `info` event each single action leaves, per row."""
     a = alias
@@ -175,16 +172,11 @@ _RESET_MESSAGE = (
 
 RETRY_SQL = f"""
 WITH changed AS (
-    UPDATE tasks SET status = 'pending', current_attempt = 0, last_error = NULL, result = NULL,
-                     scheduled_at = now(), started_at = NULL, completed_at = NULL,
-                     locked_by = NULL, locked_until = NULL, heartbeat_at = NULL,
-                     cancel_requested = FALSE
+    UPDATE tasks SET {_RESET_TO_PENDING}
      WHERE id = ANY($1::uuid[]) AND status = 'failed'
     RETURNING id, task_type, status, created_by
 ), ev AS ({_status_events("changed", _RESET_MESSAGE.format(a="changed"))})
-SELECT c.id, pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="c")}) AS notified_status,
-       pg_notify('{TASKS_READY}', c.task_type) AS notified_ready
-  FROM changed c
+SELECT c.id, {_notify_status("c")}, {_notify_ready("c")} FROM changed c
 """
 
 CANCEL_SQL = f"""
@@ -198,7 +190,7 @@ WITH waiting AS (
      WHERE id = ANY($1::uuid[]) AND status = 'running'
     RETURNING id
 ), ev AS ({_status_events("waiting", _NOW_STATUS.format(a="waiting"))})
-SELECT w.id, pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="w")}) AS notified FROM waiting w
+SELECT w.id, {_notify_status("w")} FROM waiting w
 UNION ALL
 SELECT r.id, pg_notify('{TASK_CANCEL}', r.id::text) FROM running r
 """
