@@ -24,6 +24,7 @@ from starter.monitoring.metrics import router as monitoring_metrics
 from starter.monitoring.stats import router as monitoring_stats
 from starter.monitoring.stream import router as monitoring_stream
 from starter.notes.router import router as notes_router
+from starter.tasks import console_router as task_console_routes
 from starter.tasks import router as task_routes
 from starter.users.router import admin_router as users_admin_router
 from starter.users.router import router as users_router
@@ -48,6 +49,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     api_keys_router,
     health_routes.admin_router,
     task_routes.router,
+    task_console_routes.router,
     monitoring_events.router,
     monitoring_metrics.router,
     monitoring_stats.router,

@@ -37,8 +37,10 @@ from starter.monitoring.incidents.schemas import Incident
 from starter.monitoring.metrics import service as metrics_service
 from starter.monitoring.metrics.schemas import Metric
 from starter.rbac.roles import Role
+from starter.tasks import console_service as task_console
 from starter.tasks import service as tasks_service
 from starter.tasks import types as task_types
+from starter.tasks.console_schemas import AttemptResponse
 from starter.tasks.schemas import TaskResponse, TaskTypeResponse, WorkerResponse
 from starter.users import service as users_service
 from starter.users.schemas import UserStatusFilter
@@ -184,6 +186,22 @@ async def insert_api_keys(db: asyncpg.Connection, owner: AppUser, rows: list[Any
     )
 
 
+async def insert_attempts(db: asyncpg.Connection, owner: AppUser, rows: list[Any]) -> None:
+    """Attempts of one task whose id is the owner's (the path's `{id}`)."""
+    task_id = uuid.UUID(owner.id)
+    await db.execute(
+        """INSERT INTO tasks (id, task_type, created_by) VALUES ($1, 'delay_task', $1)
+           ON CONFLICT DO NOTHING""",
+        task_id,
+    )
+    await db.executemany(
+        """INSERT INTO task_attempts (task_id, attempt, worker_id, started_at, finished_at,
+                                      outcome, error, traceback)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+        [(task_id, *row) for row in rows],
+    )
+
+
 def rows_of(*columns: st.SearchStrategy[Any]) -> st.SearchStrategy[list[tuple[Any, ...]]]:
     return st.lists(st.tuples(*columns), min_size=1, max_size=4)
 
@@ -253,6 +271,21 @@ ENDPOINTS = [
         insert_workers,
         rows_of(texts, counts, counts, counts, st.lists(texts, max_size=3), moments),
         lambda db, _p: tasks_service.live_workers(db, 30),
+    ),
+    Endpoint(
+        "/tasks/{id}/attempts",
+        AttemptResponse,
+        insert_attempts,
+        rows_of(
+            st.integers(min_value=-(2**31), max_value=2**31 - 1),
+            maybe(st.uuids()),
+            maybe(moments),
+            moments,
+            st.sampled_from(["completed", "failed", "retrying", "cancelled"]),
+            maybe(texts),
+            maybe(texts),
+        ),
+        lambda db, p: task_console.attempts(db, p, p.id),
     ),
     Endpoint(
         "/tasks/types",

@@ -87,6 +87,7 @@ class OutcomeFlusher:
             [o.error for o in batch],
             [o.delay for o in batch],
             [o.attempt for o in batch],
+            [o.traceback for o in batch],
         )
         failures = any(o.status in ("failed", "retrying") for o in batch)
         if failures:

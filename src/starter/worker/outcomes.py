@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback as tb
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,8 @@ from starter.tasks.retry import strategy_or_default
 
 TIMED_OUT = "Task execution timed out"
 CANCELLED = "Task cancelled while running"
+# A traceback kept with an attempt: its end (the innermost frames and the error) if longer.
+TRACEBACK_MAX_CHARS = 16_384
 
 
 @dataclass(slots=True)
@@ -26,6 +29,7 @@ class Outcome:
     error: str | None = None
     delay: float | None = None  # seconds until the retry
     retryable_failure: bool = False  # counts against the circuit breaker
+    traceback: str | None = None  # the handler's, for a failed run
 
 
 def completed(row: Record, value: Any, duration: float) -> Outcome:
@@ -37,7 +41,9 @@ def completed(row: Record, value: Any, duration: float) -> Outcome:
     return Outcome(row["id"], row["task_type"], _attempt(row), "completed", duration, result=text)
 
 
-def failed(row: Record, message: str, duration: float, retryable: bool) -> Outcome:
+def failed(
+    row: Record, message: str, duration: float, retryable: bool, traceback: str | None = None
+) -> Outcome:
     """Retry per the task's strategy while attempts remain; otherwise dead-letter (`failed`)."""
     outcome = Outcome(
         row["id"],
@@ -47,6 +53,7 @@ def failed(row: Record, message: str, duration: float, retryable: bool) -> Outco
         duration,
         error=message,
         retryable_failure=retryable,
+        traceback=traceback,
     )
     if not retryable:
         return outcome
@@ -73,3 +80,12 @@ def _attempt(row: Record) -> int:
 def error_text(error: BaseException) -> str:
     detail = str(error) or type(error).__name__
     return f"Task execution error: {detail}"
+
+
+def traceback_text(error: BaseException) -> str:
+    """The formatted traceback of `error`, cut to its last `TRACEBACK_MAX_CHARS` characters."""
+    text = "".join(tb.format_exception(error))
+    if len(text) <= TRACEBACK_MAX_CHARS:
+        return text
+    marker = "[traceback truncated]\n"
+    return marker + text[-(TRACEBACK_MAX_CHARS - len(marker)) :]

@@ -21,6 +21,12 @@ _STATUS_JSON = (
     "jsonb_build_object('id', {a}.id, 'task_type', {a}.task_type, 'status', {a}.status, "
     "'created_by', {a}.created_by)::text"
 )
+# The attempt-history row of each run ended by the statement (GET /tasks/{id}/attempts).
+_ATTEMPT_INSERT = (
+    "INSERT INTO task_attempts (task_id, attempt, worker_id, started_at, outcome, error, traceback)"
+)
+
+
 CLAIM_SQL = f"""
 -- The pick is a materialized CTE, evaluated once: as `WHERE id IN (SELECT … LIMIT n SKIP
 -- LOCKED)` the planner may rescan the subquery, and each rescan skips the rows locked by the
@@ -52,13 +58,13 @@ SELECT c.id, c.task_type, c.payload, c.retry_strategy, c.max_attempts, c.current
 """
 
 # One row per finished handler: (id, status, result JSON text, error, retry delay in seconds,
-# attempt). Only the run that produced an outcome may apply it: a task the reaper re-queued
+# attempt, traceback). Only the run that produced an outcome may apply it: a task the reaper re-queued
 # (and maybe this worker claimed again) is left to its new run.
 FINISH_SQL = f"""
 WITH r AS (
     SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[],
-                         $7::int[])
-             AS r(id, status, result, error, delay, attempt)
+                         $7::int[], $8::text[])
+             AS r(id, status, result, error, delay, attempt, traceback)
 ), finished AS (
     UPDATE tasks t
        SET status = CASE WHEN r.status = 'retrying' AND t.cancel_requested
@@ -74,8 +80,12 @@ WITH r AS (
      WHERE t.id = r.id AND t.locked_by = $1 AND t.status = 'running'
        AND t.current_attempt = r.attempt
     RETURNING t.id, t.task_type, t.status, t.created_by, t.current_attempt, t.last_error,
-              t.scheduled_at
-), ev AS ({_info_events("finished", "tasks", "finished.status IN ('completed', 'cancelled')")})
+              t.scheduled_at, t.started_at
+), ev AS ({_info_events("finished", "tasks", "finished.status IN ('completed', 'cancelled')")}
+), attempts AS (
+    {_ATTEMPT_INSERT}
+    SELECT f.id, f.current_attempt, $1, f.started_at, f.status, r.error, r.traceback
+      FROM finished f JOIN r ON r.id = f.id AND r.attempt = f.current_attempt)
 SELECT f.id, f.task_type, f.status, f.current_attempt, f.last_error, f.scheduled_at,
        pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="f")}) AS notified,
        CASE WHEN f.status = 'retrying' THEN pg_notify('{TASKS_READY}', f.task_type) END AS ready
@@ -102,7 +112,7 @@ SELECT r.id, r.task_type, r.status,
 # run counts as an attempt; without attempts left (or with the `none` strategy) it dead-letters.
 REAP_SQL = f"""
 WITH expired AS (
-    SELECT id FROM tasks WHERE status = 'running' AND locked_until < now()
+    SELECT id, locked_by FROM tasks WHERE status = 'running' AND locked_until < now()
      ORDER BY locked_until FOR UPDATE SKIP LOCKED LIMIT $1
 ), reaped AS (
     UPDATE tasks t
@@ -121,8 +131,12 @@ WITH expired AS (
            locked_by = NULL, locked_until = NULL
       FROM expired e
      WHERE t.id = e.id
-    RETURNING t.id, t.task_type, t.status, t.created_by, t.current_attempt, t.last_error
-)
+    RETURNING t.id, t.task_type, t.status, t.created_by, t.current_attempt, t.last_error,
+              t.started_at, e.locked_by AS lost_by
+), attempts AS (
+    {_ATTEMPT_INSERT}
+    SELECT r.id, r.current_attempt, r.lost_by, r.started_at, r.status, r.last_error, NULL
+      FROM reaped r)
 SELECT r.id, r.task_type, r.status, r.created_by, r.current_attempt, r.last_error,
        pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="r")}) AS notified,
        CASE WHEN r.status = 'retrying' THEN pg_notify('{TASKS_READY}', r.task_type) END AS ready
@@ -183,9 +197,14 @@ async def finish(
     errors: list[str | None],
     delays: list[float | None],
     attempts: list[int],
+    tracebacks: list[str | None] | None = None,
 ) -> list[Record]:
-    """Apply handler outcomes; rows whose lease this worker lost are left alone (not returned)."""
-    return await conn.fetch(FINISH_SQL, worker_id, ids, statuses, results, errors, delays, attempts)
+    """Apply handler outcomes, each with its attempt-history row; rows whose lease this worker
+    lost are left alone (not returned)."""
+    traces = tracebacks if tracebacks is not None else [None] * len(ids)
+    return await conn.fetch(
+        FINISH_SQL, worker_id, ids, statuses, results, errors, delays, attempts, traces
+    )
 
 
 async def release(conn: Connection, worker_id: UUID, ids: list[UUID]) -> list[Record]:

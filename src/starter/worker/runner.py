@@ -313,13 +313,15 @@ class Worker:
             return outcomes.cancelled(row, elapsed())
         except TimeoutError as error:
             message = outcomes.TIMED_OUT if timer.expired() else outcomes.error_text(error)
-            return outcomes.failed(row, message, elapsed(), True)
+            trace = outcomes.traceback_text(error)
+            return outcomes.failed(row, message, elapsed(), True, trace)
         except TaskError as error:
-            return outcomes.failed(
-                row, str(error) or type(error).__name__, elapsed(), error.retryable
-            )
+            message = str(error) or type(error).__name__
+            trace = outcomes.traceback_text(error)
+            return outcomes.failed(row, message, elapsed(), error.retryable, trace)
         except Exception as error:
-            return outcomes.failed(row, outcomes.error_text(error), elapsed(), True)
+            trace = outcomes.traceback_text(error)
+            return outcomes.failed(row, outcomes.error_text(error), elapsed(), True, trace)
         return outcomes.completed(row, value, elapsed())
 
     def _record(self, outcome: outcomes.Outcome) -> None:

@@ -9,19 +9,26 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsTasksMetricsGetParametersQueryWindowValues: ReadonlyArray<FlattenedDeepRequired<paths>["/tasks/metrics"]["get"]["parameters"]["query"]["window"]> = ["1h", "24h", "7d"];
 export const pathsMonitoringEventsGetParametersQueryEvent_typeAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<paths>["/monitoring/events"]["get"]["parameters"]["query"]["event_type"]> = ["log", "metric", "trace", "alert"];
 export const pathsMonitoringMetricsGetParametersQueryMetric_typeAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<paths>["/monitoring/metrics"]["get"]["parameters"]["query"]["metric_type"]> = ["counter", "gauge", "histogram", "summary"];
 export const pathsNotesGetParametersQueryOrder_byValues: ReadonlyArray<FlattenedDeepRequired<paths>["/notes"]["get"]["parameters"]["query"]["order_by"]> = ["created_at", "updated_at", "title"];
 export const pathsNotesGetParametersQueryOrderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/notes"]["get"]["parameters"]["query"]["order"]> = ["asc", "desc"];
 export const pathsNotesSharedGetParametersQueryOrder_byValues: ReadonlyArray<FlattenedDeepRequired<paths>["/notes/shared"]["get"]["parameters"]["query"]["order_by"]> = ["created_at", "updated_at", "title"];
 export const pathsNotesSharedGetParametersQueryOrderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/notes/shared"]["get"]["parameters"]["query"]["order"]> = ["asc", "desc"];
-export const pathsStreamGetResponses200ContentTextEventStreamEventValues: ReadonlyArray<FlattenedDeepRequired<paths>["/stream"]["get"]["responses"]["200"]["content"]["text/event-stream"]["event"]> = ["task", "event", "alert", "incident"];
+export const pathsStreamGetResponses200ContentTextEventStreamEventValues: ReadonlyArray<FlattenedDeepRequired<paths>["/stream"]["get"]["responses"]["200"]["content"]["text/event-stream"]["event"]> = ["task", "event", "alert", "incident", "resync"];
 export const alertStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Alert"]["status"]> = ["active", "resolved", "silenced"];
 export const alertIncident_severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Alert"]["incident_severity"]> = ["low", "medium", "high", "critical"];
+export const attemptResponseOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AttemptResponse"]["outcome"]> = ["running", "completed", "failed", "retrying", "cancelled"];
 export const authUserRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuthUser"]["role"]> = ["user", "moderator", "admin"];
+export const bulkFilterStatusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkFilter"]["status"]> = ["pending", "running", "completed", "failed", "cancelled", "retrying"];
+export const bulkRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkRequest"]["action"]> = ["retry", "cancel", "delete"];
+export const bulkResponseActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkResponse"]["action"]> = ["retry", "cancel", "delete"];
+export const bulkResultOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkResult"]["outcome"]> = ["ok", "not_found", "invalid_state"];
 export const componentHealthStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ComponentHealth"]["status"]> = ["healthy", "unhealthy"];
 export const createAlertRequestIncident_severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateAlertRequest"]["incident_severity"]> = ["low", "medium", "high", "critical"];
 export const createIncidentRequestSeverityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateIncidentRequest"]["severity"]> = ["low", "medium", "high", "critical"];
+export const createMetricBatchRequestMetricsMetric_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateMetricBatchRequest"]["metrics"]["metric_type"]> = ["counter", "gauge", "histogram", "summary"];
 export const createMetricRequestMetric_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateMetricRequest"]["metric_type"]> = ["counter", "gauge", "histogram", "summary"];
 export const createUserRequestRoleAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateUserRequest"]["role"]> = ["user", "moderator", "admin"];
 export const eventEvent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Event"]["event_type"]> = ["log", "metric", "trace", "alert"];
@@ -29,6 +36,7 @@ export const incidentSeverityValues: ReadonlyArray<FlattenedDeepRequired<compone
 export const incidentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Incident"]["status"]> = ["open", "investigating", "resolved", "closed"];
 export const metricMetric_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Metric"]["metric_type"]> = ["counter", "gauge", "histogram", "summary"];
 export const noteResponsePermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NoteResponse"]["permission"]> = ["owner", "write", "read"];
+export const queueMetricsWindowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueMetrics"]["window"]> = ["1h", "24h", "7d"];
 export const searchResultPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchResult"]["permission"]> = ["owner", "write", "read"];
 export const shareNoteRequestPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShareNoteRequest"]["permission"]> = ["read", "write"];
 export const shareResponsePermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShareResponse"]["permission"]> = ["read", "write"];

@@ -801,6 +801,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tasks/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Queue metrics over a window
+         * @description Per-bucket created, completed and failed counts (`1h`: 60 buckets of a minute; `24h`: 24 of an hour; `7d`: 168 of an hour; the last bucket holds now), and per task type: queue depth, the oldest due task's wait, p50/p95 wait and run times and the failure rate of the tasks finished in the window. A user's figures cover their own tasks (and no workers); moderators and admins see every task and the live workers.
+         */
+        get: operations["get_queue_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry, cancel or delete many tasks
+         * @description Either `ids` or `filter` (400 otherwise). Each task follows the rules of the single action (retry: failed; cancel: pending, retrying or running; delete: finished) and gets its own outcome: `ok`, `not_found` (missing or not the caller's) or `invalid_state`. One transaction; at most 10,000 tasks per call.
+         */
+        post: operations["bulk_tasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's attempt history
+         * @description Each finished run (start, end, outcome, error and the handler's traceback), oldest first, then the run in progress. 404 `Task not found` as for `GET /tasks/{id}`.
+         */
+        get: operations["list_task_attempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/monitoring/events": {
         parameters: {
             query?: never;
@@ -1417,6 +1477,17 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** ApiResponse[BulkResponse] */
+        ApiResponse_BulkResponse_: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            data: components["schemas"]["BulkResponse"];
+            /** Message */
+            message?: string | null;
+        };
         /** ApiResponse[DetailedHealthResponse] */
         ApiResponse_DetailedHealthResponse_: {
             /**
@@ -1538,6 +1609,17 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** ApiResponse[QueueMetrics] */
+        ApiResponse_QueueMetrics_: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            data: components["schemas"]["QueueMetrics"];
+            /** Message */
+            message?: string | null;
+        };
         /** ApiResponse[RefreshResponse] */
         ApiResponse_RefreshResponse_: {
             /**
@@ -1636,6 +1718,18 @@ export interface components {
             success: boolean;
             /** Data */
             data: components["schemas"]["ApiKeyResponse"][];
+            /** Message */
+            message?: string | null;
+        };
+        /** ApiResponse[list[AttemptResponse]] */
+        ApiResponse_list_AttemptResponse__: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            /** Data */
+            data: components["schemas"]["AttemptResponse"][];
             /** Message */
             message?: string | null;
         };
@@ -1795,6 +1889,29 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** AttemptResponse */
+        AttemptResponse: {
+            /** Attempt */
+            attempt: number;
+            /** Worker Id */
+            worker_id: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "running" | "completed" | "failed" | "retrying" | "cancelled";
+            /** Error */
+            error: string | null;
+            /**
+             * Traceback
+             * @description The handler's traceback of a failed run (its last 16,384 characters).
+             */
+            traceback: string | null;
+        };
         /** AuthUser */
         AuthUser: {
             /**
@@ -1829,6 +1946,67 @@ export interface components {
              * @description One per submitted element, in order: its new id, or null if refused.
              */
             ids: (string | null)[];
+        };
+        /** BulkFilter */
+        BulkFilter: {
+            /** Status */
+            status?: ("pending" | "running" | "completed" | "failed" | "cancelled" | "retrying") | null;
+            /** Task Type */
+            task_type?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+        };
+        /** BulkRequest */
+        BulkRequest: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "retry" | "cancel" | "delete";
+            /**
+             * Ids
+             * @description The tasks to act on (at most 10,000); give either `ids` or `filter`.
+             */
+            ids?: string[] | null;
+            /** @description Every task the caller may see that matches all the given fields (oldest first, at most 10,000 per call: `truncated` says when more matched). */
+            filter?: components["schemas"]["BulkFilter"] | null;
+        } & ({
+            ids: unknown[];
+        } | {
+            filter: Record<string, never>;
+        });
+        /** BulkResponse */
+        BulkResponse: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "retry" | "cancel" | "delete";
+            /** Matched */
+            matched: number;
+            /** Succeeded */
+            succeeded: number;
+            /** Failed */
+            failed: number;
+            /** Truncated */
+            truncated: boolean;
+            /** Results */
+            results: components["schemas"]["BulkResult"][];
+        };
+        /** BulkResult */
+        BulkResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "ok" | "not_found" | "invalid_state";
+            /** Message */
+            message?: string | null;
         };
         /** ChangePasswordRequest */
         ChangePasswordRequest: {
@@ -2389,6 +2567,17 @@ export interface components {
             /** Created At */
             created_at: string;
         };
+        /** MetricsBucket */
+        MetricsBucket: {
+            /** Start */
+            start: string;
+            /** Created */
+            created: number;
+            /** Completed */
+            completed: number;
+            /** Failed */
+            failed: number;
+        };
         /** MonitoringStats */
         MonitoringStats: {
             /** Total Events */
@@ -2451,6 +2640,27 @@ export interface components {
             checks: {
                 [key: string]: components["schemas"]["ComponentHealth"];
             };
+        };
+        /** QueueMetrics */
+        QueueMetrics: {
+            /**
+             * Window
+             * @enum {string}
+             */
+            window: "1h" | "24h" | "7d";
+            /** Bucket Seconds */
+            bucket_seconds: number;
+            /** Buckets */
+            buckets: components["schemas"]["MetricsBucket"][];
+            /** Types */
+            types: components["schemas"]["TypeMetrics"][];
+            /**
+             * Workers
+             * @description Live workers; empty for a plain user.
+             */
+            workers: components["schemas"]["WorkerMetrics"][];
+            /** Generated At */
+            generated_at: string;
         };
         /** RecentRegistrations */
         RecentRegistrations: {
@@ -2802,6 +3012,40 @@ export interface components {
              */
             new_password: string;
         };
+        /** TypeMetrics */
+        TypeMetrics: {
+            /** Task Type */
+            task_type: string;
+            /**
+             * Pending
+             * @description Waiting now: `pending` and `retrying`.
+             */
+            pending: number;
+            /** Running */
+            running: number;
+            /**
+             * Oldest Pending Age Seconds
+             * @description Since the longest-waiting due task became due; null when none is due.
+             */
+            oldest_pending_age_seconds: number | null;
+            /** Wait P50 Ms */
+            wait_p50_ms: number | null;
+            /** Wait P95 Ms */
+            wait_p95_ms: number | null;
+            /** Run P50 Ms */
+            run_p50_ms: number | null;
+            /** Run P95 Ms */
+            run_p95_ms: number | null;
+            /** Completed */
+            completed: number;
+            /** Failed */
+            failed: number;
+            /**
+             * Failure Rate
+             * @description failed / (completed + failed) in the window.
+             */
+            failure_rate: number | null;
+        };
         /** UpdateAlertRequest */
         UpdateAlertRequest: {
             /** Name */
@@ -2975,6 +3219,20 @@ export interface components {
             created_at: string;
             /** Change Description */
             change_description: string | null;
+        };
+        /** WorkerMetrics */
+        WorkerMetrics: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Hostname */
+            hostname: string;
+            /** Last Heartbeat At */
+            last_heartbeat_at: string;
+            /** In Flight */
+            in_flight: number;
         };
         /** WorkerResponse */
         WorkerResponse: {
@@ -6237,6 +6495,218 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": unknown;
+                };
+            };
+            /** @description Invalid path parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Task not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_queue_metrics: {
+        parameters: {
+            query?: {
+                window?: "1h" | "24h" | "7d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiResponse_QueueMetrics_"];
+                };
+            };
+            /** @description Invalid query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    bulk_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiResponse_BulkResponse_"];
+                };
+            };
+            /** @description Invalid JSON body or a field past its limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description JSON body of the wrong shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_task_attempts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiResponse_list_AttemptResponse__"];
                 };
             };
             /** @description Invalid path parameter */
