@@ -14,6 +14,7 @@ from uuid import UUID
 
 from starter.core.channels import TASK_CANCEL
 from starter.core.db import Connection, Record
+from starter.monitoring.events.repository import task_event_insert_sql
 from starter.tasks.queue import EVENT_SOURCE
 from starter.tasks.repository import _RESET_TO_PENDING, _notify_ready, _notify_status
 
@@ -157,12 +158,7 @@ async def lock_matching(
 
 def _status_events(alias: str, message: str) -> str:
     """A data-modifying CTE body: the `info` event each single action leaves, per row."""
-    a = alias
-    return f"""INSERT INTO events (event_type, source, message, level, tags)
-               SELECT 'log', '{EVENT_SOURCE}', {message}, 'info',
-                      jsonb_build_object('task_id', {a}.id::text, 'task_type', {a}.task_type,
-                                         'status', {a}.status)
-                 FROM {a}"""
+    return task_event_insert_sql(alias, EVENT_SOURCE, worker_id_param=None, message_sql=message)
 
 
 _NOW_STATUS = "'Task ' || {a}.id || ' (' || {a}.task_type || ') is now ' || {a}.status"

@@ -158,18 +158,28 @@ _TASK_EVENT_MESSAGE = "'Task ' || {a}.id || ' (' || {a}.task_type || ') is now '
 
 
 def task_event_insert_sql(
-    alias: str, source: str, where: str = "TRUE", worker_id_param: str = "$1"
+    alias: str,
+    source: str,
+    where: str = "TRUE",
+    *,
+    worker_id_param: str | None = "$1",
+    message_sql: str | None = None,
 ) -> str:
     """A data-modifying CTE body: one `log`/`info` event per task row of `alias` (columns id,
-    task_type, status, current_attempt), for the worker's one-statement claim and finish.
+    task_type, status, and current_attempt with a worker), for the one-statement task changes
+    of the worker (claim, finish) and of the tasks console (bulk actions).
 
-    `source` and `where` are SQL text from the worker's own constants, never input;
-    `worker_id_param` names the enclosing statement's parameter holding the worker id.
+    `source`, `where` and `message_sql` are SQL text from the callers' own constants, never
+    input; `worker_id_param` names the enclosing statement's parameter holding the worker id
+    (None: no worker, an empty payload); `message_sql` defaults to "Task … is now <status>".
     """
     a = alias
+    message = message_sql or _TASK_EVENT_MESSAGE.format(a=a)
+    payload = (
+        f"jsonb_build_object('attempt', {a}.current_attempt, 'worker_id', {worker_id_param}::text)"
+        if worker_id_param
+        else "'{}'::jsonb"
+    )
     return f"""INSERT INTO events (event_type, source, message, level, tags, payload)
-               SELECT 'log', '{source}', {_TASK_EVENT_MESSAGE.format(a=a)}, 'info',
-                      {_TASK_EVENT_TAGS.format(a=a)},
-                      jsonb_build_object('attempt', {a}.current_attempt,
-                                         'worker_id', {worker_id_param}::text)
+               SELECT 'log', '{source}', {message}, 'info', {_TASK_EVENT_TAGS.format(a=a)}, {payload}
                FROM {a} WHERE {where}"""
