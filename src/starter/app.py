@@ -28,6 +28,7 @@ from starter.core.listener import NotificationListener
 from starter.core.middleware import RequestContextMiddleware
 from starter.core.request_connections import RequestConnections
 from starter.docs import install_docs
+from starter.monitoring.metrics.platform import run_server_sampler
 from starter.monitoring.stream.service import StreamHub
 from starter.observability.http_metrics import HttpMetricsMiddleware
 from starter.spa import PACKAGED_DIST, dist_dir, install_spa
@@ -87,11 +88,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         replay_size=settings.monitoring.stream_replay_size,
         replay_secs=settings.monitoring.stream_replay_secs,
     )
+    background = [invalidations, flusher]
+    if settings.monitoring.platform_metrics_secs > 0:
+        background.append(
+            asyncio.create_task(
+                run_server_sampler(app.state.pool, settings.monitoring.platform_metrics_secs),
+                name="platform-metrics",
+            )
+        )
     try:
         yield
     finally:
         await app.state.stream_hub.close()
-        for task in (invalidations, flusher):
+        for task in background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

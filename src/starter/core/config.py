@@ -188,6 +188,8 @@ class MonitoringSettings(BaseModel):
     stream_replay_secs: float = Field(default=300, ge=0)
     # Per-route request counters and latency histograms (prometheus_client).
     http_metrics: bool = True
+    # The platform's own figures (queue, HTTP, pool) sampled into the metrics store; 0 = off.
+    platform_metrics_secs: float = Field(default=60, ge=0)
 
 
 class Settings(BaseSettings):

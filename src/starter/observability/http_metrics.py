@@ -43,6 +43,29 @@ def record(method: str, route: str, status: int, seconds: float) -> None:
     series[-1] += 1
 
 
+def totals() -> tuple[float, list[float]]:
+    """Requests served by this process so far, and their per-bucket counts (BUCKETS, then
+    +Inf), over every route: what the platform's own sampled metrics are computed from."""
+    per_bucket = [0.0] * (len(BUCKETS) + 1)
+    for series in list(_durations.values()):
+        for index in range(len(per_bucket)):
+            per_bucket[index] += series[index]
+    return sum(per_bucket), per_bucket
+
+
+def quantile(per_bucket: list[float], q: float) -> float | None:
+    """The upper bound of the bucket holding the q-quantile (the last finite one for +Inf)."""
+    total = sum(per_bucket)
+    if total <= 0:
+        return None
+    cumulative = 0.0
+    for index, count in enumerate(per_bucket):
+        cumulative += count
+        if cumulative >= q * total:
+            return BUCKETS[min(index, len(BUCKETS) - 1)]
+    return BUCKETS[-1]
+
+
 class HttpMetricsCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         requests = CounterMetricFamily(

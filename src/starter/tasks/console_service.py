@@ -91,6 +91,12 @@ APPLY: dict[str, Callable[[Connection, list[UUID]], Awaitable[set[UUID]]]] = {
 }
 
 
+async def queue_figures(conn: Connection, interval_secs: float) -> list[Record]:
+    """Every type's queue figures, the finished ones over the last one to two intervals
+    (the platform's own sampled metrics, `monitoring/metrics/platform.py`)."""
+    return await repo.type_metrics(conn, max(1, round(interval_secs)), 2, None)
+
+
 def invalid_state_message(action: BulkAction, status: str) -> str:
     if action == "retry":
         return f"Task is {status}: only failed tasks can be retried"

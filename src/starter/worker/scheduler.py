@@ -28,7 +28,7 @@ JobFn = Callable[[Connection, Settings], Awaitable[object]]
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
-    # Seconds between runs, read from the settings (so tests can shorten it).
+    # Seconds between runs, read from the settings (so tests can shorten it); 0 = switched off.
     interval: Callable[[Settings], float]
     run: JobFn
 
@@ -47,7 +47,12 @@ class Scheduler:
         self._pool = pool
         self._settings = settings
         self._worker_id = worker_id
-        self._jobs = {job.name: job for job in jobs}
+        self._jobs = {job.name: job for job in jobs if job.interval(settings) > 0}
+
+    @property
+    def job_names(self) -> list[str]:
+        """The jobs this scheduler runs (those whose interval is not 0)."""
+        return list(self._jobs)
 
     def _intervals(self) -> tuple[list[str], list[float]]:
         names = list(self._jobs)
