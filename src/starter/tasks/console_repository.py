@@ -20,11 +20,12 @@ from starter.tasks.repository import _RESET_TO_PENDING, _notify_ready, _notify_s
 
 _OWNED = "($3::uuid IS NULL OR created_by = $3)"
 
-# $1 bucket width in seconds, $2 number of buckets, $3 owner. The last bucket holds now; the
+# $1 bucket width in seconds, $2 number of buckets, $3 owner, $4 the answer's time (one
+# instant for both queries, which may straddle a bucket's end). The last bucket holds $4; the
 # window starts where the first one does.
 _WINDOW = """bounds AS (
-    SELECT date_bin(make_interval(secs => $1), now(), 'epoch') AS last_start,
-           date_bin(make_interval(secs => $1), now(), 'epoch')
+    SELECT date_bin(make_interval(secs => $1), $4::timestamptz, 'epoch') AS last_start,
+           date_bin(make_interval(secs => $1), $4::timestamptz, 'epoch')
                - make_interval(secs => $1 * ($2 - 1)) AS first_start)"""
 
 BUCKETS_SQL = f"""
@@ -65,8 +66,8 @@ unfinished AS (
     SELECT task_type,
            count(*) FILTER (WHERE status IN ('pending', 'retrying')) AS pending,
            count(*) FILTER (WHERE status = 'running') AS running,
-           extract(epoch FROM now() - min(GREATEST(created_at, scheduled_at)) FILTER (
-               WHERE status IN ('pending', 'retrying') AND scheduled_at <= now()
+           extract(epoch FROM $4::timestamptz - min(GREATEST(created_at, scheduled_at)) FILTER (
+               WHERE status IN ('pending', 'retrying') AND scheduled_at <= $4::timestamptz
            ))::float8 AS oldest_pending_age_seconds
       FROM tasks
      WHERE status IN ('pending', 'retrying', 'running') AND {_OWNED}
@@ -98,15 +99,15 @@ SELECT task_type, COALESCE(u.pending, 0) AS pending, COALESCE(u.running, 0) AS r
 
 
 async def buckets(
-    conn: Connection, bucket_secs: int, count: int, owner: UUID | None
+    conn: Connection, bucket_secs: int, count: int, owner: UUID | None, now: datetime
 ) -> list[Record]:
-    return await conn.fetch(BUCKETS_SQL, float(bucket_secs), count, owner)
+    return await conn.fetch(BUCKETS_SQL, float(bucket_secs), count, owner, now)
 
 
 async def type_metrics(
-    conn: Connection, bucket_secs: int, count: int, owner: UUID | None
+    conn: Connection, bucket_secs: int, count: int, owner: UUID | None, now: datetime
 ) -> list[Record]:
-    return await conn.fetch(TYPES_SQL, float(bucket_secs), count, owner)
+    return await conn.fetch(TYPES_SQL, float(bucket_secs), count, owner, now)
 
 
 async def database_now(conn: Connection) -> datetime:

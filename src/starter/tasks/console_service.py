@@ -52,8 +52,9 @@ async def queue_metrics(
 ) -> QueueMetrics:
     bucket_secs, count = WINDOWS[window]
     owner = owner_scope(principal)
-    buckets = await repo.buckets(conn, bucket_secs, count, owner)
-    types = await repo.type_metrics(conn, bucket_secs, count, owner)
+    now = await repo.database_now(conn)
+    buckets = await repo.buckets(conn, bucket_secs, count, owner, now)
+    types = await repo.type_metrics(conn, bucket_secs, count, owner, now)
     workers: list[WorkerMetrics] = []
     if owner is None:
         workers = [
@@ -72,7 +73,7 @@ async def queue_metrics(
             "buckets": [dict(row) for row in buckets],
             "types": [TypeMetrics.model_validate(dict(row)) for row in types],
             "workers": workers,
-            "generated_at": await repo.database_now(conn),
+            "generated_at": now,
         }
     )
 
