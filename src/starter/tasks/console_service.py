@@ -95,7 +95,8 @@ APPLY: dict[str, Callable[[Connection, list[UUID]], Awaitable[set[UUID]]]] = {
 async def queue_figures(conn: Connection, interval_secs: float) -> list[Record]:
     """Every type's queue figures, the finished ones over the last one to two intervals
     (the platform's own sampled metrics, `monitoring/metrics/platform.py`)."""
-    return await repo.type_metrics(conn, max(1, round(interval_secs)), 2, None)
+    now = await repo.database_now(conn)
+    return await repo.type_metrics(conn, max(1, round(interval_secs)), 2, None, now)
 
 
 def invalid_state_message(action: BulkAction, status: str) -> str:

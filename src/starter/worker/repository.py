@@ -58,8 +58,8 @@ SELECT c.id, c.task_type, c.payload, c.retry_strategy, c.max_attempts, c.current
 """
 
 # One row per finished handler: (id, status, result JSON text, error, retry delay in seconds,
-# attempt, traceback). Only the run that produced an outcome may apply it: a task the reaper re-queued
-# (and maybe this worker claimed again) is left to its new run.
+# attempt, traceback). Only the run that produced an outcome may apply it: a task the reaper
+# re-queued (and maybe this worker claimed again) is left to its new run.
 FINISH_SQL = f"""
 WITH r AS (
     SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::float8[],
