@@ -12,6 +12,7 @@ import pytest
 
 from starter.core import db as dbmod
 from starter.core.channels import TASK_STATUS, TASKS_READY
+from starter.core.errors import ValidationFailed
 from starter.tasks.queue import enqueue
 from starter.tasks.retry import DEFAULT_STRATEGY_JSON
 from starter.tasks.service import register_builtin_types
@@ -129,6 +130,6 @@ async def test_enqueue_rejects_bad_input(conn: asyncpg.Connection) -> None:
         await enqueue(conn, task_type="delay_task", payload={}, priority="urgent")
     with pytest.raises(ValueError):
         await enqueue(conn, task_type="delay_task", payload={}, retry_strategy={"bogus": {}})
-    with pytest.raises(asyncpg.ForeignKeyViolationError):
+    with pytest.raises(ValidationFailed, match="'never_registered' is not registered"):
         await enqueue(conn, task_type="never_registered", payload={})
     assert await conn.fetchval("SELECT count(*) FROM tasks") == 0

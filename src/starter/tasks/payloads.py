@@ -22,9 +22,13 @@ SCHEMA_MAX_BYTES = 65_536
 _MESSAGE_MAX_CHARS = 300
 
 
+@cache
+def _builtin_models() -> dict[str, type[TaskPayload] | None]:
+    return {name: spec.payload_model for name, spec in handlers_by_type().items()}
+
+
 def builtin_model(task_type: str) -> type[TaskPayload] | None:
-    spec = handlers_by_type().get(task_type)
-    return spec.payload_model if spec is not None else None
+    return _builtin_models().get(task_type)
 
 
 @cache
@@ -56,8 +60,14 @@ def check_registered_schema(task_type: str, schema: dict[str, Any]) -> None:
         raise ValidationFailed("payload_schema", _short(error.message)) from None
 
 
-def check_payload(task_type: str, stored_schema: Any, payload: Any) -> None:
-    """400 naming the payload field when `payload` breaks the type's rule."""
+def check_payload(
+    task_type: str,
+    stored_schema: Any,
+    payload: Any,
+    validator: Draft202012Validator | None = None,
+) -> None:
+    """400 naming the payload field when `payload` breaks the type's rule (`validator`: the
+    stored schema's, when the caller has one built)."""
     model = builtin_model(task_type)
     if model is not None:
         problem = payload_problem(model, payload)
@@ -67,7 +77,8 @@ def check_payload(task_type: str, stored_schema: Any, payload: Any) -> None:
         return
     if not isinstance(stored_schema, dict):
         return
-    error = best_match(Draft202012Validator(stored_schema).iter_errors(payload))
+    validator = validator or Draft202012Validator(stored_schema)
+    error = best_match(validator.iter_errors(payload))
     if error is not None:
         path = ".".join(str(part) for part in error.absolute_path)
         raise ValidationFailed(f"payload.{path}" if path else "payload", _short(error.message))

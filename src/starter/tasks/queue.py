@@ -1,33 +1,41 @@
 """Enqueue a task inside the caller's transaction: any domain may call `enqueue`.
 
-The insert and the NOTIFY that wakes the workers are one statement, so the task exists if and
-only if the caller commits, and workers hear about it only then (PostgreSQL delivers
-notifications on commit).
+The insert, its creation event and the NOTIFY that wakes the workers are one statement, so the
+task exists if and only if the caller commits, and workers hear about it only then (PostgreSQL
+delivers notifications on commit). The type is checked against this process's cache of
+registered types, and the statement inserts nothing if the cached version is stale.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 import structlog
 
-from starter.core.db import Connection, Record, atomic
+from starter.core.db import Connection, Record
+from starter.core.errors import ValidationFailed
 from starter.monitoring.events.service import record_event
-from starter.tasks import repository
+from starter.tasks import repository, type_cache
+from starter.tasks.payloads import check_payload
 from starter.tasks.retry import (
     DEFAULT_STRATEGY,
     DEFAULT_STRATEGY_JSON,
     NoRetryStrategy,
     parse_strategy,
 )
+from starter.tasks.type_cache import RegisteredType
 
 log = structlog.get_logger(__name__)
 
 PRIORITIES = frozenset({"low", "normal", "high", "critical"})
-EVENT_SOURCE = "tasks"
+EVENT_SOURCE = repository.EVENT_SOURCE
+# A stale cached type is reloaded; it can be stale again only if the row changes meanwhile.
+STALE_TYPE_RETRIES = 5
 
 
 def resolve_retry(retry_strategy: Any, max_attempts: int | None) -> tuple[Any, int]:
@@ -68,6 +76,42 @@ async def record_status_event(
     )
 
 
+def not_registered(task_type: str) -> ValidationFailed:
+    return ValidationFailed(
+        "task_type",
+        f"Task type '{task_type}' is not registered. "
+        "Workers must register task types before tasks can be created.",
+    )
+
+
+async def require_type(conn: Connection, task_type: str, *, reload: bool = False) -> RegisteredType:
+    """The active type (cached per process, type_cache.py); 400 on `task_type` when there is
+    none."""
+    entry = await type_cache.registered_type(conn, task_type, reload=reload)
+    if entry is None:
+        raise not_registered(task_type)
+    return entry
+
+
+def check_against(entry: RegisteredType, payload: Any) -> None:
+    """400 naming the payload field when `payload` breaks the type's rule."""
+    check_payload(entry.task_type, entry.payload_schema, payload, entry.validator)
+
+
+async def _fresh_type(conn: Connection, task_type: str, payloads: Sequence[Any]) -> RegisteredType:
+    """The insert found the cached version stale: reload it and check the payloads again."""
+    entry = await require_type(conn, task_type, reload=True)
+    for payload in payloads:
+        check_against(entry, payload)
+    return entry
+
+
+def _checked_options(priority: str, retry_strategy: Any, max_attempts: int | None) -> tuple[Any, int]:
+    if priority not in PRIORITIES:
+        raise ValueError(f"unknown priority '{priority}'")
+    return resolve_retry(retry_strategy, max_attempts)
+
+
 async def enqueue(
     conn: Connection,
     *,
@@ -79,20 +123,27 @@ async def enqueue(
     metadata: dict[str, Any] | None = None,
     retry_strategy: Any = None,
     max_attempts: int | None = None,
+    checked: RegisteredType | None = None,
 ) -> Record:
     """Insert a pending task (in the caller's transaction) and wake workers on commit.
 
-    `scheduled_at` defaults to now; `retry_strategy` defaults to exponential with 5 attempts.
-    Raises ValueError for an unknown priority or an invalid retry strategy; the task type must
-    be registered (foreign key).
+    One statement: the insert, its creation event and both NOTIFYs, so there is nothing to
+    roll back on its own and no transaction to open. `scheduled_at` defaults to now;
+    `retry_strategy` defaults to exponential with 5 attempts. The type must be registered and
+    active, and the payload must follow its rule (400 `ValidationFailed`); `checked` is the
+    type the caller already checked the payload against. Raises ValueError for an unknown
+    priority or an invalid retry strategy.
     """
-    if priority not in PRIORITIES:
-        raise ValueError(f"unknown priority '{priority}'")
-    stored_strategy, attempts = resolve_retry(retry_strategy, max_attempts)
-    async with atomic(conn):
+    stored_strategy, attempts = _checked_options(priority, retry_strategy, max_attempts)
+    entry = checked
+    if entry is None:
+        entry = await require_type(conn, task_type)
+        check_against(entry, payload)
+    for _ in range(STALE_TYPE_RETRIES):
         row = await repository.insert_task(
             conn,
             task_type=task_type,
+            type_version=entry.version,
             payload=payload,
             priority=priority,
             scheduled_at=scheduled_at,
@@ -101,7 +152,50 @@ async def enqueue(
             retry_strategy=stored_strategy,
             max_attempts=attempts,
         )
-        await record_status_event(
-            conn, task_id=row["id"], task_type=task_type, status=row["status"]
+        if row is not None:
+            log.info("task.status", task_id=str(row["id"]), task_type=task_type, status="pending")
+            return row
+        entry = await _fresh_type(conn, task_type, (payload,))
+    raise RuntimeError(f"task type '{task_type}' kept changing while a task was enqueued")
+
+
+async def enqueue_many(
+    conn: Connection,
+    *,
+    task_type: str,
+    payloads: Sequence[Any],
+    priority: str = "normal",
+    scheduled_at: datetime | None = None,
+    created_by: UUID | None = None,
+    metadata: dict[str, Any] | None = None,
+    retry_strategy: Any = None,
+    max_attempts: int | None = None,
+) -> list[UUID]:
+    """`enqueue` for many tasks of one type and the same options, one per payload, in one
+    statement; returns their ids. Every payload is checked before any is inserted."""
+    stored_strategy, attempts = _checked_options(priority, retry_strategy, max_attempts)
+    if not payloads:
+        return []
+    entry = await require_type(conn, task_type)
+    for payload in payloads:
+        check_against(entry, payload)
+    texts = [orjson.dumps(payload).decode() for payload in payloads]
+    for _ in range(STALE_TYPE_RETRIES):
+        ids = await repository.insert_tasks(
+            conn,
+            task_type=task_type,
+            type_version=entry.version,
+            payloads_json=texts,
+            priority=priority,
+            scheduled_at=scheduled_at,
+            created_by=created_by,
+            metadata=metadata or {},
+            retry_strategy=stored_strategy,
+            max_attempts=attempts,
         )
-    return row
+        if ids is not None:
+            for task_id in ids:
+                log.info("task.status", task_id=str(task_id), task_type=task_type, status="pending")
+            return ids
+        entry = await _fresh_type(conn, task_type, payloads)
+    raise RuntimeError(f"task type '{task_type}' kept changing while tasks were enqueued")

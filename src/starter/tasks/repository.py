@@ -17,6 +17,7 @@ TASK_COLUMNS = (
 )
 TYPE_COLUMNS = "task_type, description, is_active, created_at, updated_at, payload_schema"
 WORKER_COLUMNS = "id, hostname, pid, concurrency, in_flight, task_types, started_at, heartbeat_at"
+EVENT_SOURCE = "tasks"
 # The listing order: rank (critical first, never alphabetical), then age; id breaks ties.
 LISTING_ORDER = "ORDER BY priority_rank, created_at, id"
 
@@ -75,19 +76,68 @@ async def upsert_types_if_changed(
     )
 
 
-async def active_type(conn: Connection, task_type: str) -> Record | None:
+async def active_type_version(conn: Connection, task_type: str) -> Record | None:
+    """An active type's payload schema and the version of its row (`xmin`, which every
+    committed change renews)."""
     return await conn.fetchrow(
-        f"SELECT {TYPE_COLUMNS} FROM task_types WHERE task_type = $1 AND is_active", task_type
+        """SELECT task_type, payload_schema, xmin::text::bigint AS version FROM task_types
+            WHERE task_type = $1 AND is_active""",
+        task_type,
     )
 
 
 # --- tasks -------------------------------------------------------------------------------------
 
 
+# The type guard of an insert: the type exists, is active, and is still the version the caller
+# checked the payloads against (tasks/type_cache.py); otherwise nothing is inserted.
+_CHECKED_TYPE = """SELECT task_type FROM task_types
+                    WHERE task_type = $1 AND is_active AND xmin::text::bigint = $2"""
+# The creation event of every inserted row (docs/tasks.md: a status change, its NOTIFY and
+# its event exist together), written by the same statement.
+_CREATED_EVENTS = f"""INSERT INTO events (event_type, source, message, level, tags)
+    SELECT 'log', '{EVENT_SOURCE}',
+           'Task ' || i.id || ' (' || i.task_type || ') is now ' || i.status, 'info',
+           jsonb_build_object('task_id', i.id::text, 'task_type', i.task_type,
+                              'status', i.status)
+      FROM inserted i"""
+
+INSERT_TASK_SQL = f"""
+WITH checked AS ({_CHECKED_TYPE}), inserted AS (
+    INSERT INTO tasks (task_type, payload, priority, scheduled_at, created_by, metadata,
+                       retry_strategy, max_attempts)
+    SELECT c.task_type, COALESCE($3::jsonb, 'null'::jsonb), $4, COALESCE($5, NOW()), $6,
+           $7::jsonb, $8::jsonb, $9
+      FROM checked c
+    RETURNING {TASK_COLUMNS}
+), ev AS ({_CREATED_EVENTS})
+SELECT i.*, {_notify_ready("i")}, {_notify_status("i")} FROM inserted i
+"""
+
+# Many tasks of one type: one ready notification for the statement (a worker claims as many
+# as it has slots for), a status notification per task for the live stream.
+INSERT_TASKS_SQL = f"""
+WITH checked AS ({_CHECKED_TYPE}), inserted AS (
+    INSERT INTO tasks (task_type, payload, priority, scheduled_at, created_by, metadata,
+                       retry_strategy, max_attempts)
+    SELECT c.task_type, p.payload::jsonb, $4, COALESCE($5, NOW()), $6, $7::jsonb, $8::jsonb, $9
+      FROM checked c, unnest($3::text[]) WITH ORDINALITY AS p(payload, n)
+     ORDER BY p.n
+    RETURNING id, task_type, status, created_by
+), ev AS ({_CREATED_EVENTS}), notified AS (
+    SELECT i.id, {_notify_status("i")} FROM inserted i
+)
+SELECT array_agg(n.id) AS ids,
+       CASE WHEN count(*) > 0 THEN pg_notify('{TASKS_READY}', $1) END AS notified_ready
+  FROM notified n
+"""
+
+
 async def insert_task(
     conn: Connection,
     *,
     task_type: str,
+    type_version: int,
     payload: Any,
     priority: str,
     scheduled_at: datetime | None,
@@ -95,17 +145,13 @@ async def insert_task(
     metadata: dict[str, Any],
     retry_strategy: Any,
     max_attempts: int,
-) -> Record:
-    """Insert a pending task and wake the workers (both on commit)."""
-    row = await conn.fetchrow(
-        f"""WITH inserted AS (
-                INSERT INTO tasks (task_type, payload, priority, scheduled_at, created_by,
-                                   metadata, retry_strategy, max_attempts)
-                VALUES ($1, COALESCE($2::jsonb, 'null'::jsonb), $3, COALESCE($4, NOW()), $5,
-                        $6::jsonb, $7::jsonb, $8)
-                RETURNING {TASK_COLUMNS})
-            SELECT i.*, {_notify_ready("i")}, {_notify_status("i")} FROM inserted i""",
+) -> Record | None:
+    """Insert a pending task with its creation event, and wake the workers (all on commit);
+    None when the type is not active at `type_version`."""
+    return await conn.fetchrow(
+        INSERT_TASK_SQL,
         task_type,
+        type_version,
         payload,
         priority,
         scheduled_at,
@@ -114,8 +160,37 @@ async def insert_task(
         retry_strategy,
         max_attempts,
     )
-    assert row is not None
-    return row
+
+
+async def insert_tasks(
+    conn: Connection,
+    *,
+    task_type: str,
+    type_version: int,
+    payloads_json: list[str],
+    priority: str,
+    scheduled_at: datetime | None,
+    created_by: UUID | None,
+    metadata: dict[str, Any],
+    retry_strategy: Any,
+    max_attempts: int,
+) -> list[UUID] | None:
+    """`insert_task` for many payloads (JSON texts) at once; the new ids, or None when the
+    type is not active at `type_version`."""
+    row = await conn.fetchrow(
+        INSERT_TASKS_SQL,
+        task_type,
+        type_version,
+        payloads_json,
+        priority,
+        scheduled_at,
+        created_by,
+        metadata,
+        retry_strategy,
+        max_attempts,
+    )
+    ids: list[UUID] | None = row["ids"] if row is not None else None
+    return ids
 
 
 async def list_tasks(

@@ -17,8 +17,13 @@ from starter.rbac.policies import MODERATOR_REQUIRED, require_owned, require_rol
 from starter.rbac.roles import Role
 from starter.tasks import repository
 from starter.tasks.names import NAME_MAX_BYTES, is_name, task_type_problem
-from starter.tasks.payloads import check_payload
-from starter.tasks.queue import enqueue, record_status_event, resolve_retry
+from starter.tasks.queue import (
+    check_against,
+    enqueue,
+    record_status_event,
+    require_type,
+    resolve_retry,
+)
 from starter.tasks.schemas import (
     PRIORITIES,
     STATUSES,
@@ -102,18 +107,12 @@ async def create_task(
 ) -> TaskResponse:
     """Validate (registration first: docs/tasks.md) and enqueue in the caller's transaction."""
     task_type = request.task_type
-    registered = await repository.active_type(conn, task_type)
-    if registered is None:
-        raise ValidationFailed(
-            "task_type",
-            f"Task type '{task_type}' is not registered. "
-            "Workers must register task types before tasks can be created.",
-        )
+    registered = await require_type(conn, task_type)
     priority = request.priority if request.priority in {"low", "high", "critical"} else "normal"
     scheduled_at = request.scheduled_at or datetime.now(UTC)
     metadata: dict[str, Any] = {"api_created": True, **(request.metadata or {})}
     _validate_request(task_type, request.payload, metadata, scheduled_at)
-    check_payload(task_type, registered["payload_schema"], request.payload)
+    check_against(registered, request.payload)
     if request.max_attempts is not None and request.max_attempts not in MAX_ATTEMPTS_RANGE:
         raise ValidationFailed("max_attempts", "Must be between 1 and 100")
     try:
@@ -130,6 +129,7 @@ async def create_task(
         metadata=metadata,
         retry_strategy=request.retry_strategy,
         max_attempts=request.max_attempts,
+        checked=registered,
     )
     return task_response(row)
 

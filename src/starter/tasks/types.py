@@ -11,7 +11,7 @@ from starter.core.db import Connection, Record
 from starter.core.errors import Forbidden, Unauthorized, ValidationFailed
 from starter.rbac.policies import ADMIN_GATE_MESSAGE
 from starter.rbac.roles import Permission, Role
-from starter.tasks import repository
+from starter.tasks import repository, type_cache
 from starter.tasks.handlers.base import HandlerSpec
 from starter.tasks.names import task_type_problem
 from starter.tasks.payloads import check_registered_schema, payload_schema
@@ -75,6 +75,7 @@ async def register_type(
     if payload_schema is not None:
         check_registered_schema(task_type, payload_schema)
     row = await repository.upsert_type(conn, task_type, description, payload_schema)
+    type_cache.forget(task_type)
     log.info(
         "task_type.registered",
         task_type=task_type,

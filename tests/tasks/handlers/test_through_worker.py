@@ -76,7 +76,7 @@ async def test_builtin_handlers_through_the_worker(
             "files": await add_task(conn, "file_cleanup", {"file_path": "."}),
             "webhook": await add_task(conn, "webhook", {"url": receiver.url("/echo")}),
             "webhook_404": await add_task(conn, "webhook", {"url": receiver.url("/status/404")}),
-            "bad_data": await add_task(conn, "data_processing", {"operation": "sum"}),
+            "bad_data": await stored_before_its_rule(conn, "data_processing", {"operation": "sum"}),
             # Last, so every task above is inside its report.
             "report": await add_task(
                 conn,
@@ -113,6 +113,18 @@ async def test_builtin_handlers_through_the_worker(
         assert rows[name]["status"] == "failed"
         assert rows[name]["current_attempt"] == 1
         assert rows[name]["last_error"] == message
+
+
+async def stored_before_its_rule(conn: asyncpg.Connection, task_type: str, payload: Any) -> UUID:
+    """A task whose payload its type's rule now refuses (enqueue checks it): written as it was
+    stored before the rule, so only the handler's own check meets it."""
+    task_id: UUID = await conn.fetchval(
+        "INSERT INTO tasks (task_type, payload, max_attempts) VALUES ($1, $2, 5) RETURNING id",
+        task_type,
+        payload,
+    )
+    await conn.execute("SELECT pg_notify('starter_tasks_ready', $1)", task_type)
+    return task_id
 
 
 def _web_templates() -> dict[str, Any]:
