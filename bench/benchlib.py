@@ -45,3 +45,27 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+BENCH_SETTINGS = ("synchronous_commit", "fsync", "shared_buffers", "max_connections")
+
+
+async def server_settings(url: str, names: tuple[str, ...] = BENCH_SETTINGS) -> str:
+    """`name=value` of the PostgreSQL settings a bench runs with, as its own sessions see them
+    (database-level overrides included), e.g. `synchronous_commit=off fsync=on …`."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT name, current_setting(name) AS value FROM unnest($1::text[]) AS name",
+            list(names),
+        )
+        version = await conn.fetchval("SHOW server_version")
+    finally:
+        await conn.close()
+    return f"PostgreSQL {version}: " + " ".join(f"{r['name']}={r['value']}" for r in rows)
+
+
+def load_average() -> str:
+    """The machine's 1/5/15-minute load averages (the bench shares the cores with them)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
