@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -90,3 +91,50 @@ async def test_claim_uses_the_ready_index(conn: asyncpg.Connection) -> None:
     print(text)
     assert "idx_tasks_ready" in text, text
     assert "Seq Scan on tasks" not in text, text
+
+
+# The claim as it was before its pick became a materialized CTE (worker/repository.py).
+_CLAIM_WITH_IN_SUBQUERY = """
+UPDATE tasks t SET status = 'running', locked_by = $1, current_attempt = t.current_attempt + 1
+ WHERE t.id IN (SELECT id FROM tasks
+                 WHERE status IN ('pending', 'retrying') AND scheduled_at <= now()
+                   AND task_type = ANY($2::text[])
+                 ORDER BY priority_rank, scheduled_at, created_at
+                 FOR UPDATE SKIP LOCKED
+                 LIMIT $3)
+RETURNING t.id"""
+# A plan the planner may pick on its own once statistics change: the pick as the inner side of
+# a nested loop, rescanned for every outer row.
+_RESCANNING_PLAN = [
+    f"SET LOCAL enable_{name} = off"
+    for name in ("hashjoin", "mergejoin", "material", "hashagg", "sort")
+]
+
+
+async def claimed_under_rescanning_plan(
+    conn: asyncpg.Connection, claim_once: Callable[[], Awaitable[list[asyncpg.Record]]]
+) -> int:
+    """How many tasks one claim takes under that plan (rolled back afterwards)."""
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        for setting in _RESCANNING_PLAN:
+            await conn.execute(setting)
+        return len(await claim_once())
+    finally:
+        await transaction.rollback()
+
+
+async def test_a_claim_takes_at_most_its_free_slots_whatever_the_plan(
+    conn: asyncpg.Connection,
+) -> None:
+    await ensure_types(conn, "t")
+    for _ in range(20):
+        await add_task(conn, "t")
+    old = await claimed_under_rescanning_plan(
+        conn, lambda: conn.fetch(_CLAIM_WITH_IN_SUBQUERY, uuid.uuid4(), ["t"], 3)
+    )
+    new = await claimed_under_rescanning_plan(conn, lambda: claim(conn, ["t"], limit=3))
+    # Each rescan of the IN subquery took the next rows past those the previous one updated.
+    assert old > 3
+    assert new == 3
