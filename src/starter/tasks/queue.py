@@ -98,12 +98,31 @@ def check_against(entry: RegisteredType, payload: Any) -> None:
     check_payload(entry.task_type, entry.payload_schema, payload, entry.validator)
 
 
+async def checked_payloads(
+    conn: Connection, entry: RegisteredType, payloads: Sequence[Any]
+) -> RegisteredType:
+    """Check every payload against the type's rule; the type they were checked against.
+
+    A payload the cached rule refuses is checked again against the stored one (the rule may
+    have changed in another process), so a stale entry never refuses what the type accepts;
+    one it would wrongly accept is caught by the insert's version guard.
+    """
+    try:
+        for payload in payloads:
+            check_against(entry, payload)
+    except ValidationFailed:
+        fresh = await require_type(conn, entry.task_type, reload=True)
+        if fresh.version == entry.version:
+            raise
+        for payload in payloads:
+            check_against(fresh, payload)
+        return fresh
+    return entry
+
+
 async def _fresh_type(conn: Connection, task_type: str, payloads: Sequence[Any]) -> RegisteredType:
     """The insert found the cached version stale: reload it and check the payloads again."""
-    entry = await require_type(conn, task_type, reload=True)
-    for payload in payloads:
-        check_against(entry, payload)
-    return entry
+    return await checked_payloads(conn, await require_type(conn, task_type, reload=True), payloads)
 
 
 def _checked_options(priority: str, retry_strategy: Any, max_attempts: int | None) -> tuple[Any, int]:
@@ -137,8 +156,7 @@ async def enqueue(
     stored_strategy, attempts = _checked_options(priority, retry_strategy, max_attempts)
     entry = checked
     if entry is None:
-        entry = await require_type(conn, task_type)
-        check_against(entry, payload)
+        entry = await checked_payloads(conn, await require_type(conn, task_type), (payload,))
     for _ in range(STALE_TYPE_RETRIES):
         row = await repository.insert_task(
             conn,
@@ -176,9 +194,7 @@ async def enqueue_many(
     stored_strategy, attempts = _checked_options(priority, retry_strategy, max_attempts)
     if not payloads:
         return []
-    entry = await require_type(conn, task_type)
-    for payload in payloads:
-        check_against(entry, payload)
+    entry = await checked_payloads(conn, await require_type(conn, task_type), payloads)
     texts = [orjson.dumps(payload).decode() for payload in payloads]
     for _ in range(STALE_TYPE_RETRIES):
         ids = await repository.insert_tasks(

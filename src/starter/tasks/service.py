@@ -18,7 +18,7 @@ from starter.rbac.roles import Role
 from starter.tasks import repository
 from starter.tasks.names import NAME_MAX_BYTES, is_name, task_type_problem
 from starter.tasks.queue import (
-    check_against,
+    checked_payloads,
     enqueue,
     record_status_event,
     require_type,
@@ -112,7 +112,7 @@ async def create_task(
     scheduled_at = request.scheduled_at or datetime.now(UTC)
     metadata: dict[str, Any] = {"api_created": True, **(request.metadata or {})}
     _validate_request(task_type, request.payload, metadata, scheduled_at)
-    check_against(registered, request.payload)
+    registered = await checked_payloads(conn, registered, (request.payload,))
     if request.max_attempts is not None and request.max_attempts not in MAX_ATTEMPTS_RANGE:
         raise ValidationFailed("max_attempts", "Must be between 1 and 100")
     try:
