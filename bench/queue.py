@@ -188,9 +188,7 @@ class Ours:
             task = asyncio.create_task(worker.run())
             await self.all_done.wait()
             while (  # noqa: ASYNC110 - waiting for the last batch to be written
-                await self.conn.fetchval(
-                    "SELECT count(*) FROM tasks WHERE status = 'completed'"
-                )
+                await self.conn.fetchval("SELECT count(*) FROM tasks WHERE status = 'completed'")
                 < self.n
             ):
                 await asyncio.sleep(0.005)
@@ -371,7 +369,9 @@ def report(ours: dict[str, list[float]], theirs: dict[str, list[float]] | None) 
         goal = ""
         if m.target is not None:
             met = ratio >= m.target if m.higher_is_better else ratio <= m.target
-            goal = f"{'≥' if m.higher_is_better else '≤'} {m.target:.1f}× {'met' if met else 'MISSED'}"
+            goal = (
+                f"{'≥' if m.higher_is_better else '≤'} {m.target:.1f}× {'met' if met else 'MISSED'}"
+            )
             if not met:
                 missed.append(m.label)
         ranged = f"{ratio:.2f} [{min(ratios):.2f}–{max(ratios):.2f}]"
@@ -410,9 +410,7 @@ async def main() -> int:
         for number in range(args.rounds):
             order = queues if number % 2 == 0 else queues[::-1]
             await one_round(order, results)
-            row = {
-                q.name: {k: round(v[-1], 1) for k, v in results[q.name].items()} for q in order
-            }
+            row = {q.name: {k: round(v[-1], 1) for k, v in results[q.name].items()} for q in order}
             print(f"round {number + 1} ({' first, '.join(q.name for q in order)} second): {row}")
             print(f"  {load_average()}", flush=True)
     finally:

@@ -125,7 +125,9 @@ async def _fresh_type(conn: Connection, task_type: str, payloads: Sequence[Any])
     return await checked_payloads(conn, await require_type(conn, task_type, reload=True), payloads)
 
 
-def _checked_options(priority: str, retry_strategy: Any, max_attempts: int | None) -> tuple[Any, int]:
+def _checked_options(
+    priority: str, retry_strategy: Any, max_attempts: int | None
+) -> tuple[Any, int]:
     if priority not in PRIORITIES:
         raise ValueError(f"unknown priority '{priority}'")
     return resolve_retry(retry_strategy, max_attempts)
