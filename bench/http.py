@@ -41,7 +41,7 @@ from dataclasses import dataclass, field  # noqa: E402
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from benchlib import recreate_database  # noqa: E402
+from benchlib import load_average, recreate_database, server_settings  # noqa: E402
 from loadgen import Phase, combine, measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,11 +287,14 @@ async def main() -> int:
     print(f"database {BENCH_DB}; this build on :{PORTS[0]}, {args.before} "
           f"({before_root.name}) on :{PORTS[1]}; access log off")  # fmt: skip
     print(f"load generator: {'wrk' if shutil.which('wrk') else 'asyncio client'}")
+    print(await server_settings(url))
+    print(f"start: {load_average()}", flush=True)
     try:
         ok = await run(builds, url, args.seconds, args.rounds, args.connections)
     finally:
         for build in builds:
             stop_server(build)
+    print(f"end: {load_average()}")
     return 0 if ok else 1
 
 

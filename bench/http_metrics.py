@@ -27,11 +27,14 @@ import asyncio  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
+from benchlib import load_average, server_settings  # noqa: E402
 from starter.core import db  # noqa: E402
 from starter.core.config import load_settings  # noqa: E402
 from starter.core.migrate import migrate_up  # noqa: E402
 
 BENCH_DB = "starter_bench_http_metrics"
+# The middleware may cost at most this share of the trivial endpoint's throughput.
+COST_TARGET = 0.10
 
 
 async def asgi_rate(app: Any, requests: int) -> float:
@@ -92,7 +95,8 @@ async def bare_middleware_cost(requests: int = 50_000) -> float:
     return timings["wrapped"] - timings["bare"]
 
 
-async def middleware_overhead(url: str, requests: int = 1000, rounds: int = 15) -> None:
+async def middleware_overhead(url: str, requests: int = 1000, rounds: int = 15) -> float:
+    """Print the figures; return the middleware's share of the throughput (1 - on/off)."""
     from starter.app import create_app
     from starter.core.config import MonitoringSettings
 
@@ -124,9 +128,10 @@ async def middleware_overhead(url: str, requests: int = 1000, rounds: int = 15) 
         f"off {off:,.0f} req/s, on {on:,.0f} req/s, cost {(1 - on / off) * 100:.1f} % "
         f"({(1 / on - 1 / off) * 1e6:.1f} µs/request)"
     )
+    return 1 - on / off
 
 
-async def main() -> None:
+async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=15)
@@ -135,8 +140,13 @@ async def main() -> None:
     await db.ensure_database_exists(url)
     async with db.connect_once(url) as conn:
         await migrate_up(conn)
-    await middleware_overhead(url, args.requests, args.rounds)
+    print(await server_settings(url))
+    print(load_average(), flush=True)
+    cost = await middleware_overhead(url, args.requests, args.rounds)
+    met = cost < COST_TARGET
+    print(f"target cost < {COST_TARGET:.0%}: {'met' if met else 'MISSED'}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

@@ -37,7 +37,7 @@ from uuid import UUID  # noqa: E402
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from benchlib import cpu_seconds, free_port, recreate_database  # noqa: E402
+from benchlib import cpu_seconds, free_port, recreate_database, server_settings  # noqa: E402
 from monitoring import PASSWORD, percentile, start_server, wait_ready  # noqa: E402
 from starter.auth.passwords import hash_password_sync  # noqa: E402
 from starter.core import db  # noqa: E402
@@ -304,6 +304,7 @@ async def main() -> None:
 
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     url = await seed(args.users, args.notes)
+    print(await server_settings(url), flush=True)
     try:
         if args.explain:
             await explain(url)

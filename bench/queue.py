@@ -411,7 +411,7 @@ async def main() -> int:
             order = queues if number % 2 == 0 else queues[::-1]
             await one_round(order, results)
             row = {q.name: {k: round(v[-1], 1) for k, v in results[q.name].items()} for q in order}
-            print(f"round {number + 1} ({' first, '.join(q.name for q in order)} second): {row}")
+            print(f"round {number + 1} (in this order: {', '.join(q.name for q in order)}): {row}")
             print(f"  {load_average()}", flush=True)
     finally:
         for queue in queues:

@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import httpx  # noqa: E402
 
-from benchlib import free_port, recreate_database  # noqa: E402
+from benchlib import free_port, load_average, recreate_database, server_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "src" / "starter" / "web" / "dist"
@@ -164,6 +164,8 @@ def main() -> int:
         print("FCP: skipped (no /usr/bin/chromium; `make browser` installs it)")
         return 0 if bundle_ok else 1
     url = asyncio.run(recreate_database(BENCH_DB))
+    print(asyncio.run(server_settings(url)))
+    print(load_average())
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = ROOT / ".starter" / "bench-web-server.log"
