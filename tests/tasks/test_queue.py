@@ -4,6 +4,7 @@ exists if and only if the caller commits."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,7 @@ import pytest
 from starter.core import db as dbmod
 from starter.core.channels import TASK_STATUS, TASKS_READY
 from starter.core.errors import ValidationFailed
-from starter.tasks.queue import enqueue
+from starter.tasks.queue import enqueue, enqueue_many
 from starter.tasks.retry import DEFAULT_STRATEGY_JSON
 from starter.tasks.service import register_builtin_types
 
@@ -132,4 +133,41 @@ async def test_enqueue_rejects_bad_input(conn: asyncpg.Connection) -> None:
         await enqueue(conn, task_type="delay_task", payload={}, retry_strategy={"bogus": {}})
     with pytest.raises(ValidationFailed, match="'never_registered' is not registered"):
         await enqueue(conn, task_type="never_registered", payload={})
+    assert await conn.fetchval("SELECT count(*) FROM tasks") == 0
+
+
+async def test_enqueue_many_is_one_statement_with_its_events_and_notifications(
+    conn: asyncpg.Connection, heard: list[tuple[str, str]]
+) -> None:
+    with pytest.raises(Boom):
+        async with conn.transaction():
+            await enqueue_many(conn, task_type="delay_task", payloads=[{"delay_seconds": 0}] * 3)
+            raise Boom
+    await settle()
+    assert heard == [] and await conn.fetchval("SELECT count(*) FROM tasks") == 0
+    ids = await enqueue_many(
+        conn, task_type="delay_task", payloads=[{"delay_seconds": n} for n in range(3)]
+    )
+    assert not conn.is_in_transaction()
+    await settle()
+    assert heard.count((TASKS_READY, "delay_task")) == 1  # one, however many tasks
+    statuses = [payload for channel, payload in heard if channel == TASK_STATUS]
+    assert sorted(json.loads(p)["id"] for p in statuses) == sorted(str(i) for i in ids)
+    rows = await conn.fetch("SELECT payload, status FROM tasks ORDER BY payload->>'delay_seconds'")
+    assert [(r["payload"], r["status"]) for r in rows] == [
+        ({"delay_seconds": n}, "pending") for n in range(3)
+    ]
+    tagged = await conn.fetch("SELECT tags->>'task_id' AS id FROM events WHERE source = 'tasks'")
+    assert sorted(r["id"] for r in tagged) == sorted(str(i) for i in ids)
+
+
+async def test_enqueue_checks_the_payload_against_its_types_rule(
+    conn: asyncpg.Connection,
+) -> None:
+    with pytest.raises(ValidationFailed, match=r"payload\.delay_seconds"):
+        await enqueue(conn, task_type="delay_task", payload={"delay_seconds": -1})
+    with pytest.raises(ValidationFailed, match=r"payload\.delay_seconds"):
+        await enqueue_many(
+            conn, task_type="delay_task", payloads=[{"delay_seconds": 1}, {"delay_seconds": "x"}]
+        )
     assert await conn.fetchval("SELECT count(*) FROM tasks") == 0
