@@ -122,7 +122,10 @@ async def checked_payloads(
 
 async def _fresh_type(conn: Connection, task_type: str, payloads: Sequence[Any]) -> RegisteredType:
     """The insert found the cached version stale: reload it and check the payloads again."""
-    return await checked_payloads(conn, await require_type(conn, task_type, reload=True), payloads)
+    entry = await require_type(conn, task_type, reload=True)
+    for payload in payloads:
+        check_against(entry, payload)
+    return entry
 
 
 def _checked_options(
