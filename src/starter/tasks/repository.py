@@ -9,6 +9,7 @@ from uuid import UUID
 
 from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
 from starter.core.db import Connection, Record
+from starter.monitoring.events.repository import task_event_insert_sql
 
 TASK_COLUMNS = (
     "id, task_type, status, priority, max_attempts, current_attempt, last_error, created_at, "
@@ -95,12 +96,7 @@ _CHECKED_TYPE = """SELECT task_type FROM task_types
                     WHERE task_type = $1 AND is_active AND xmin::text::bigint = $2"""
 # The creation event of every inserted row (docs/tasks.md: a status change, its NOTIFY and
 # its event exist together), written by the same statement.
-_CREATED_EVENTS = f"""INSERT INTO events (event_type, source, message, level, tags)
-    SELECT 'log', '{EVENT_SOURCE}',
-           'Task ' || i.id || ' (' || i.task_type || ') is now ' || i.status, 'info',
-           jsonb_build_object('task_id', i.id::text, 'task_type', i.task_type,
-                              'status', i.status)
-      FROM inserted i"""
+_CREATED_EVENTS = task_event_insert_sql("inserted", EVENT_SOURCE, worker_id_param=None)
 
 INSERT_TASK_SQL = f"""
 WITH checked AS ({_CHECKED_TYPE}), inserted AS (
