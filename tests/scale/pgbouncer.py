@@ -72,7 +72,7 @@ pidfile = {self.root / "pgbouncer.pid"}
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
-        self._process = subprocess.Popen(  # noqa: S603 - our own ini
+        self._process = subprocess.Popen(
             [PGBOUNCER, str(self.ini)], user=self._run_as, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + 15
@@ -87,7 +87,7 @@ pidfile = {self.root / "pgbouncer.pid"}
 
     def show(self, what: str) -> list[dict[str, str]]:
         """`SHOW <what>` on the admin console (simple protocol only: psql, not asyncpg)."""
-        out = subprocess.run(  # noqa: S603
+        out = subprocess.run(
             [
                 str(_bin_dir() / "psql"),
                 *("-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "-d", "pgbouncer"),

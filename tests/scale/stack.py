@@ -66,7 +66,7 @@ class Stack:
     def _spawn(self, name: str, *args: str, **extra: str) -> tuple[subprocess.Popen[bytes], Path]:
         log = self.root / f"{name}.log"
         with log.open("wb") as sink:
-            popen = subprocess.Popen(  # noqa: S603 - our own executable
+            popen = subprocess.Popen(
                 [STARTER, *args], env=self.env | extra, cwd=self.root, stdout=sink, stderr=sink
             )
         return popen, log
@@ -146,13 +146,13 @@ async def wait_live(stack: Stack, *servers: Server) -> None:
 
 
 async def wait_for(
-    check: Callable[[], Awaitable[bool]], *, timeout: float, what: str, stack: Stack
+    check: Callable[[], Awaitable[bool]], *, within: float, what: str, stack: Stack
 ) -> float:
     """Poll `check` until true; the seconds it took (fails with every log otherwise)."""
     started = time.monotonic()
     while not await check():
-        if time.monotonic() - started > timeout:
-            pytest.fail(f"{what}: not within {timeout}s\n{stack.logs()}")
+        if time.monotonic() - started > within:
+            pytest.fail(f"{what}: not within {within}s\n{stack.logs()}")
         await asyncio.sleep(0.02)
     return time.monotonic() - started
 
@@ -165,7 +165,7 @@ async def wait_workers(stack: Stack, conn: asyncpg.Connection, count: int) -> No
         )
         return alive >= count
 
-    await wait_for(heartbeating, timeout=STARTUP_TIMEOUT_SECS, what="workers up", stack=stack)
+    await wait_for(heartbeating, within=STARTUP_TIMEOUT_SECS, what="workers up", stack=stack)
 
 
 async def sign_up(http: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
@@ -193,9 +193,7 @@ async def current_session(http: httpx.AsyncClient, headers: dict[str, str]) -> s
     return str(current)
 
 
-async def create_task(
-    http: httpx.AsyncClient, headers: dict[str, str], **payload: Any
-) -> str:
+async def create_task(http: httpx.AsyncClient, headers: dict[str, str], **payload: Any) -> str:
     body = {"task_type": "delay_task", "payload": {"delay_seconds": 0, **payload}}
     created = await http.post("/api/v1/tasks", json=body, headers=headers)
     assert created.status_code == 200, created.text

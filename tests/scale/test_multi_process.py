@@ -84,7 +84,7 @@ async def test_a_session_revoked_through_one_server_is_refused_by_the_other_with
         async def refused_by_b() -> bool:
             return (await b.get("/api/v1/auth/me", headers=headers)).status_code == 401
 
-        took = await wait_for(refused_by_b, timeout=1, what="B refuses", stack=cluster.stack)
+        took = await wait_for(refused_by_b, within=1, what="B refuses", stack=cluster.stack)
         print(f"revocation reached the other server in {took * 1000:.0f} ms")
         for _ in range(10):  # whichever of B's processes answers
             assert (await b.get("/api/v1/auth/me", headers=headers)).status_code == 401
@@ -108,7 +108,7 @@ async def test_tasks_created_through_either_server_run_exactly_once(
             )
             return done == count
 
-        await wait_for(all_completed, timeout=20, what="tasks completed", stack=cluster.stack)
+        await wait_for(all_completed, within=20, what="tasks completed", stack=cluster.stack)
     runs = await direct.fetch(
         """SELECT tags->>'status' AS status, count(*) AS n, count(DISTINCT tags->>'task_id') AS tasks
              FROM events WHERE tags->>'task_id' = ANY($1::text[]) AND tags->>'status' IN

@@ -82,7 +82,7 @@ async def test_tasks_are_created_claimed_and_completed_through_pgbouncer(
             return statuses == ["completed"] * len(ids)
 
         # Far below the worker's 30 s poll: the NOTIFY of each insert woke it.
-        await wait_for(all_completed, timeout=10, what="tasks completed", stack=bounced.stack)
+        await wait_for(all_completed, within=10, what="tasks completed", stack=bounced.stack)
     completions = await direct.fetchval(
         "SELECT count(*) FROM events WHERE tags->>'status' = 'completed'"
         " AND tags->>'task_id' = ANY($1::text[])",
@@ -116,7 +116,7 @@ async def test_a_session_revoked_elsewhere_is_refused_within_a_second(
         async def refused() -> bool:
             return (await http.get("/api/v1/auth/me", headers=headers)).status_code == 401
 
-        await wait_for(refused, timeout=1, what="revoked session refused", stack=bounced.stack)
+        await wait_for(refused, within=1, what="revoked session refused", stack=bounced.stack)
 
 
 async def test_the_live_stream_receives_task_status_through_pgbouncer(bounced: Bounced) -> None:
@@ -137,3 +137,16 @@ async def test_the_live_stream_receives_task_status_through_pgbouncer(bounced: B
                     statuses.append(event.json()["status"])
     assert statuses[-1] == "completed"
     assert "running" in statuses
+
+
+async def test_no_session_lock_is_left_on_a_pooled_connection(
+    bounced: Bounced, direct: asyncpg.Connection
+) -> None:
+    """Start-up migrates under a session advisory lock: over the direct URL it is released;
+    through the pooler it would stay held by whichever server connection took it, and the next
+    process to migrate would wait for it forever."""
+    held = await direct.fetchval(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    assert held == 0
