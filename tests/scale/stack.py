@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from tests.cli.conftest import STARTER, cli_env, free_port
-from tests.conftest import PASSWORD
+from tests.support.users import PASSWORD
 
 STARTUP_TIMEOUT_SECS = 90
 # Long enough that only a NOTIFY can explain a prompt claim.

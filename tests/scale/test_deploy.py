@@ -11,7 +11,7 @@ import asyncpg
 import yaml
 
 from starter.core.config import known_variables
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 DEPLOY = ROOT / "deploy"
 
