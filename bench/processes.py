@@ -1,13 +1,15 @@
 """Server processes: `starter server --workers 1` against `--workers 2`, in one run.
 
-    .venv/bin/python bench/processes.py [--seconds 10] [--rounds 5] [--connections 32]
+    .venv/bin/python bench/processes.py [--seconds 10] [--rounds 5] [--connections 32] [--pgbouncer]
 
 Protocol: bench/http.py's (its scratch database, seed, admin login and load generator), with
 both servers built from this checkout and differing only in `--workers`: one process on port
 3130, two on 3131 (uvicorn's workers sharing one listening socket). GET /api/v1/auth/me (the
 principal cache, no query) and GET /api/v1/tasks?limit=20 (one list query, 20 rows) take
 turns on both in `--rounds` interleaved slices, after a 1 s warm-up each. Server CPU is the
-sum over each server's processes (the supervisor and its workers). No target but no failed
+sum over each server's processes (the supervisor and its workers). `--pgbouncer` adds a third
+server, one process whose pool goes through a real PgBouncer in transaction mode (Debian's, as
+in tests/scale; statement cache 0, LISTEN direct), on port 3132. No target but no failed
 request: what a second process buys depends on the cores the machine has left after the load
 generator and PostgreSQL, which the script prints.
 """
@@ -21,6 +23,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 # Like bench/http.py: this folder goes last on the path, so `import http` is the stdlib's.
 HERE = Path(__file__).resolve().parent
@@ -28,6 +31,7 @@ sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != HERE] + [str
 
 from benchlib import cpu_seconds, recreate_database  # noqa: E402
 from loadgen import Phase, combine, measure  # noqa: E402
+from starter.core.db import database_name  # noqa: E402
 
 # bench/http.py shares its name with the stdlib package: load it under another.
 _spec = importlib.util.spec_from_file_location("bench_http", HERE / "http.py")
@@ -38,17 +42,36 @@ _spec.loader.exec_module(bench_http)
 
 BENCH_DB = "starter_bench_processes"
 PORTS = {1: 3130, 2: 3131}
+PGBOUNCER_PORT = 3132
 PLAN = ("/api/v1/auth/me", "/api/v1/tasks?limit=20")
 
 
-def start(build: bench_http.Build, url: str, workers: int) -> None:
+def start(build: bench_http.Build, url: str, workers: int, **env: str) -> None:
     build.log.parent.mkdir(parents=True, exist_ok=True)
     with build.log.open("wb") as sink:
         build.process = subprocess.Popen(
             [build.starter, "server", "--port", str(build.port), "--host", "127.0.0.1",
              "--workers", str(workers)],
-            env=bench_http.server_env(url), stdout=sink, stderr=sink, cwd=build.root,
+            env=bench_http.server_env(url) | env, stdout=sink, stderr=sink, cwd=build.root,
         )  # fmt: skip
+
+
+def pooled_server(url: str, logs: Path) -> tuple[bench_http.Build, Any]:
+    """One server process whose pool goes through a PgBouncer started here."""
+    sys.path.insert(0, str(bench_http.ROOT))
+    from tests.scale.pgbouncer import PgBouncer
+
+    bouncer = PgBouncer(url)
+    bouncer.start()
+    build = bench_http.Build("1 bouncer", bench_http.ROOT, PGBOUNCER_PORT, logs / "bench-pgb.log")
+    start(
+        build,
+        bouncer.url(database_name(url)),
+        1,
+        STARTER__DATABASE__LISTEN_URL=url,
+        STARTER__DATABASE__STATEMENT_CACHE_SIZE="0",
+    )
+    return build, bouncer
 
 
 def tree_cpu(pid: int) -> float:
@@ -89,15 +112,19 @@ def report(phases: dict[tuple[str, str], Phase], builds: list[bench_http.Build])
     return not failed
 
 
-async def run(url: str, seconds: float, rounds: int, connections: int) -> bool:
+async def run(url: str, seconds: float, rounds: int, connections: int, pgbouncer: bool) -> bool:
     logs = bench_http.ROOT / ".starter"
     builds = [
         bench_http.Build(str(n), bench_http.ROOT, port, logs / f"bench-processes-{n}.log")
         for n, port in PORTS.items()
     ]
+    bouncer = None
     try:
         for build, workers in zip(builds, PORTS, strict=True):
             start(build, url, workers)
+        if pgbouncer:
+            pooled, bouncer = pooled_server(url, logs)
+            builds.append(pooled)
         for build in builds:
             await bench_http.wait_live(build)
         await bench_http.seed(url, builds[0])
@@ -116,6 +143,8 @@ async def run(url: str, seconds: float, rounds: int, connections: int) -> bool:
     finally:
         for build in builds:
             bench_http.stop_server(build)
+        if bouncer is not None:
+            bouncer.stop()
 
 
 async def main() -> int:
@@ -123,10 +152,12 @@ async def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured s per phase")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved slices")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
+    parser.add_argument("--pgbouncer", action="store_true", help="add a server behind PgBouncer")
     args = parser.parse_args()
     url = await recreate_database(BENCH_DB)
-    print(f"database {BENCH_DB}; --workers 1 on :{PORTS[1]}, --workers 2 on :{PORTS[2]}")
-    ok = await run(url, args.seconds, args.rounds, args.connections)
+    print(f"database {BENCH_DB}; --workers 1 on :{PORTS[1]}, --workers 2 on :{PORTS[2]}"
+          + (f", --workers 1 through PgBouncer on :{PGBOUNCER_PORT}" if args.pgbouncer else ""))  # fmt: skip
+    ok = await run(url, args.seconds, args.rounds, args.connections, args.pgbouncer)
     return 0 if ok else 1
 
 

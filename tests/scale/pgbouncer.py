@@ -73,7 +73,7 @@ pidfile = {self.root / "pgbouncer.pid"}
 
     def start(self) -> None:
         self._process = subprocess.Popen(
-            [PGBOUNCER, str(self.ini)], user=self._run_as, stderr=subprocess.STDOUT
+            [PGBOUNCER, "-q", str(self.ini)], user=self._run_as, stdout=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
