@@ -43,13 +43,14 @@ test: install-dev lint web-check browser pgbouncer
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 # Each script prints its figures and exits 1 when it misses its target; run them all anyway.
-bench: install-dev load-generator
+bench: install-dev load-generator pgbouncer
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	-$(BIN)/python bench/http.py
 	-$(BIN)/python bench/http_metrics.py
 	-$(BIN)/python bench/queue.py
 	-$(BIN)/python bench/monitoring.py
 	-$(BIN)/python bench/notes.py
+	-$(BIN)/python bench/processes.py --pgbouncer
 	-$(BIN)/python bench/web.py
 
 clean:

@@ -56,10 +56,15 @@ def start(build: bench_http.Build, url: str, workers: int, **env: str) -> None:
         )  # fmt: skip
 
 
-def pooled_server(url: str, logs: Path) -> tuple[bench_http.Build, Any]:
-    """One server process whose pool goes through a PgBouncer started here."""
+def pooled_server(url: str, logs: Path) -> tuple[bench_http.Build, Any] | None:
+    """One server process whose pool goes through a PgBouncer started here (None without
+    pgbouncer installed)."""
     sys.path.insert(0, str(bench_http.ROOT))
-    from tests.scale.pgbouncer import PgBouncer
+    from tests.scale.pgbouncer import PGBOUNCER, PgBouncer
+
+    if not Path(PGBOUNCER).is_file():
+        print("note: pgbouncer is not installed (`make pgbouncer`): no server behind it")
+        return None
 
     bouncer = PgBouncer(url)
     bouncer.start()
@@ -122,9 +127,10 @@ async def run(url: str, seconds: float, rounds: int, connections: int, pgbouncer
     try:
         for build, workers in zip(builds, PORTS, strict=True):
             start(build, url, workers)
-        if pgbouncer:
-            pooled, bouncer = pooled_server(url, logs)
-            builds.append(pooled)
+        pooled = pooled_server(url, logs) if pgbouncer else None
+        if pooled is not None:
+            builds.append(pooled[0])
+            bouncer = pooled[1]
         for build in builds:
             await bench_http.wait_live(build)
         await bench_http.seed(url, builds[0])
