@@ -198,3 +198,14 @@ async def create_task(http: httpx.AsyncClient, headers: dict[str, str], **payloa
     created = await http.post("/api/v1/tasks", json=body, headers=headers)
     assert created.status_code == 200, created.text
     return str(created.json()["data"]["id"])
+
+
+async def wait_ready(stack: Stack, direct_url: str) -> None:
+    """Every server of the stack live and every worker heartbeating."""
+    servers = [p for p in stack.processes if isinstance(p, Server)]
+    await wait_live(stack, *servers)
+    conn = await asyncpg.connect(direct_url)
+    try:
+        await wait_workers(stack, conn, len(stack.processes) - len(servers))
+    finally:
+        await conn.close()

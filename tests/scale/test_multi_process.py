@@ -25,8 +25,7 @@ from tests.scale.stack import (
     sign_up,
     stack_env,
     wait_for,
-    wait_live,
-    wait_workers,
+    wait_ready,
 )
 
 pytestmark = pytest.mark.slow
@@ -39,17 +38,12 @@ class Cluster:
     servers: tuple[Server, Server]
 
 
-async def _start(stack: Stack, url: str) -> tuple[Server, Server]:
+def _start(stack: Stack, url: str) -> tuple[Server, Server]:
     # B is itself two processes (`--workers 2`), each with its own principal cache and stream.
     servers = (stack.server("server-a"), stack.server("server-b", workers=2))
     for name in ("worker-a", "worker-b"):
         stack.worker(name, reaper_interval_secs=str(REAPER_INTERVAL_SECS))
-    await wait_live(stack, *servers)
-    conn = await asyncpg.connect(url)
-    try:
-        await wait_workers(stack, conn, 2)
-    finally:
-        await conn.close()
+    asyncio.run(wait_ready(stack, url))
     return servers
 
 
@@ -57,7 +51,7 @@ async def _start(stack: Stack, url: str) -> tuple[Server, Server]:
 def cluster(scale_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     root = tmp_path_factory.mktemp("multi-process")
     with running_stack(root, stack_env(scale_database, scale_database)) as stack:
-        yield Cluster(stack, asyncio.run(_start(stack, scale_database)))
+        yield Cluster(stack, _start(stack, scale_database))
 
 
 @contextlib.asynccontextmanager

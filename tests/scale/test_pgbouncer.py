@@ -25,8 +25,7 @@ from tests.scale.stack import (
     sign_up,
     stack_env,
     wait_for,
-    wait_live,
-    wait_workers,
+    wait_ready,
 )
 
 pytestmark = pytest.mark.slow
@@ -40,15 +39,10 @@ class Bounced:
     server: Server
 
 
-async def _start(stack: Stack, direct_url: str) -> Server:
+def _start(stack: Stack, direct_url: str) -> Server:
     server = stack.server("server")
     stack.worker("worker")
-    await wait_live(stack, server)
-    conn = await asyncpg.connect(direct_url)
-    try:
-        await wait_workers(stack, conn, 1)
-    finally:
-        await conn.close()
+    asyncio.run(wait_ready(stack, direct_url))
     return server
 
 
@@ -59,7 +53,7 @@ def bounced(scale_database: str, tmp_path_factory: pytest.TempPathFactory) -> It
         pool_url = bouncer.url(name)
         root = tmp_path_factory.mktemp("pgbouncer-stack")
         with running_stack(root, stack_env(pool_url, scale_database)) as stack:
-            server = asyncio.run(_start(stack, scale_database))
+            server = _start(stack, scale_database)
             yield Bounced(bouncer, pool_url, stack, server)
 
 

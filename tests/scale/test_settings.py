@@ -3,7 +3,6 @@ each one reaches."""
 
 from __future__ import annotations
 
-import asyncpg
 import pytest
 from pydantic import SecretStr
 
@@ -34,26 +33,21 @@ def test_a_negative_statement_cache_is_one_line(monkeypatch: pytest.MonkeyPatch)
         load_settings(_env_file=None)
 
 
-async def test_the_pool_keeps_no_statements_when_the_cache_is_zero(database_url: str) -> None:
-    pool = await db.create_pool(
-        database_url, DatabaseSettings(url=SecretStr(database_url), statement_cache_size=0)
-    )
+async def _kept_after_a_query(url: str, **database: int) -> int:
+    """Prepared statements a pooled connection holds after one parametrized query."""
+    pool = await db.create_pool(url, DatabaseSettings(url=SecretStr(url), **database))
     try:
         async with pool.acquire() as conn:
             await conn.fetchval("SELECT $1::int", 1)
-            kept = await conn.fetchval("SELECT count(*) FROM pg_prepared_statements")
+            kept: int = await conn.fetchval("SELECT count(*) FROM pg_prepared_statements")
+            return kept
     finally:
         await pool.close()
-    assert kept == 0
+
+
+async def test_the_pool_keeps_no_statements_when_the_cache_is_zero(database_url: str) -> None:
+    assert await _kept_after_a_query(database_url, statement_cache_size=0) == 0
 
 
 async def test_the_pool_keeps_statements_by_default(database_url: str) -> None:
-    pool = await db.create_pool(database_url, DatabaseSettings(url=SecretStr(database_url)))
-    try:
-        async with pool.acquire() as conn:
-            await conn.fetchval("SELECT $1::int", 1)
-            kept = await conn.fetchval("SELECT count(*) FROM pg_prepared_statements")
-    finally:
-        await pool.close()
-    assert kept >= 1
-    assert isinstance(pool, asyncpg.Pool)
+    assert await _kept_after_a_query(database_url) >= 1
