@@ -15,6 +15,7 @@ import pytest
 
 from starter.core.db import database_name
 from starter.core.security import digest
+from tests.cli.conftest import run_starter
 from tests.monitoring.stream_server import SseReader
 from tests.scale.pgbouncer import PgBouncer, running_pgbouncer
 from tests.scale.stack import (
@@ -144,3 +145,8 @@ async def test_no_session_lock_is_left_on_a_pooled_connection(
         "(SELECT oid FROM pg_database WHERE datname = current_database())"
     )
     assert held == 0
+
+
+async def test_the_health_check_probes_through_pgbouncer(bounced: Bounced) -> None:
+    result = await run_starter("health-check", env=bounced.stack.env)
+    assert (result.code, result.stdout.strip()) == (0, "OK"), result.stderr

@@ -241,9 +241,12 @@ async def create_pool(url: str, settings: DatabaseSettings) -> Pool:
 
 
 @asynccontextmanager
-async def connect_once(url: str) -> AsyncIterator[asyncpg.Connection]:
-    """One short-lived connection with our codecs (CLI commands, migrations)."""
-    conn = await asyncpg.connect(url, timeout=30)
+async def connect_once(
+    url: str, *, statement_cache_size: int = 100
+) -> AsyncIterator[asyncpg.Connection]:
+    """One short-lived connection with our codecs (CLI commands, migrations); through a
+    transaction pooler, with `statement_cache_size=0`."""
+    conn = await asyncpg.connect(url, timeout=30, statement_cache_size=statement_cache_size)
     await init_connection(conn)
     try:
         yield conn
