@@ -38,19 +38,20 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install-dev lint web-check browser
+test: install-dev lint web-check browser pgbouncer
 	$(BIN)/pytest -n 2 -q -m "not e2e"
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 # Each script prints its figures and exits non-zero when it misses a target. All of them run;
 # then `make bench` fails, naming the scripts that missed, if any did.
-BENCH_SCRIPTS := http http_metrics queue monitoring notes web
+BENCH_SCRIPTS := http http_metrics queue monitoring notes processes web
 
-bench: install-dev load-generator
+bench: install-dev load-generator pgbouncer
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@missed=""; for script in $(BENCH_SCRIPTS); do \
 	  echo "== bench/$$script.py"; \
-	  $(BIN)/python bench/$$script.py || missed="$$missed $$script"; \
+	  args=""; [ "$$script" = processes ] && args="--pgbouncer"; \
+	  $(BIN)/python bench/$$script.py $$args || missed="$$missed $$script"; \
 	done; \
 	if [ -n "$$missed" ]; then echo "bench: targets missed by:$$missed"; exit 1; fi; \
 	echo "bench: every target met"
@@ -66,7 +67,7 @@ WEB_DEPS := web/node_modules/.package-lock.json
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts web/tsconfig.json
 NO_NODE := echo "note: Node.js/npm not found: skipping the web app (the API still works). Install Node.js 20.19+ or 22.12+ and rerun."
 
-.PHONY: web web-dev web-schema web-check browser load-generator
+.PHONY: web web-dev web-schema web-check browser pgbouncer load-generator
 
 web:
 ifdef NPM
@@ -110,6 +111,15 @@ browser:
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "note: /usr/bin/chromium is missing and cannot be installed here: browser tests will be skipped"; fi; \
+	fi
+
+# tests/scale runs a real PgBouncer in front of the test database; install Debian's when missing
+# and possible (those tests are skipped, saying why, without it).
+pgbouncer:
+	@if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; \
+	  else echo "note: pgbouncer is missing and cannot be installed here: the PgBouncer tests will be skipped"; fi; \
 	fi
 
 # bench/http.py prefers wrk (C, a sliver of a core) over its own Python client, which would take

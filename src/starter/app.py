@@ -48,7 +48,9 @@ def _operation_id(route: APIRoute) -> str:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     url = db.resolve_database_url(settings.database)
-    await db.ensure_database_exists(url)
+    # LISTEN needs a session of its own, which a transaction pooler in front of `url` does not keep.
+    listen_url = db.resolve_listen_url(settings.database, url)
+    await db.ensure_database_exists(listen_url)
     app.state.pool = await db.create_pool(url, settings.database)
     app.state.request_connections = RequestConnections(
         app.state.pool, settings.database.max_connections
@@ -68,7 +70,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     principals: PrincipalCache = app.state.principal_cache
     invalidations = asyncio.create_task(
         NotificationListener(
-            url,
+            listen_url,
             {AUTH_CHANNEL: principals.on_notification},
             name="principal-cache",
             connect_timeout=settings.database.connect_timeout_secs,
@@ -82,7 +84,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
     # The live stream's single LISTEN connection opens with the first subscriber.
     app.state.stream_hub = StreamHub(
-        url,
+        listen_url,
         queue_size=settings.monitoring.stream_queue_size,
         connect_timeout=settings.database.connect_timeout_secs,
         replay_size=settings.monitoring.stream_replay_size,

@@ -199,7 +199,9 @@ def health_check(
                 f"{settings.database.embedded_dir} is not running (start `starter dev`)"
             )
         try:
-            async with db.connect_once(url) as conn:
+            # The pool's URL, which may be a transaction pooler: probe what requests use.
+            cache = settings.database.statement_cache_size
+            async with db.connect_once(url, statement_cache_size=cache) as conn:
                 await conn.fetchval("SELECT 1")
         except Exception as error:
             detail = describe_error(error)

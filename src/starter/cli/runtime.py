@@ -81,20 +81,21 @@ def settings_or_exit() -> Settings:
 
 
 async def database_url(settings: Settings) -> str:
-    """Resolve (starting embedded PostgreSQL if needed) and create the database if missing."""
-    url = db.resolve_database_url(settings.database)
+    """The URL of a command's own connection, created if missing (starting embedded PostgreSQL
+    if needed). It is the direct one (`listen_url`): migrations hold a session advisory lock,
+    which a transaction pooler would leave on whichever server connection ran it."""
+    url = db.resolve_listen_url(settings.database, db.resolve_database_url(settings.database))
     await db.ensure_database_exists(url)
     return url
 
 
 async def prepare_database(settings: Settings, *, initial_admin: bool) -> str:
-    """Migrate, and optionally create the initial admin. Returns the database URL."""
+    """Migrate, and optionally create the initial admin. Returns the URL to pool connections to."""
     from starter.auth.service import ensure_initial_admin
 
-    url = await database_url(settings)
-    async with db.connect_once(url) as conn:
+    async with db.connect_once(await database_url(settings)) as conn:
         await migrate_up(conn)
         if initial_admin:
             password = settings.initial_admin_password
             await ensure_initial_admin(conn, password.get_secret_value() if password else None)
-    return url
+    return db.resolve_database_url(settings.database)

@@ -44,9 +44,9 @@ async def prepare_server(settings: Settings, *, generate_admin: bool) -> Startup
     from starter.auth.service import ensure_initial_admin
     from starter.users.service import active_admins
 
-    url = await database_url(settings)
-    startup = Startup(database_url=url)
-    async with db.connect_once(url) as conn:
+    direct_url = await database_url(settings)
+    startup = Startup(database_url=db.resolve_database_url(settings.database))
+    async with db.connect_once(direct_url) as conn:
         await migrate_up(conn)
         configured = settings.initial_admin_password
         password = configured.get_secret_value() if configured else None

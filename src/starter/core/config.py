@@ -66,6 +66,13 @@ class DatabaseSettings(BaseModel):
     idle_timeout_secs: float = Field(default=300, gt=0)
     max_lifetime_secs: float = Field(default=600, gt=0)
     embedded_dir: Path = Path(".starter/pgdata")
+    # A direct connection to PostgreSQL (never through a transaction pooler) for LISTEN, session
+    # advisory locks and one-off commands (migrations); None: the same server as `url`.
+    listen_url: SecretStr | None = None
+    # asyncpg's prepared statements kept per pooled connection; 0 when `url` is a transaction
+    # pooler (PgBouncer `pool_mode = transaction`), where a statement prepared in one
+    # transaction is gone in the next (docs/deployment.md).
+    statement_cache_size: int = Field(default=100, ge=0)
 
     @model_validator(mode="after")
     def _pool_bounds(self) -> DatabaseSettings:

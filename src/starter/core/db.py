@@ -170,6 +170,12 @@ def resolve_database_url(settings: DatabaseSettings) -> str:
     return with_database(admin_url, "starter")
 
 
+def resolve_listen_url(settings: DatabaseSettings, url: str) -> str:
+    """The direct connection to the server `url` pools: for LISTEN, session advisory locks and
+    one-off commands, which a transaction pooler would break. `listen_url`, else `url`."""
+    return settings.listen_url.get_secret_value() if settings.listen_url is not None else url
+
+
 def resolve_running_database_url(settings: DatabaseSettings) -> str | None:
     """Like `resolve_database_url`, but None instead of starting the embedded server."""
     if settings.url is not None or not settings.uses_embedded:
@@ -228,15 +234,19 @@ async def create_pool(url: str, settings: DatabaseSettings) -> Pool:
         init=init_connection,
         reset=_keep_session,
         command_timeout=60,
+        statement_cache_size=settings.statement_cache_size,
     )
     assert pool is not None
     return pool
 
 
 @asynccontextmanager
-async def connect_once(url: str) -> AsyncIterator[asyncpg.Connection]:
-    """One short-lived connection with our codecs (CLI commands, migrations)."""
-    conn = await asyncpg.connect(url, timeout=30)
+async def connect_once(
+    url: str, *, statement_cache_size: int = 100
+) -> AsyncIterator[asyncpg.Connection]:
+    """One short-lived connection with our codecs (CLI commands, migrations); through a
+    transaction pooler, with `statement_cache_size=0`."""
+    conn = await asyncpg.connect(url, timeout=30, statement_cache_size=statement_cache_size)
     await init_connection(conn)
     try:
         yield conn

@@ -44,7 +44,7 @@ def _settings() -> Settings:
 
 @asynccontextmanager
 async def _connection(settings: Settings) -> AsyncIterator[Connection]:
-    url = db.resolve_database_url(settings.database)
+    url = db.resolve_listen_url(settings.database, db.resolve_database_url(settings.database))
     await db.ensure_database_exists(url)
     async with db.connect_once(url) as conn:
         yield conn

@@ -22,6 +22,7 @@ from uuid import UUID, uuid4
 
 import structlog
 
+from starter.core import db
 from starter.core.channels import TASK_CANCEL, TASKS_READY
 from starter.core.config import Settings
 from starter.core.db import Connection, Pool, Record
@@ -75,7 +76,7 @@ class Worker:
         self.health = Health(self.id, cfg.health_file)
         self._scheduler = Scheduler(pool, settings, self.id, jobs, on_ok=self.health.ok)
         self._listener = NotificationListener(
-            database_url,
+            db.resolve_listen_url(settings.database, database_url),
             {TASKS_READY: self._on_ready, TASK_CANCEL: self._on_cancel_notice},
             name="worker",
             connect_timeout=settings.database.connect_timeout_secs,
