@@ -16,7 +16,7 @@ export function Dialog({ open, title, onClose, children, footer, description }: 
   return (
     <RadixDialog.Root open={open} onOpenChange={(next) => (next ? undefined : onClose())}>
       <RadixDialog.Portal>
-        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/50" />
         <RadixDialog.Content
           // Without a description Radix expects the attribute to be opted out explicitly.
           {...(description ? {} : { "aria-describedby": undefined })}

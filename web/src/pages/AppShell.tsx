@@ -2,6 +2,7 @@ import { Link, Outlet, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { atLeast, useSession, type Role } from "../auth/session";
 import { Button } from "../components/Button";
+import { ThemeSelect } from "../components/ThemeSelect";
 import { useToast } from "../components/Toast";
 import { LiveIndicator, LiveUpdatesProvider } from "../live/LiveUpdates";
 import { FEATURE_MODULES } from "../modules/registry";
@@ -114,9 +115,12 @@ export function AppShell() {
             {user?.username}
           </p>
           <p className="mb-2 text-xs text-slate-500">{user?.role}</p>
-          <Button variant="secondary" onClick={signOut}>
-            Sign out
-          </Button>
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <Button variant="secondary" onClick={signOut}>
+              Sign out
+            </Button>
+            <ThemeSelect />
+          </div>
         </div>
       </nav>
       <main id="main" className="min-w-0 flex-1 p-4 md:p-8">
