@@ -30,7 +30,8 @@ import {
   type ColumnVisibilityState as VisibilityState,
   type RowData,
 } from "@tanstack/react-table";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useScrollable } from "../lib/useScrollable";
 import { Dropdown } from "./Dropdown";
 
 export interface Column<T> {
@@ -178,6 +179,8 @@ export function Table<T extends RowData>(props: TableProps<T>) {
       );
   });
 
+  const scroller = useRef<HTMLDivElement>(null);
+  const scrollable = useScrollable(scroller);
   const byKey = new Map(columns.map((column) => [column.key, column]));
   const visible = table.getVisibleLeafColumns();
   const toggles = table.getAllLeafColumns().filter((column) => column.getCanHide());
@@ -200,7 +203,12 @@ export function Table<T extends RowData>(props: TableProps<T>) {
       ) : null}
       {/* relative: visually hidden (absolutely positioned) labels in cells scroll with the table
           instead of widening the page. */}
-      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div
+        ref={scroller}
+        // A table wider than the screen scrolls; the keyboard reaches it as a named region.
+        {...(scrollable ? { role: "region", "aria-label": caption, tabIndex: 0 } : {})}
+        className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white"
+      >
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead className="bg-slate-50">

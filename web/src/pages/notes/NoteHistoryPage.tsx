@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { Button } from "../../components/Button";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
@@ -8,6 +8,7 @@ import { formatDateTime } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { lineDiff } from "./diff";
 import { NOTES_KEY, noteKey, versionsKey, type Note, type NoteVersion } from "./notesApi";
+import { useScrollable } from "../../lib/useScrollable";
 
 const LINE_STYLES = {
   same: "text-slate-700",
@@ -18,6 +19,8 @@ const LINE_SIGNS = { same: " ", added: "+", removed: "−" } as const;
 
 function Diff({ version, note }: { version: NoteVersion; note: Note }) {
   const rows = lineDiff(version.content, note.content);
+  const diffBox = useRef<HTMLPreElement>(null);
+  const scrollable = useScrollable(diffBox);
   const changed = rows.some((row) => row.kind !== "same");
   return (
     <Card title="Changes since this version">
@@ -28,7 +31,12 @@ function Diff({ version, note }: { version: NoteVersion; note: Note }) {
         </p>
       ) : null}
       {changed ? (
-        <pre data-testid="diff" className="overflow-x-auto rounded-md border border-slate-200 text-xs leading-5">
+        <pre
+          data-testid="diff"
+          ref={diffBox}
+          {...(scrollable ? { role: "region", "aria-label": "Changes", tabIndex: 0 } : {})}
+          className="overflow-x-auto rounded-md border border-slate-200 text-xs leading-5"
+        >
           {rows.map((row, index) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a diff's lines have no identity but their place; the list is rebuilt whole
             <div key={index} data-kind={row.kind} className={`px-2 ${LINE_STYLES[row.kind]}`}>
