@@ -115,6 +115,17 @@ export function Table<T extends RowData>(props: TableProps<T>) {
   );
 
   const sorting = controlledSort ? toSorting(sort) : localSorting;
+  const current: SortState | undefined = sorting[0]
+    ? { key: sorting[0].id, direction: sorting[0].desc ? "desc" : "asc" }
+    : undefined;
+  // A header click: a new column starts ascending, the same one flips (for text and numbers alike).
+  const toggleSort = (key: string) => {
+    const next = nextSort(current, key);
+    if (controlledSort) {
+      onSort?.(key);
+      onSortChange?.(next);
+    } else setLocalSorting(toSorting(next));
+  };
   const rowSelection: RowSelectionState = selected
     ? Object.fromEntries(selected.map((id) => [id, true as const]))
     : localSelection;
@@ -151,15 +162,6 @@ export function Table<T extends RowData>(props: TableProps<T>) {
     enableSortingRemoval: false,
     enableRowRangeSelection: false,
     state: { sorting, rowSelection, columnVisibility: visibility },
-    onSortingChange: (updater: Updater<SortingState>) => {
-      const next = apply(updater, sorting)[0];
-      if (!next) return;
-      const change: SortState = { key: next.id, direction: next.desc ? "desc" : "asc" };
-      if (controlledSort) {
-        onSort?.(change.key);
-        onSortChange?.(change);
-      } else setLocalSorting([{ id: change.key, desc: change.direction === "desc" }]);
-    },
     onRowSelectionChange: (updater: Updater<RowSelectionState>) => changeSelection(apply(updater, rowSelection)),
     onColumnVisibilityChange: (updater: Updater<VisibilityState>) =>
       setVisibility((current) => apply(updater, current)),
@@ -244,7 +246,7 @@ export function Table<T extends RowData>(props: TableProps<T>) {
                       <button
                         type="button"
                         className="inline-flex items-center gap-1 hover:underline"
-                        onClick={column.getToggleSortingHandler()}
+                        onClick={() => toggleSort(column.id)}
                       >
                         {spec?.header}
                         <span aria-hidden="true">{direction === "asc" ? "▲" : direction === "desc" ? "▼" : "↕"}</span>
