@@ -4,15 +4,18 @@ no serious or critical violation. A failure prints each violation with its nodes
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import Account, Stack
-from tests.e2e.test_every_page import PUBLIC, Seeded, routes, seeded, settle, sign_in
+from tests.e2e.helpers import shot
+from tests.e2e.test_every_page import PUBLIC, Seeded, routes, seeded, settle, sign_in, slug
 
 pytestmark = pytest.mark.e2e
+
+Scheme = Literal["light", "dark"]
 
 __all__ = ["seeded"]  # the fixture, imported so this module seeds its own rows
 
@@ -39,7 +42,7 @@ def _describe(route: str, violation: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_has_no_serious_accessibility_violation(
-    browser: Browser, stack: Stack, admin_account: Account, seeded: Seeded, scheme: str
+    browser: Browser, stack: Stack, admin_account: Account, seeded: Seeded, scheme: Scheme
 ) -> None:
     assert AXE.exists(), f"{AXE} is missing: run make install"
     problems: list[str] = []
@@ -53,7 +56,7 @@ def test_every_page_has_no_serious_accessibility_violation(
         try:
             if not public:
                 sign_in(page, admin_account)
-            for _pattern, route in routes(seeded):
+            for pattern, route in routes(seeded):
                 if (route in PUBLIC) != public:
                     continue
                 page.goto(route)
@@ -61,6 +64,7 @@ def test_every_page_has_no_serious_accessibility_violation(
                 dark = page.evaluate("() => document.documentElement.classList.contains('dark')")
                 assert dark == (scheme == "dark"), f"{route}: dark class {dark} in {scheme} mode"
                 problems.extend(_describe(route, v) for v in _violations(page))
+                shot(page, f"a11y-{slug(pattern)}-{scheme}")
         finally:
             context.close()
     assert not problems, f"{len(problems)} serious or critical violations:\n" + "\n".join(problems)

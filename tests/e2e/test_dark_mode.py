@@ -3,6 +3,8 @@ remembered across reloads and applied before the first paint."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -10,6 +12,8 @@ from tests.e2e.conftest import Account, Stack
 from tests.e2e.helpers import login, shot
 
 pytestmark = pytest.mark.e2e
+
+Scheme = Literal["light", "dark"]
 
 # The page background (slate-50) in each mode, as the browser computes it.
 LIGHT_BACKGROUND = "oklch(0.984 0.003 247.858)"
@@ -24,9 +28,11 @@ def _dark(page: Page) -> bool:
     return bool(page.evaluate("() => document.documentElement.classList.contains('dark')"))
 
 
-@pytest.mark.parametrize(("scheme", "background"), [("light", LIGHT_BACKGROUND), ("dark", DARK_BACKGROUND)])
+@pytest.mark.parametrize(
+    ("scheme", "background"), [("light", LIGHT_BACKGROUND), ("dark", DARK_BACKGROUND)]
+)
 def test_system_mode_follows_the_colour_scheme(
-    browser: Browser, stack: Stack, scheme: str, background: str
+    browser: Browser, stack: Stack, scheme: Scheme, background: str
 ) -> None:
     context = browser.new_context(base_url=stack.base_url, color_scheme=scheme)
     page = context.new_page()
@@ -37,16 +43,18 @@ def test_system_mode_follows_the_colour_scheme(
         assert _background(page) == background
         shot(page, f"dark-mode-system-{scheme}", full_page=False)
         # While on "system" the page follows a change of the system's scheme at once.
-        other = "light" if scheme == "dark" else "dark"
+        other: Scheme = "light" if scheme == "dark" else "dark"
         page.emulate_media(color_scheme=other)
-        page.wait_for_function(f"() => document.documentElement.classList.contains('dark') === {str(other == 'dark').lower()}")
+        page.wait_for_function(
+            f"() => document.documentElement.classList.contains('dark') === {str(other == 'dark').lower()}"
+        )
     finally:
         context.close()
 
 
-def test_chosen_theme_is_remembered_and_painted_first(
+def test_chosen_theme_is_remembered_and_painted_first(  # type: ignore[no-untyped-def]
     browser: Browser, stack: Stack, make_account
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     account: Account = make_account()
     context = browser.new_context(base_url=stack.base_url, color_scheme="light")
     page = context.new_page()
@@ -83,5 +91,26 @@ def test_chosen_theme_is_remembered_and_painted_first(
         page.get_by_test_id("current-user").wait_for()
         assert not _dark(page)
         assert _background(page) == LIGHT_BACKGROUND
+    finally:
+        context.close()
+
+
+def test_dark_pages_on_a_phone(browser: Browser, stack: Stack, admin_account: Account) -> None:
+    """The shell's menu, a list and a form in dark mode at 375 px (looked at, and readable)."""
+    context = browser.new_context(
+        base_url=stack.base_url, viewport={"width": 375, "height": 812}, color_scheme="dark"
+    )
+    page = context.new_page()
+    try:
+        login(page, admin_account)
+        assert _background(page) == DARK_BACKGROUND
+        for path in ("/admin", "/admin/tasks", "/admin/profile", "/admin/monitoring/metrics"):
+            page.goto(path)
+            page.get_by_role("heading", level=1).wait_for()
+            page.wait_for_load_state("networkidle")
+            shot(page, f"dark-375{path.replace('/', '-')}")
+        page.get_by_role("button", name="Menu").click()
+        expect(page.get_by_label("Theme")).to_be_visible()
+        shot(page, "dark-375-menu", full_page=False)
     finally:
         context.close()

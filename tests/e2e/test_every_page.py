@@ -170,7 +170,7 @@ def settle(page: Page) -> str:
     return heading.inner_text().strip()
 
 
-def _slug(route: str) -> str:
+def slug(route: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", route.lower().replace("$", "")).strip("-") or "root"
 
 
@@ -201,7 +201,7 @@ def test_every_page_titles_its_tab_and_fits_the_screen(
                 )
                 if scroll[0] > scroll[1]:
                     problems.append(f"{route}: {scroll[0]}px wide in a {scroll[1]}px window")
-                shot(page, f"page-{_slug(pattern)}-{width}")
+                shot(page, f"page-{slug(pattern)}-{width}")
         finally:
             context.close()
     assert not problems, "\n".join(problems)
