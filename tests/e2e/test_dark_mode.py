@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Account, Stack
 from tests.e2e.helpers import login, shot
+from tests.e2e.test_every_page import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -102,7 +103,7 @@ def test_dark_pages_on_a_phone(browser: Browser, stack: Stack, admin_account: Ac
     )
     page = context.new_page()
     try:
-        login(page, admin_account)
+        sign_in(page, admin_account)
         assert _background(page) == DARK_BACKGROUND
         for path in ("/admin", "/admin/tasks", "/admin/profile", "/admin/monitoring/metrics"):
             page.goto(path)
