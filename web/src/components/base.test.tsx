@@ -109,6 +109,32 @@ describe("Table", () => {
   });
 });
 
+function Asker({ onConfirm }: { onConfirm: () => void }) {
+  const confirm = useConfirm();
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() =>
+          confirm.ask({ title: "Delete it?", message: "Gone for good.", confirmLabel: "Delete", onConfirm })
+        }
+      >
+        ask
+      </button>
+      {confirm.dialog}
+    </>
+  );
+}
+
+function Shower() {
+  const toast = useToast();
+  return (
+    <button type="button" onClick={() => toast.show("Saved.", "success")}>
+      save
+    </button>
+  );
+}
+
 describe("Dialog and Confirm", () => {
   it("names the dialog by its title and closes on Escape", async () => {
     const onClose = vi.fn();
@@ -124,23 +150,7 @@ describe("Dialog and Confirm", () => {
 
   it("asks in an alert dialog and runs the action on its verb only", async () => {
     const onConfirm = vi.fn();
-    function Asker() {
-      const confirm = useConfirm();
-      return (
-        <>
-          <button
-            type="button"
-            onClick={() =>
-              confirm.ask({ title: "Delete it?", message: "Gone for good.", confirmLabel: "Delete", onConfirm })
-            }
-          >
-            ask
-          </button>
-          {confirm.dialog}
-        </>
-      );
-    }
-    render(<Asker />);
+    render(<Asker onConfirm={onConfirm} />);
     await userEvent.click(screen.getByRole("button", { name: "ask" }));
     const dialog = screen.getByRole("alertdialog", { name: "Delete it?" });
     expect(dialog.textContent).toContain("Gone for good.");
@@ -155,14 +165,6 @@ describe("Dialog and Confirm", () => {
 
 describe("Toast", () => {
   it("shows a notification in the notifications region", async () => {
-    function Shower() {
-      const toast = useToast();
-      return (
-        <button type="button" onClick={() => toast.show("Saved.", "success")}>
-          save
-        </button>
-      );
-    }
     render(
       <ToastProvider>
         <Shower />
