@@ -1,6 +1,6 @@
 /**
  * Every page of the SPA. Page modules are loaded lazily (route-level code splitting), so the
- * initial bundle holds only the shell, the router and the login page.
+ * initial bundle holds only the shell and the router (forms and their zod schemas load with their pages).
  */
 import type { QueryClient } from "@tanstack/react-query";
 import {
@@ -15,7 +15,6 @@ import {
 import { setUnauthorizedHandler } from "./api/client";
 import { atLeast, fetchMe, type Role, type SessionUser } from "./auth/session";
 import { AppShell } from "./pages/AppShell";
-import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { queryKeys } from "./lib/queryKeys";
 import { FEATURE_MODULES } from "./modules/registry";
@@ -48,7 +47,7 @@ const loginRoute = createRoute({
   path: PUBLIC_PATHS.login,
   validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
     typeof search.redirect === "string" ? { redirect: search.redirect } : {},
-  component: LoginPage,
+  component: lazyRouteComponent(() => import("./pages/LoginPage"), "LoginPage"),
 });
 
 const registerRoute = createRoute({
