@@ -93,9 +93,18 @@ web-dev: $(WEB_DEPS)
 web-schema: $(WEB_DEPS)
 	web/scripts/gen-api.sh
 
+# Biome checks (lint + format) the files converted so far; the rest of web/src is formatted in
+# one go later, and then this becomes `biome check .` (`npm run check`).
+BIOME_FILES := biome.json package.json vite.config.ts scripts src/index.css src/main.tsx src/router.tsx \
+  src/routeManifest.ts src/components src/lib src/api src/pages/AppShell.tsx src/pages/account src/pages/profile \
+  src/pages/notes src/pages/health src/pages/LoginPage.tsx src/pages/RegisterPage.tsx src/pages/ProfilePage.tsx \
+  src/pages/HealthPage.tsx src/pages/NotFoundPage.tsx src/pages/monitoring/IncidentsPage.tsx \
+  src/pages/monitoring/IncidentDetailPage.tsx src/pages/monitoring/MetricsPage.tsx src/pages/monitoring/StatsPage.tsx
+
 web-check:
 ifdef NPM
 	@$(MAKE) --no-print-directory $(WEB_DEPS)
+	cd web && npx biome check $(BIOME_FILES)
 	@tmp=$$(mktemp -d) && web/scripts/gen-api.sh $$tmp \
 	  && if ! diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null || ! diff -q $$tmp/enums.ts web/src/api/enums.ts >/dev/null; then \
 	    rm -rf $$tmp; echo "web/src/api/schema.d.ts or enums.ts is stale: run 'make web-schema'"; exit 1; fi; rm -rf $$tmp

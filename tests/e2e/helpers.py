@@ -36,9 +36,11 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> None:
 
 
 def toast(page: Page, text: str | re.Pattern[str]) -> None:
-    """A notification in the app's toast region (the landmark F8 jumps to)."""
-    region = page.get_by_role("region", name=re.compile(r"^Notifications"))
-    region.get_by_role("listitem").filter(has_text=text).first.wait_for()
+    """A notification in the app's toast region (the landmark F8 jumps to). Found by CSS: while a
+    modal dialog is open the rest of the page, the region too, is hidden from the role tree."""
+    page.locator("[role=region][aria-label^=Notifications] li").filter(
+        has_text=text
+    ).first.wait_for()
 
 
 def centred(page: Page, box: dict[str, float] | None) -> None:

@@ -1,5 +1,6 @@
 """Every page of the app, signed in as the admin with data present, at 1280×800 and 375×812:
-each names its tab after its heading, and none scrolls horizontally on a phone."""
+each names its tab after its heading, and none scrolls horizontally on a phone. The page list
+(`routes`, from the route manifest) and `seeded` are shared with test_accessibility.py."""
 
 from __future__ import annotations
 
@@ -133,7 +134,7 @@ def seeded(stack: Stack, admin_account: Account, make_account) -> Iterator[Seede
     yield Seeded(str(task["id"]), other.id, str(incident["id"]), str(note["id"]))
 
 
-def _routes(seeded: Seeded) -> list[tuple[str, str]]:
+def routes(seeded: Seeded) -> list[tuple[str, str]]:
     """(pattern, path) of every SPA route, with seeded ids in place of its parameters."""
     manifest = orjson.loads((PACKAGED_DIST / "routes.json").read_bytes())["routes"]
     ids = {
@@ -152,7 +153,7 @@ def _routes(seeded: Seeded) -> list[tuple[str, str]]:
     return routes
 
 
-def _sign_in(page: Page, account: Account) -> None:
+def sign_in(page: Page, account: Account) -> None:
     page.goto("/auth/login")
     page.get_by_label("Username or email").fill(account.username)
     page.get_by_label("Password").fill(account.password)
@@ -160,7 +161,7 @@ def _sign_in(page: Page, account: Account) -> None:
     page.wait_for_url(re.compile(r"/admin$"))
 
 
-def _settle(page: Page) -> str:
+def settle(page: Page) -> str:
     """Wait for the page's heading and data; return the heading."""
     heading = page.get_by_role("heading", level=1)
     heading.wait_for()
@@ -169,7 +170,7 @@ def _settle(page: Page) -> str:
     return heading.inner_text().strip()
 
 
-def _slug(route: str) -> str:
+def slug(route: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", route.lower().replace("$", "")).strip("-") or "root"
 
 
@@ -187,12 +188,12 @@ def test_every_page_titles_its_tab_and_fits_the_screen(
         page = context.new_page()
         try:
             if not public:
-                _sign_in(page, admin_account)
-            for pattern, route in _routes(seeded):
+                sign_in(page, admin_account)
+            for pattern, route in routes(seeded):
                 if (route in PUBLIC) != public:
                     continue
                 page.goto(route)
-                heading = _settle(page)
+                heading = settle(page)
                 if page.title() != f"{heading} · starter":
                     problems.append(f"{route}: tab {page.title()!r}, heading {heading!r}")
                 scroll = page.evaluate(
@@ -200,7 +201,7 @@ def test_every_page_titles_its_tab_and_fits_the_screen(
                 )
                 if scroll[0] > scroll[1]:
                     problems.append(f"{route}: {scroll[0]}px wide in a {scroll[1]}px window")
-                shot(page, f"page-{_slug(pattern)}-{width}")
+                shot(page, f"page-{slug(pattern)}-{width}")
         finally:
             context.close()
     assert not problems, "\n".join(problems)
@@ -212,12 +213,12 @@ def test_task_actions_are_on_screen_on_a_phone(
     context = browser.new_context(base_url=stack.base_url, viewport={"width": 375, "height": 812})
     page = context.new_page()
     try:
-        _sign_in(page, admin_account)
+        sign_in(page, admin_account)
         page.goto("/admin/tasks")
-        _settle(page)
+        settle(page)
         # Other journeys' tasks (mail from every registration) would push it off the first page.
         page.get_by_label("Type", exact=True).select_option("data_processing")
-        _settle(page)
+        settle(page)
         button = page.get_by_role("button", name=f"Delete task {seeded.task_id[:8]}")
         box = button.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box

@@ -6,6 +6,7 @@ import { ApiError } from "./api/errors";
 import { SessionProvider } from "./auth/session";
 import { ToastProvider } from "./components/Toast";
 import "./index.css";
+import { followSystemTheme } from "./lib/theme";
 import { buildRouter } from "./router";
 
 const queryClient = new QueryClient({
@@ -18,6 +19,7 @@ const queryClient = new QueryClient({
   },
 });
 const router = buildRouter(queryClient);
+followSystemTheme();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -54,7 +54,9 @@ export function adminPath<const K extends AdminPage>(page: K): AdminFullPath<K> 
   return (relative === "/" ? ADMIN_ROOT : `${ADMIN_ROOT}${relative}`) as AdminFullPath<K>;
 }
 
-type AdminFullPath<K extends AdminPage> = (typeof ADMIN_PATHS)[K] extends "/" ? "/admin" : `/admin${(typeof ADMIN_PATHS)[K]}`;
+type AdminFullPath<K extends AdminPage> = (typeof ADMIN_PATHS)[K] extends "/"
+  ? "/admin"
+  : `/admin${(typeof ADMIN_PATHS)[K]}`;
 
 const CORE_ROUTES: readonly string[] = [
   ...Object.values(PUBLIC_PATHS),

@@ -1,6 +1,6 @@
 /**
  * Every page of the SPA. Page modules are loaded lazily (route-level code splitting), so the
- * initial bundle holds only the shell, the router and the login page.
+ * initial bundle holds only the shell and the router (forms and their zod schemas load with their pages).
  */
 import type { QueryClient } from "@tanstack/react-query";
 import {
@@ -15,7 +15,6 @@ import {
 import { setUnauthorizedHandler } from "./api/client";
 import { atLeast, fetchMe, type Role, type SessionUser } from "./auth/session";
 import { AppShell } from "./pages/AppShell";
-import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { queryKeys } from "./lib/queryKeys";
 import { FEATURE_MODULES } from "./modules/registry";
@@ -48,7 +47,7 @@ const loginRoute = createRoute({
   path: PUBLIC_PATHS.login,
   validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
     typeof search.redirect === "string" ? { redirect: search.redirect } : {},
-  component: LoginPage,
+  component: lazyRouteComponent(() => import("./pages/LoginPage"), "LoginPage"),
 });
 
 const registerRoute = createRoute({
@@ -67,7 +66,8 @@ const accountRoutes = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: PUBLIC_PATHS.checkInbox,
-    validateSearch: (search: Record<string, unknown>): { email?: string } => (typeof search.email === "string" ? { email: search.email } : {}),
+    validateSearch: (search: Record<string, unknown>): { email?: string } =>
+      typeof search.email === "string" ? { email: search.email } : {},
     component: lazyRouteComponent(() => import("./pages/account/ForgotPasswordPage"), "CheckInboxPage"),
   }),
   createRoute({
@@ -107,36 +107,121 @@ function page<const P extends string>(path: P, component: RouteComponent, minimu
 }
 
 const adminPages = [
-  page(ADMIN_PATHS.dashboard, lazyRouteComponent(() => import("./pages/DashboardPage"), "DashboardPage")),
-  page(ADMIN_PATHS.tasks, lazyRouteComponent(() => import("./pages/tasks/TasksPage"), "TasksPage")),
-  page(ADMIN_PATHS.newTask, lazyRouteComponent(() => import("./pages/tasks/NewTaskPage"), "NewTaskPage")),
-  page(ADMIN_PATHS.deadLetter, lazyRouteComponent(() => import("./pages/tasks/DeadLetterPage"), "DeadLetterPage")),
-  page(ADMIN_PATHS.task, lazyRouteComponent(() => import("./pages/tasks/TaskDetailPage"), "TaskDetailPage")),
-  page(ADMIN_PATHS.users, lazyRouteComponent(() => import("./pages/users/UsersPage"), "UsersPage"), "moderator"),
-  page(ADMIN_PATHS.newUser, lazyRouteComponent(() => import("./pages/users/NewUserPage"), "NewUserPage"), "admin"),
-  page(ADMIN_PATHS.user, lazyRouteComponent(() => import("./pages/users/UserDetailPage"), "UserDetailPage")),
-  page(ADMIN_PATHS.analytics, lazyRouteComponent(() => import("./pages/users/AnalyticsPage"), "AnalyticsPage"), "admin"),
-  page(ADMIN_PATHS.notes, lazyRouteComponent(() => import("./pages/notes/NotesPage"), "NotesPage")),
-  page(ADMIN_PATHS.newNote, lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NewNotePage")),
-  page(ADMIN_PATHS.noteSearch, lazyRouteComponent(() => import("./pages/notes/NoteSearchPage"), "NoteSearchPage")),
-  page(ADMIN_PATHS.note, lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NoteEditorPage")),
-  page(ADMIN_PATHS.noteHistory, lazyRouteComponent(() => import("./pages/notes/NoteHistoryPage"), "NoteHistoryPage")),
-  page(ADMIN_PATHS.profile, lazyRouteComponent(() => import("./pages/ProfilePage"), "ProfilePage")),
-  page(ADMIN_PATHS.health, lazyRouteComponent(() => import("./pages/HealthPage"), "HealthPage")),
-  page(ADMIN_PATHS.monitoring, lazyRouteComponent(() => import("./pages/monitoring/MonitoringPage"), "MonitoringPage")),
-  page(ADMIN_PATHS.events, lazyRouteComponent(() => import("./pages/monitoring/EventsPage"), "EventsPage")),
-  page(ADMIN_PATHS.metrics, lazyRouteComponent(() => import("./pages/monitoring/MetricsPage"), "MetricsPage")),
-  page(ADMIN_PATHS.alerts, lazyRouteComponent(() => import("./pages/monitoring/AlertsPage"), "AlertsPage"), "moderator"),
-  page(ADMIN_PATHS.incidents, lazyRouteComponent(() => import("./pages/monitoring/IncidentsPage"), "IncidentsPage")),
-  page(ADMIN_PATHS.incident, lazyRouteComponent(() => import("./pages/monitoring/IncidentDetailPage"), "IncidentDetailPage")),
-  page(ADMIN_PATHS.stats, lazyRouteComponent(() => import("./pages/monitoring/StatsPage"), "StatsPage"), "moderator"),
+  page(
+    ADMIN_PATHS.dashboard,
+    lazyRouteComponent(() => import("./pages/DashboardPage"), "DashboardPage"),
+  ),
+  page(
+    ADMIN_PATHS.tasks,
+    lazyRouteComponent(() => import("./pages/tasks/TasksPage"), "TasksPage"),
+  ),
+  page(
+    ADMIN_PATHS.newTask,
+    lazyRouteComponent(() => import("./pages/tasks/NewTaskPage"), "NewTaskPage"),
+  ),
+  page(
+    ADMIN_PATHS.deadLetter,
+    lazyRouteComponent(() => import("./pages/tasks/DeadLetterPage"), "DeadLetterPage"),
+  ),
+  page(
+    ADMIN_PATHS.task,
+    lazyRouteComponent(() => import("./pages/tasks/TaskDetailPage"), "TaskDetailPage"),
+  ),
+  page(
+    ADMIN_PATHS.users,
+    lazyRouteComponent(() => import("./pages/users/UsersPage"), "UsersPage"),
+    "moderator",
+  ),
+  page(
+    ADMIN_PATHS.newUser,
+    lazyRouteComponent(() => import("./pages/users/NewUserPage"), "NewUserPage"),
+    "admin",
+  ),
+  page(
+    ADMIN_PATHS.user,
+    lazyRouteComponent(() => import("./pages/users/UserDetailPage"), "UserDetailPage"),
+  ),
+  page(
+    ADMIN_PATHS.analytics,
+    lazyRouteComponent(() => import("./pages/users/AnalyticsPage"), "AnalyticsPage"),
+    "admin",
+  ),
+  page(
+    ADMIN_PATHS.notes,
+    lazyRouteComponent(() => import("./pages/notes/NotesPage"), "NotesPage"),
+  ),
+  page(
+    ADMIN_PATHS.newNote,
+    lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NewNotePage"),
+  ),
+  page(
+    ADMIN_PATHS.noteSearch,
+    lazyRouteComponent(() => import("./pages/notes/NoteSearchPage"), "NoteSearchPage"),
+  ),
+  page(
+    ADMIN_PATHS.note,
+    lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NoteEditorPage"),
+  ),
+  page(
+    ADMIN_PATHS.noteHistory,
+    lazyRouteComponent(() => import("./pages/notes/NoteHistoryPage"), "NoteHistoryPage"),
+  ),
+  page(
+    ADMIN_PATHS.profile,
+    lazyRouteComponent(() => import("./pages/ProfilePage"), "ProfilePage"),
+  ),
+  page(
+    ADMIN_PATHS.health,
+    lazyRouteComponent(() => import("./pages/HealthPage"), "HealthPage"),
+  ),
+  page(
+    ADMIN_PATHS.monitoring,
+    lazyRouteComponent(() => import("./pages/monitoring/MonitoringPage"), "MonitoringPage"),
+  ),
+  page(
+    ADMIN_PATHS.events,
+    lazyRouteComponent(() => import("./pages/monitoring/EventsPage"), "EventsPage"),
+  ),
+  page(
+    ADMIN_PATHS.metrics,
+    lazyRouteComponent(() => import("./pages/monitoring/MetricsPage"), "MetricsPage"),
+  ),
+  page(
+    ADMIN_PATHS.alerts,
+    lazyRouteComponent(() => import("./pages/monitoring/AlertsPage"), "AlertsPage"),
+    "moderator",
+  ),
+  page(
+    ADMIN_PATHS.incidents,
+    lazyRouteComponent(() => import("./pages/monitoring/IncidentsPage"), "IncidentsPage"),
+  ),
+  page(
+    ADMIN_PATHS.incident,
+    lazyRouteComponent(() => import("./pages/monitoring/IncidentDetailPage"), "IncidentDetailPage"),
+  ),
+  page(
+    ADMIN_PATHS.stats,
+    lazyRouteComponent(() => import("./pages/monitoring/StatsPage"), "StatsPage"),
+    "moderator",
+  ),
   ...FEATURE_MODULES.flatMap((module) => module.pages.map((p) => page(p.path, p.component, p.minimum))),
 ];
 
-const routeTree = rootRoute.addChildren([indexRoute, loginRoute, registerRoute, ...accountRoutes, adminRoute.addChildren(adminPages)]);
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  loginRoute,
+  registerRoute,
+  ...accountRoutes,
+  adminRoute.addChildren(adminPages),
+]);
 
 export function buildRouter(queryClient: QueryClient) {
-  const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent", scrollRestoration: true });
+  const router = createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: "intent",
+    scrollRestoration: true,
+  });
   setUnauthorizedHandler(() => {
     queryClient.setQueryData(queryKeys.me, null);
     const here = window.location.pathname + window.location.search;

@@ -11,7 +11,9 @@ describe("toApiError", () => {
   });
 
   it("turns validation messages into human sentences", () => {
-    const error = toApiError(400, { error: { code: "VALIDATION_FAILED", message: "Validation failed for new_password: Password is too common" } });
+    const error = toApiError(400, {
+      error: { code: "VALIDATION_FAILED", message: "Validation failed for new_password: Password is too common" },
+    });
     expect(error.message).toBe("New password: Password is too common");
   });
 

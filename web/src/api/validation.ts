@@ -21,11 +21,7 @@ export const roleSchema = zEnum(ROLES);
 
 /** A required text field: trimmed, not blank, at most `max` characters. */
 export function requiredText(label: string, max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, `${label} is required.`)
-    .max(max, `${label} is at most ${max} characters.`);
+  return z.string().trim().min(1, `${label} is required.`).max(max, `${label} is at most ${max} characters.`);
 }
 
 /** The same email rule the server applies to accounts. */

@@ -33,7 +33,13 @@ const STATUS_TONES: Record<string, Tone> = {
 };
 
 export function Badge({ children, tone = "gray" }: { children: string; tone?: Tone }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 /** A badge coloured by a status / severity / priority word. */

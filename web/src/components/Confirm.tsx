@@ -22,7 +22,7 @@ export function useConfirm(): { ask: (request: ConfirmRequest) => void; dialog: 
   const dialog = (
     <AlertDialog.Root open={request !== null} onOpenChange={(open) => (open ? undefined : close())}>
       <AlertDialog.Portal>
-        <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+        <AlertDialog.Overlay className="fixed inset-0 z-40 bg-black/50" />
         <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 flex w-[min(32rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 flex-col gap-4 rounded-lg bg-white p-5 text-slate-900 shadow-xl">
           <AlertDialog.Title className="text-lg font-semibold">{request?.title ?? ""}</AlertDialog.Title>
           <AlertDialog.Description asChild>

@@ -42,7 +42,13 @@ export function TextField({ label, error, hint, className = "", ...rest }: Input
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy }) => (
-        <input id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} className={`${CONTROL} ${className}`} {...rest} />
+        <input
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          className={`${CONTROL} ${className}`}
+          {...rest}
+        />
       )}
     </FieldShell>
   );
@@ -54,7 +60,13 @@ export function TextArea({ label, error, hint, className = "", ...rest }: TextAr
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy }) => (
-        <textarea id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} className={`${CONTROL} font-mono ${className}`} {...rest} />
+        <textarea
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          className={`${CONTROL} font-mono ${className}`}
+          {...rest}
+        />
       )}
     </FieldShell>
   );
@@ -71,7 +83,13 @@ export function SelectField({ label, error, hint, options, className = "", ...re
   return (
     <FieldShell label={label} error={error} hint={hint}>
       {({ id, describedBy }) => (
-        <select id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} className={`${CONTROL} ${className}`} {...rest}>
+        <select
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          className={`${CONTROL} ${className}`}
+          {...rest}
+        >
           {options.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}

@@ -30,9 +30,11 @@ type Schema = z.ZodType<FieldValues, FieldValues>;
 // biome-ignore lint/suspicious/noExplicitAny: the form's output type does not matter to a field.
 type AnyForm<V extends FieldValues> = UseFormReturn<V, any, any>;
 
-
 /** `useForm` with the schema as its resolver; errors show after a field is left or on submit. */
-export function useZodForm<S extends Schema>(schema: S, options: Omit<UseFormProps<z.input<S>, unknown, z.output<S>>, "resolver"> = {}) {
+export function useZodForm<S extends Schema>(
+  schema: S,
+  options: Omit<UseFormProps<z.input<S>, unknown, z.output<S>>, "resolver"> = {},
+) {
   return useForm<z.input<S>, unknown, z.output<S>>({ mode: "onTouched", ...options, resolver: zodResolver(schema) });
 }
 
@@ -41,7 +43,11 @@ export function useZodForm<S extends Schema>(schema: S, options: Omit<UseFormPro
  * that field; a code listed in `codes` goes under the field it maps to (e.g. a taken username);
  * anything else goes above the form. Returns the field it went to, or null.
  */
-export function showServerError<V extends FieldValues>(form: AnyForm<V>, error: unknown, codes: Partial<Record<string, Path<V>>> = {}): Path<V> | null {
+export function showServerError<V extends FieldValues>(
+  form: AnyForm<V>,
+  error: unknown,
+  codes: Partial<Record<string, Path<V>>> = {},
+): Path<V> | null {
   const message = error instanceof Error ? error.message : "Something went wrong.";
   const named = errorField(error);
   const byCode = error instanceof ApiError ? codes[error.code] : undefined;
@@ -62,7 +68,9 @@ export function FormError<V extends FieldValues>({ form }: { form: AnyForm<V> })
 }
 
 function errorOf<V extends FieldValues>(form: AnyForm<V>, name: Path<V>): string | undefined {
-  const error = name.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], form.formState.errors);
+  const error = name
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], form.formState.errors);
   const message = (error as { message?: unknown } | undefined)?.message;
   return typeof message === "string" ? message : undefined;
 }
@@ -81,14 +89,17 @@ export function FormTextField<V extends FieldValues>({ form, name, ...rest }: In
   return <TextField {...rest} {...form.register(name)} error={errorOf(form, name)} />;
 }
 
-type TextAreaProps<V extends FieldValues> = Wired<V> & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "form">;
+type TextAreaProps<V extends FieldValues> = Wired<V> &
+  Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "form">;
 
 export function FormTextArea<V extends FieldValues>({ form, name, ...rest }: TextAreaProps<V>) {
   return <TextArea {...rest} {...form.register(name)} error={errorOf(form, name)} />;
 }
 
 type SelectProps<V extends FieldValues> = Wired<V> &
-  Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "form"> & { options: ReadonlyArray<{ value: string; label: string }> };
+  Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "form"> & {
+    options: ReadonlyArray<{ value: string; label: string }>;
+  };
 
 export function FormSelectField<V extends FieldValues>({ form, name, ...rest }: SelectProps<V>) {
   return <SelectField {...rest} {...form.register(name)} error={errorOf(form, name)} />;

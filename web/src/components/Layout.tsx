@@ -2,7 +2,15 @@ import type { ReactNode } from "react";
 import { usePageTitle } from "../lib/usePageTitle";
 
 /** Every signed-in page's heading; it also names the browser tab. */
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   usePageTitle(title);
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
@@ -18,7 +26,10 @@ export function PageHeader({ title, description, actions }: { title: string; des
 export function Card({ title, children, className = "" }: { title?: string; children: ReactNode; className?: string }) {
   return (
     // min-w-0: as a grid or flex item, a card must not grow to fit a long word, table or code block.
-    <section className={`min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`} aria-label={title}>
+    <section
+      className={`min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`}
+      aria-label={title}
+    >
       {title ? <h2 className="mb-3 text-sm font-semibold text-slate-700">{title}</h2> : null}
       {children}
     </section>

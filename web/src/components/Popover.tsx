@@ -38,7 +38,10 @@ export function Popover({ label, ariaLabel, title, children, open, onOpenChange,
         >
           <p className="text-sm font-semibold">{title}</p>
           {children}
-          <RadixPopover.Close aria-label="Close" className="absolute right-2 top-2 rounded px-1 text-slate-500 hover:text-slate-800">
+          <RadixPopover.Close
+            aria-label="Close"
+            className="absolute right-2 top-2 rounded px-1 text-slate-500 hover:text-slate-800"
+          >
             ✕
           </RadixPopover.Close>
         </RadixPopover.Content>

@@ -30,7 +30,8 @@ import {
   type ColumnVisibilityState as VisibilityState,
   type RowData,
 } from "@tanstack/react-table";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useScrollable } from "../lib/useScrollable";
 import { Dropdown } from "./Dropdown";
 
 export interface Column<T> {
@@ -70,7 +71,12 @@ interface TableProps<T extends RowData> {
 
 const PINNED = "sticky right-0 shadow-[inset_1px_0_0_var(--color-slate-200)]";
 const SELECT_ID = "__select";
-const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel(), rowSelectionFeature, columnVisibilityFeature });
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  rowSelectionFeature,
+  columnVisibilityFeature,
+});
 type Features = typeof features;
 
 function apply<S>(updater: Updater<S>, current: S): S {
@@ -87,15 +93,42 @@ export function nextSort(current: SortState | undefined, key: string): SortState
 }
 
 export function Table<T extends RowData>(props: TableProps<T>) {
-  const { caption, columns, rows, rowKey, empty = "Nothing here yet.", sort, onSort, onSortChange, selected, onSelectionChange, columnMenu = false } = props;
+  const {
+    caption,
+    columns,
+    rows,
+    rowKey,
+    empty = "Nothing here yet.",
+    sort,
+    onSort,
+    onSortChange,
+    selected,
+    onSelectionChange,
+    columnMenu = false,
+  } = props;
   const controlledSort = sort !== undefined;
   const selectable = onSelectionChange !== undefined;
   const [localSorting, setLocalSorting] = useState<SortingState>([]);
   const [localSelection, setLocalSelection] = useState<RowSelectionState>({});
-  const [visibility, setVisibility] = useState<VisibilityState>(() => Object.fromEntries(columns.filter((c) => c.hidden).map((c) => [c.key, false])));
+  const [visibility, setVisibility] = useState<VisibilityState>(() =>
+    Object.fromEntries(columns.filter((c) => c.hidden).map((c) => [c.key, false])),
+  );
 
   const sorting = controlledSort ? toSorting(sort) : localSorting;
-  const rowSelection: RowSelectionState = selected ? Object.fromEntries(selected.map((id) => [id, true as const])) : localSelection;
+  const current: SortState | undefined = sorting[0]
+    ? { key: sorting[0].id, direction: sorting[0].desc ? "desc" : "asc" }
+    : undefined;
+  // A header click: a new column starts ascending, the same one flips (for text and numbers alike).
+  const toggleSort = (key: string) => {
+    const next = nextSort(current, key);
+    if (controlledSort) {
+      onSort?.(key);
+      onSortChange?.(next);
+    } else setLocalSorting(toSorting(next));
+  };
+  const rowSelection: RowSelectionState = selected
+    ? Object.fromEntries(selected.map((id) => [id, true as const]))
+    : localSelection;
   const data = useMemo(() => [...rows], [rows]);
   const defs = useMemo<ColumnDef<Features, T>[]>(
     () => [
@@ -129,26 +162,27 @@ export function Table<T extends RowData>(props: TableProps<T>) {
     enableSortingRemoval: false,
     enableRowRangeSelection: false,
     state: { sorting, rowSelection, columnVisibility: visibility },
-    onSortingChange: (updater: Updater<SortingState>) => {
-      const next = apply(updater, sorting)[0];
-      if (!next) return;
-      const change: SortState = { key: next.id, direction: next.desc ? "desc" : "asc" };
-      if (controlledSort) {
-        onSort?.(change.key);
-        onSortChange?.(change);
-      } else setLocalSorting([{ id: change.key, desc: change.direction === "desc" }]);
-    },
     onRowSelectionChange: (updater: Updater<RowSelectionState>) => changeSelection(apply(updater, rowSelection)),
-    onColumnVisibilityChange: (updater: Updater<VisibilityState>) => setVisibility((current) => apply(updater, current)),
+    onColumnVisibilityChange: (updater: Updater<VisibilityState>) =>
+      setVisibility((current) => apply(updater, current)),
   });
 
   // Selected ids of rows no longer loaded (another page, a filter, a deletion) are dropped.
   const loaded = new Set(data.map(rowKey));
   const stale = Object.keys(rowSelection).filter((id) => rowSelection[id] && !loaded.has(id));
   useEffect(() => {
-    if (stale.length > 0) changeSelection(Object.fromEntries(Object.keys(rowSelection).filter((id) => rowSelection[id] && loaded.has(id)).map((id) => [id, true as const])));
+    if (stale.length > 0)
+      changeSelection(
+        Object.fromEntries(
+          Object.keys(rowSelection)
+            .filter((id) => rowSelection[id] && loaded.has(id))
+            .map((id) => [id, true as const]),
+        ),
+      );
   });
 
+  const scroller = useRef<HTMLDivElement>(null);
+  const scrollable = useScrollable(scroller);
   const byKey = new Map(columns.map((column) => [column.key, column]));
   const visible = table.getVisibleLeafColumns();
   const toggles = table.getAllLeafColumns().filter((column) => column.getCanHide());
@@ -171,7 +205,12 @@ export function Table<T extends RowData>(props: TableProps<T>) {
       ) : null}
       {/* relative: visually hidden (absolutely positioned) labels in cells scroll with the table
           instead of widening the page. */}
-      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div
+        ref={scroller}
+        // A table wider than the screen scrolls; the keyboard reaches it as a named region.
+        {...(scrollable ? { role: "region", "aria-label": caption, tabIndex: 0 } : {})}
+        className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white"
+      >
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead className="bg-slate-50">
@@ -197,9 +236,18 @@ export function Table<T extends RowData>(props: TableProps<T>) {
                 const direction = column.getIsSorted();
                 const ariaSort = direction === "asc" ? "ascending" : direction === "desc" ? "descending" : undefined;
                 return (
-                  <th key={column.id} scope="col" aria-sort={ariaSort} className={`px-3 py-2 text-left font-semibold text-slate-700 ${spec?.pinned ? `${PINNED} bg-slate-50` : ""} ${spec?.className ?? ""}`}>
+                  <th
+                    key={column.id}
+                    scope="col"
+                    aria-sort={ariaSort}
+                    className={`px-3 py-2 text-left font-semibold text-slate-700 ${spec?.pinned ? `${PINNED} bg-slate-50` : ""} ${spec?.className ?? ""}`}
+                  >
                     {column.getCanSort() ? (
-                      <button type="button" className="inline-flex items-center gap-1 hover:underline" onClick={column.getToggleSortingHandler()}>
+                      <button
+                        type="button"
+                        className="inline-flex items-center gap-1 hover:underline"
+                        onClick={() => toggleSort(column.id)}
+                      >
                         {spec?.header}
                         <span aria-hidden="true">{direction === "asc" ? "▲" : direction === "desc" ? "▼" : "↕"}</span>
                       </button>
@@ -220,18 +268,30 @@ export function Table<T extends RowData>(props: TableProps<T>) {
               </tr>
             ) : (
               table.getRowModel().rows.map((row) => (
-                <tr key={row.id} data-selected={selectable && row.getIsSelected() ? "true" : undefined} className="hover:bg-slate-50 data-[selected=true]:bg-brand-50">
+                <tr
+                  key={row.id}
+                  data-selected={selectable && row.getIsSelected() ? "true" : undefined}
+                  className="hover:bg-slate-50 data-[selected=true]:bg-brand-50"
+                >
                   {visible.map((column) => {
                     if (column.id === SELECT_ID) {
                       return (
                         <td key={column.id} className="px-3 py-2 align-top">
-                          <input type="checkbox" aria-label={`Select row ${row.id}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />
+                          <input
+                            type="checkbox"
+                            aria-label={`Select row ${row.id}`}
+                            checked={row.getIsSelected()}
+                            onChange={row.getToggleSelectedHandler()}
+                          />
                         </td>
                       );
                     }
                     const spec = byKey.get(column.id);
                     return (
-                      <td key={column.id} className={`px-3 py-2 align-top ${spec?.pinned ? `${PINNED} bg-white` : ""} ${spec?.className ?? ""}`}>
+                      <td
+                        key={column.id}
+                        className={`px-3 py-2 align-top ${spec?.pinned ? `${PINNED} bg-white` : ""} ${spec?.className ?? ""}`}
+                      >
                         {spec?.render(row.original)}
                       </td>
                     );

@@ -3,7 +3,21 @@
  * of the initial bundle. Every chart has a text alternative (aria-label + a caption).
  */
 import type { ReactElement } from "react";
-import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { MetricPoint, ThroughputPoint } from "../lib/series";
 
 const COLORS = ["#4f46e5", "#16a34a", "#dc2626", "#d97706", "#0891b2", "#9333ea", "#64748b"];
@@ -45,10 +59,24 @@ export function TimeSeriesChart({ name, points }: { name: string; points: Metric
     <Figure label={`${name}: ${points.length} points over time`}>
       <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="time" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={timeLabel} tick={{ fontSize: 11 }} />
+        <XAxis
+          dataKey="time"
+          type="number"
+          scale="time"
+          domain={["dataMin", "dataMax"]}
+          tickFormatter={timeLabel}
+          tick={{ fontSize: 11 }}
+        />
         <YAxis tick={{ fontSize: 11 }} />
         <Tooltip labelFormatter={(value) => new Date(Number(value)).toLocaleString()} />
-        <Line type="monotone" dataKey="value" name={name} stroke={COLORS[0]} dot={points.length < 60} isAnimationActive={false} />
+        <Line
+          type="monotone"
+          dataKey="value"
+          name={name}
+          stroke={COLORS[0]}
+          dot={points.length < 60}
+          isAnimationActive={false}
+        />
       </LineChart>
     </Figure>
   );

@@ -38,7 +38,9 @@ describe("Table", () => {
     { id: "1", name: "alpha" },
     { id: "2", name: "beta" },
   ];
-  const columns = [{ key: "name", header: "Name", sortable: true, render: (row: { id: string; name: string }) => row.name }];
+  const columns = [
+    { key: "name", header: "Name", sortable: true, render: (row: { id: string; name: string }) => row.name },
+  ];
 
   it("renders rows and a caption", () => {
     render(<Table caption="Things" columns={columns} rows={rows} rowKey={(row) => row.id} />);
@@ -53,7 +55,16 @@ describe("Table", () => {
 
   it("announces and toggles sorting", async () => {
     const onSort = vi.fn();
-    render(<Table caption="Things" columns={columns} rows={rows} rowKey={(row) => row.id} sort={{ key: "name", direction: "asc" }} onSort={onSort} />);
+    render(
+      <Table
+        caption="Things"
+        columns={columns}
+        rows={rows}
+        rowKey={(row) => row.id}
+        sort={{ key: "name", direction: "asc" }}
+        onSort={onSort}
+      />,
+    );
     expect(screen.getByRole("columnheader").getAttribute("aria-sort")).toBe("ascending");
     await userEvent.click(screen.getByRole("button", { name: /Name/ }));
     expect(onSort).toHaveBeenCalledWith("name");

@@ -15,7 +15,10 @@ export const newPasswordSchema = z.string().superRefine((value, context) => {
 });
 
 function matching<S extends z.ZodObject<{ confirm: z.ZodString }>>(schema: S, field: string) {
-  return schema.refine((values) => (values as Record<string, unknown>)[field] === values.confirm, { path: ["confirm"], message: "Passwords do not match." });
+  return schema.refine((values) => (values as Record<string, unknown>)[field] === values.confirm, {
+    path: ["confirm"],
+    message: "Passwords do not match.",
+  });
 }
 
 export const loginSchema = z.object({
@@ -24,14 +27,26 @@ export const loginSchema = z.object({
 });
 
 export const registrationSchema = matching(
-  z.object({ username: usernameSchema, email: emailSchema, password: z.string().min(8, "At least 8 characters."), confirm: z.string() }),
+  z.object({
+    username: usernameSchema,
+    email: emailSchema,
+    password: z.string().min(8, "At least 8 characters."),
+    confirm: z.string(),
+  }),
   "password",
 );
 
-export const resetPasswordSchema = matching(z.object({ new_password: newPasswordSchema, confirm: z.string() }), "new_password");
+export const resetPasswordSchema = matching(
+  z.object({ new_password: newPasswordSchema, confirm: z.string() }),
+  "new_password",
+);
 
 export const changePasswordSchema = matching(
-  z.object({ current_password: z.string().min(1, "Enter your current password."), new_password: newPasswordSchema, confirm: z.string() }),
+  z.object({
+    current_password: z.string().min(1, "Enter your current password."),
+    new_password: newPasswordSchema,
+    confirm: z.string(),
+  }),
   "new_password",
 );
 

@@ -12,7 +12,13 @@ export function relativeTime(value: string | null | undefined, now: number = Dat
   const seconds = Math.round((new Date(value).getTime() - now) / 1000);
   const abs = Math.abs(seconds);
   const [amount, unit]: [number, Intl.RelativeTimeFormatUnit] =
-    abs < 60 ? [seconds, "second"] : abs < 3600 ? [Math.round(seconds / 60), "minute"] : abs < 86_400 ? [Math.round(seconds / 3600), "hour"] : [Math.round(seconds / 86_400), "day"];
+    abs < 60
+      ? [seconds, "second"]
+      : abs < 3600
+        ? [Math.round(seconds / 60), "minute"]
+        : abs < 86_400
+          ? [Math.round(seconds / 3600), "hour"]
+          : [Math.round(seconds / 86_400), "day"];
   return new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }).format(amount, unit);
 }
 
@@ -75,7 +81,11 @@ export function describeRetry(strategy: unknown): string {
       case "exponential":
         return ["exponential", `${span(spec.base_delay)} → ${span(spec.max_delay)}`, attempts(spec.max_attempts)];
       case "linear":
-        return ["linear", `${span(spec.base_delay)} + ${span(spec.increment)} each → ${span(spec.max_delay)}`, attempts(spec.max_attempts)];
+        return [
+          "linear",
+          `${span(spec.base_delay)} + ${span(spec.increment)} each → ${span(spec.max_delay)}`,
+          attempts(spec.max_attempts),
+        ];
       case "fixed":
         return ["fixed", `every ${span(spec.interval)}`, attempts(spec.max_attempts)];
       case "none":

@@ -12,11 +12,15 @@ export function parseJson(text: string): JsonResult {
 }
 
 /** A JSON object (not an array or scalar), e.g. for tags, labels and event payloads. */
-export function parseJsonObject(text: string, what: string): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
+export function parseJsonObject(
+  text: string,
+  what: string,
+): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
   if (text.trim() === "") return { ok: true, value: {} };
   const parsed = parseJson(text);
   if (!parsed.ok) return parsed;
   const value = parsed.value;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: `${what} must be a JSON object.` };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { ok: false, error: `${what} must be a JSON object.` };
   return { ok: true, value: value as Record<string, unknown> };
 }

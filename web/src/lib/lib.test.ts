@@ -52,18 +52,32 @@ describe("taskThroughput", () => {
   });
 
   it("counts every status, zero included", () => {
-    expect(countByStatus([task({ status: "failed" }), task({ status: "failed" })], ["pending", "failed"])).toEqual({ pending: 0, failed: 2 });
+    expect(countByStatus([task({ status: "failed" }), task({ status: "failed" })], ["pending", "failed"])).toEqual({
+      pending: 0,
+      failed: 2,
+    });
   });
 
   it("orders a metric's points by time", () => {
-    const metric = (value: number, at: string) => ({ id: at, name: "cpu", metric_type: "gauge", value, labels: {}, recorded_at: at, created_at: at }) as never;
-    expect(metricSeries([metric(2, "2025-01-01T00:02:00Z"), metric(1, "2025-01-01T00:01:00Z")], "cpu").map((p) => p.value)).toEqual([1, 2]);
+    const metric = (value: number, at: string) =>
+      ({ id: at, name: "cpu", metric_type: "gauge", value, labels: {}, recorded_at: at, created_at: at }) as never;
+    expect(
+      metricSeries([metric(2, "2025-01-01T00:02:00Z"), metric(1, "2025-01-01T00:01:00Z")], "cpu").map((p) => p.value),
+    ).toEqual([1, 2]);
   });
 });
 
 describe("sortTasks", () => {
   it("sorts priority by rank, not alphabetically", () => {
-    const sorted = sortTasks([task({ id: "a", priority: "low" }), task({ id: "b", priority: "critical" }), task({ id: "c", priority: "normal" })], "priority", "asc");
+    const sorted = sortTasks(
+      [
+        task({ id: "a", priority: "low" }),
+        task({ id: "b", priority: "critical" }),
+        task({ id: "c", priority: "normal" }),
+      ],
+      "priority",
+      "asc",
+    );
     expect(sorted.map((t) => t.priority)).toEqual(["critical", "normal", "low"]);
   });
 });
@@ -108,7 +122,10 @@ describe("applyStreamMessage", () => {
     client.setQueryData(["tasks", "list", { limit: 10 }], [cached, task({ id: "t2" })]);
     applyStreamMessage(client, "task", { id: "t1", status: "completed" });
     expect(client.getQueryData<Task>(["tasks", "detail", "t1"])?.status).toBe("completed");
-    expect(client.getQueryData<Task[]>(["tasks", "list", { limit: 10 }])?.map((t) => t.status)).toEqual(["completed", "pending"]);
+    expect(client.getQueryData<Task[]>(["tasks", "list", { limit: 10 }])?.map((t) => t.status)).toEqual([
+      "completed",
+      "pending",
+    ]);
     expect(client.getQueryState(["tasks", "list", { limit: 10 }])?.isInvalidated).toBe(true);
   });
 

@@ -13,7 +13,12 @@ function utf8Length(value: string): number {
 
 export function passwordRules(password: string): PasswordRule[] {
   const size = utf8Length(password);
-  const classes = [/\p{Lu}/u.test(password), /\p{Ll}/u.test(password), /\p{N}/u.test(password), [...password].some((ch) => SPECIALS.includes(ch))];
+  const classes = [
+    /\p{Lu}/u.test(password),
+    /\p{Ll}/u.test(password),
+    /\p{N}/u.test(password),
+    [...password].some((ch) => SPECIALS.includes(ch)),
+  ];
   return [
     { label: "At least 8 characters", met: size >= 8 },
     { label: "At most 128 characters", met: size <= 128 },

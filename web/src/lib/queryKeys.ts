@@ -38,7 +38,10 @@ const incident = {
 const monitoring = {
   all: ["monitoring"] as const,
   stats: () => ["monitoring", "stats"] as const,
-  events: { all: ["monitoring", "events"] as const, list: (query: unknown) => ["monitoring", "events", query] as const },
+  events: {
+    all: ["monitoring", "events"] as const,
+    list: (query: unknown) => ["monitoring", "events", query] as const,
+  },
   metrics: {
     all: ["monitoring", "metrics"] as const,
     list: (query: unknown) => ["monitoring", "metrics", "list", query] as const,

@@ -13,7 +13,14 @@ interface ActionOptions<TVars, TResult> {
   toastErrors?: boolean;
 }
 
-export function useAction<TVars = void, TResult = unknown>({ run, success, invalidate = [], onDone, onError, toastErrors = true }: ActionOptions<TVars, TResult>) {
+export function useAction<TVars = void, TResult = unknown>({
+  run,
+  success,
+  invalidate = [],
+  onDone,
+  onError,
+  toastErrors = true,
+}: ActionOptions<TVars, TResult>) {
   const queryClient = useQueryClient();
   const toast = useToast();
   return useMutation({

@@ -23,7 +23,8 @@ function ProbeCard({ path, title, every }: { path: ProbePath; title: string; eve
       <div className="flex items-center justify-between gap-2" data-testid={`probe-${path}`}>
         <code className="text-xs text-slate-500">GET /api/v1{path}</code>
         <span className={isGood(status) ? "" : "font-semibold"}>
-          <StatusBadge value={isGood(status) ? "healthy" : status === "checking" ? "pending" : "unhealthy"} /> <span className="text-sm">{status}</span>
+          <StatusBadge value={isGood(status) ? "healthy" : status === "checking" ? "pending" : "unhealthy"} />{" "}
+          <span className="text-sm">{status}</span>
         </span>
       </div>
       {result?.error ? (
@@ -40,7 +41,9 @@ function ProbeCard({ path, title, every }: { path: ProbePath; title: string; eve
                 <StatusBadge value={check.status} />
               </div>
               {check.message ? <p className="text-xs text-slate-600">{check.message}</p> : null}
-              {check.details ? <pre className="mt-1 overflow-auto text-xs text-slate-500">{prettyJson(check.details)}</pre> : null}
+              {check.details ? (
+                <pre className="mt-1 overflow-auto text-xs text-slate-500">{prettyJson(check.details)}</pre>
+              ) : null}
             </li>
           ))}
         </ul>

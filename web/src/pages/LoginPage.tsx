@@ -8,7 +8,7 @@ import { ADMIN_ROOT, PUBLIC_PATHS } from "../routeManifest";
 
 /** Only same-site paths are followed after login (no open redirects). */
 export function safeRedirect(target: string | undefined): string {
-  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/auth/")) return ADMIN_ROOT;
+  if (!target?.startsWith("/") || target.startsWith("//") || target.startsWith("/auth/")) return ADMIN_ROOT;
   return target;
 }
 
@@ -30,13 +30,25 @@ export function LoginPage() {
 
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
-      <form onSubmit={submit} noValidate className="flex w-full max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="login-title">
+      <form
+        onSubmit={submit}
+        noValidate
+        className="flex w-full max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+        aria-labelledby="login-title"
+      >
         <h1 id="login-title" className="text-xl font-semibold">
           Sign in
         </h1>
         <FormError form={form} />
         <FormTextField form={form} name="identifier" label="Username or email" autoComplete="username" required />
-        <FormTextField form={form} name="password" label="Password" type="password" autoComplete="current-password" required />
+        <FormTextField
+          form={form}
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
         <Link to={PUBLIC_PATHS.forgotPassword} className="-mt-2 self-end text-sm font-medium text-brand-700 underline">
           Forgot password?
         </Link>

@@ -39,7 +39,12 @@ function ProfileForm() {
       const body = { ...(username !== p.username ? { username } : {}), ...(email !== p.email ? { email } : {}) };
       const updated = await unwrap(api.PUT("/users/me/profile", { body }));
       queryClient.setQueryData(queryKeys.profile, updated);
-      queryClient.setQueryData(queryKeys.me, { id: updated.id, username: updated.username, email: updated.email, role: updated.role });
+      queryClient.setQueryData(queryKeys.me, {
+        id: updated.id,
+        username: updated.username,
+        email: updated.email,
+        role: updated.role,
+      });
       toast.show("Profile saved.", "success");
     } catch (failure) {
       showServerError(form, failure);
@@ -50,7 +55,14 @@ function ProfileForm() {
       <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Edit profile">
         <FormError form={form} />
         <FormTextField form={form} name="username" label="Username" autoComplete="username" />
-        <FormTextField form={form} name="email" label="Email" type="email" autoComplete="email" hint={p.email_verified ? "Verified" : "Not verified"} />
+        <FormTextField
+          form={form}
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          hint={p.email_verified ? "Verified" : "Not verified"}
+        />
         <p className="text-xs text-slate-500">
           Role {p.role} · member since {formatDateTime(p.created_at)} · last login {formatDateTime(p.last_login_at)}
         </p>
@@ -70,7 +82,9 @@ function PasswordForm() {
   const form = useZodForm(changePasswordSchema, { defaultValues: EMPTY_PASSWORDS });
   const submit = form.handleSubmit(async ({ current_password, new_password }) => {
     try {
-      const { message } = await unwrapWithMessage(api.PUT("/users/me/password", { body: { current_password, new_password } }));
+      const { message } = await unwrapWithMessage(
+        api.PUT("/users/me/password", { body: { current_password, new_password } }),
+      );
       form.reset(EMPTY_PASSWORDS);
       toast.show(message ?? "Password changed.", "success");
       await queryClient.invalidateQueries({ queryKey: queryKeys.sessionsAll });
@@ -82,10 +96,31 @@ function PasswordForm() {
     <Card title="Change password">
       <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Change password">
         <FormError form={form} />
-        <FormTextField form={form} name="current_password" label="Current password" type="password" autoComplete="current-password" required />
-        <FormTextField form={form} name="new_password" label="New password" type="password" autoComplete="new-password" required />
+        <FormTextField
+          form={form}
+          name="current_password"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+        <FormTextField
+          form={form}
+          name="new_password"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
         <PasswordRules password={form.watch("new_password")} />
-        <FormTextField form={form} name="confirm" label="Confirm new password" type="password" autoComplete="new-password" required />
+        <FormTextField
+          form={form}
+          name="confirm"
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
         <Button type="submit" busy={form.formState.isSubmitting} className="self-start">
           Change password
         </Button>
@@ -94,7 +129,10 @@ function PasswordForm() {
   );
 }
 
-const deleteSchema = z.object({ password: z.string().min(1, "Enter your password."), confirmation: z.string().refine((value) => value === "DELETE", "Type DELETE to confirm.") });
+const deleteSchema = z.object({
+  password: z.string().min(1, "Enter your password."),
+  confirmation: z.string().refine((value) => value === "DELETE", "Type DELETE to confirm."),
+});
 
 function DangerZone() {
   const { logoutAll } = useSession();
@@ -126,12 +164,30 @@ function DangerZone() {
           Sign out everywhere
         </Button>
       </div>
-      <form onSubmit={remove} noValidate className="flex flex-col gap-4 border-t border-slate-200 pt-4" aria-label="Delete account">
+      <form
+        onSubmit={remove}
+        noValidate
+        className="flex flex-col gap-4 border-t border-slate-200 pt-4"
+        aria-label="Delete account"
+      >
         <p className="text-sm text-slate-600">Deleting deactivates your account; data is kept for 30 days.</p>
         <FormError form={form} />
-        <FormTextField form={form} name="password" label="Password" type="password" autoComplete="current-password" required />
+        <FormTextField
+          form={form}
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
         <FormTextField form={form} name="confirmation" label="Type DELETE to confirm" autoComplete="off" required />
-        <Button type="submit" variant="danger" busy={form.formState.isSubmitting} disabled={form.watch("confirmation") !== "DELETE"} className="self-start">
+        <Button
+          type="submit"
+          variant="danger"
+          busy={form.formState.isSubmitting}
+          disabled={form.watch("confirmation") !== "DELETE"}
+          className="self-start"
+        >
           Delete my account
         </Button>
       </form>

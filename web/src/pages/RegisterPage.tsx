@@ -8,7 +8,12 @@ import { usePageTitle } from "../lib/usePageTitle";
 import { PUBLIC_PATHS } from "../routeManifest";
 
 /** Client-side hints mirroring the server's rules; the server's message is authoritative. */
-export function registrationProblems(values: { username: string; email: string; password: string; confirm: string }): Record<string, string> {
+export function registrationProblems(values: {
+  username: string;
+  email: string;
+  password: string;
+  confirm: string;
+}): Record<string, string> {
   return problemsOf(registrationSchema, values);
 }
 
@@ -16,7 +21,9 @@ export function RegisterPage() {
   const navigate = useNavigate();
   usePageTitle("Create an account");
   const toast = useToast();
-  const form = useZodForm(registrationSchema, { defaultValues: { username: "", email: "", password: "", confirm: "" } });
+  const form = useZodForm(registrationSchema, {
+    defaultValues: { username: "", email: "", password: "", confirm: "" },
+  });
 
   const submit = form.handleSubmit(async ({ username, email, password }) => {
     try {
@@ -30,7 +37,12 @@ export function RegisterPage() {
 
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
-      <form onSubmit={submit} noValidate className="flex w-full max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="register-title">
+      <form
+        onSubmit={submit}
+        noValidate
+        className="flex w-full max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+        aria-labelledby="register-title"
+      >
         <h1 id="register-title" className="text-xl font-semibold">
           Create an account
         </h1>
@@ -46,7 +58,14 @@ export function RegisterPage() {
           required
           hint="8–128 characters, with 3 of: upper case, lower case, digits, symbols."
         />
-        <FormTextField form={form} name="confirm" label="Confirm password" type="password" autoComplete="new-password" required />
+        <FormTextField
+          form={form}
+          name="confirm"
+          label="Confirm password"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
         <Button type="submit" busy={form.formState.isSubmitting}>
           Create account
         </Button>

@@ -7,7 +7,10 @@ export function AuthCard({ title, children }: { title: string; children: ReactNo
   usePageTitle(title);
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
-      <section className="flex w-full max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm" aria-labelledby="auth-card-title">
+      <section
+        className="flex w-full max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+        aria-labelledby="auth-card-title"
+      >
         <h1 id="auth-card-title" className="text-xl font-semibold">
           {title}
         </h1>

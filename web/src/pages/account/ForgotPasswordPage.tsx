@@ -24,7 +24,9 @@ export function ForgotPasswordPage() {
   return (
     <AuthCard title="Forgot your password?">
       <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Request a reset link">
-        <p className="text-sm text-slate-600">Enter the email address of your account and we will send you a link to choose a new password.</p>
+        <p className="text-sm text-slate-600">
+          Enter the email address of your account and we will send you a link to choose a new password.
+        </p>
         <FormError form={form} />
         <FormTextField form={form} name="email" label="Email" type="email" autoComplete="email" required />
         <Button type="submit" busy={form.formState.isSubmitting}>
@@ -45,9 +47,12 @@ export function CheckInboxPage() {
   return (
     <AuthCard title="Check your inbox">
       <p className="text-sm text-slate-700">
-        If an account uses {search.email ? <strong>{search.email}</strong> : "that address"}, we have sent it a link to reset the password. The link works once, for a limited time.
+        If an account uses {search.email ? <strong>{search.email}</strong> : "that address"}, we have sent it a link to
+        reset the password. The link works once, for a limited time.
       </p>
-      <p className="text-sm text-slate-600">No email after a few minutes? Check the spam folder, or ask for a new link: only the newest one works.</p>
+      <p className="text-sm text-slate-600">
+        No email after a few minutes? Check the spam folder, or ask for a new link: only the newest one works.
+      </p>
       <p className="flex gap-4 text-sm">
         <Link to={PUBLIC_PATHS.forgotPassword} className="font-medium text-brand-700 underline">
           Send another link

@@ -34,7 +34,9 @@ export function ResetPasswordPage() {
   if (!token) {
     return (
       <AuthCard title="Choose a new password">
-        <ErrorNotice error={new Error("This link is incomplete. Open the link from the email again, or ask for a new one.")} />
+        <ErrorNotice
+          error={new Error("This link is incomplete. Open the link from the email again, or ask for a new one.")}
+        />
         <Link to={PUBLIC_PATHS.forgotPassword} className="text-sm font-medium text-brand-700 underline">
           Ask for a new link
         </Link>
@@ -46,10 +48,28 @@ export function ResetPasswordPage() {
     <AuthCard title="Choose a new password">
       <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Choose a new password">
         <FormError form={form} />
-        <FormTextField form={form} name="new_password" label="New password" type="password" autoComplete="new-password" required />
+        <FormTextField
+          form={form}
+          name="new_password"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
         <PasswordRules password={password} />
-        <FormTextField form={form} name="confirm" label="Confirm new password" type="password" autoComplete="new-password" required />
-        <Button type="submit" busy={form.formState.isSubmitting} disabled={!passwordAcceptable(password) || password !== confirm}>
+        <FormTextField
+          form={form}
+          name="confirm"
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
+        <Button
+          type="submit"
+          busy={form.formState.isSubmitting}
+          disabled={!passwordAcceptable(password) || password !== confirm}
+        >
           Set new password
         </Button>
         <p className="text-xs text-slate-500">Every session of your account is signed out when the password changes.</p>

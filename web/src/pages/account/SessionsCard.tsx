@@ -43,13 +43,20 @@ export function SessionsCard({ userId }: { userId?: string }) {
   const key = queryKeys.sessions(userId);
   const sessions = useQuery({
     queryKey: key,
-    queryFn: () => (userId ? unwrap(api.GET("/users/{id}/sessions", { params: { path: { id: userId } } })) : unwrap(api.GET("/auth/sessions"))),
+    queryFn: () =>
+      userId
+        ? unwrap(api.GET("/users/{id}/sessions", { params: { path: { id: userId } } }))
+        : unwrap(api.GET("/auth/sessions")),
   });
 
   const end = useAction({
     run: (session: Session) =>
       userId
-        ? unwrap(api.DELETE("/users/{id}/sessions/{session_id}", { params: { path: { id: userId, session_id: session.id } } }))
+        ? unwrap(
+            api.DELETE("/users/{id}/sessions/{session_id}", {
+              params: { path: { id: userId, session_id: session.id } },
+            }),
+          )
         : unwrap(api.DELETE("/auth/sessions/{id}", { params: { path: { id: session.id } } })),
     success: (_done, session) => `Signed out ${describeAgent(session.user_agent)}.`,
     invalidate: [key],
@@ -61,8 +68,18 @@ export function SessionsCard({ userId }: { userId?: string }) {
   });
 
   const title = userId ? "Active sessions" : "Where you're signed in";
-  if (sessions.isPending) return <Card title={title}><Loading /></Card>;
-  if (sessions.error) return <Card title={title}><ErrorNotice error={sessions.error} /></Card>;
+  if (sessions.isPending)
+    return (
+      <Card title={title}>
+        <Loading />
+      </Card>
+    );
+  if (sessions.error)
+    return (
+      <Card title={title}>
+        <ErrorNotice error={sessions.error} />
+      </Card>
+    );
   return (
     <Card title={title}>
       {sessions.data.length === 0 ? <p className="text-sm text-slate-500">No active sessions.</p> : null}
@@ -74,10 +91,15 @@ export function SessionsCard({ userId }: { userId?: string }) {
                 {describeAgent(session.user_agent)} {session.current ? <Badge tone="green">This device</Badge> : null}
               </p>
               <p className="text-xs text-slate-500">
-                {session.ip_address ?? "unknown address"} · signed in {formatDateTime(session.created_at)} · last active {formatDateTime(session.last_activity_at)}
+                {session.ip_address ?? "unknown address"} · signed in {formatDateTime(session.created_at)} · last active{" "}
+                {formatDateTime(session.last_activity_at)}
               </p>
             </div>
-            <Button variant="secondary" onClick={() => end.mutate(session)} aria-label={`Sign out ${describeAgent(session.user_agent)}${session.current ? " (this device)" : ""}`}>
+            <Button
+              variant="secondary"
+              onClick={() => end.mutate(session)}
+              aria-label={`Sign out ${describeAgent(session.user_agent)}${session.current ? " (this device)" : ""}`}
+            >
               Sign out
             </Button>
           </li>

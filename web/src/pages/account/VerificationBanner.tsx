@@ -13,13 +13,16 @@ export function VerificationBanner() {
   });
   if (!profile.data || profile.data.email_verified) return null;
   return (
-    <div role="region" aria-label="Email verification" className="mb-6 flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+    <section
+      aria-label="Email verification"
+      className="mb-6 flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+    >
       <p>
         Please verify your email address <strong>{profile.data.email}</strong>: open the link we sent you.
       </p>
       <Button variant="secondary" busy={resend.isPending} onClick={() => resend.mutate()}>
         Resend verification email
       </Button>
-    </div>
+    </section>
   );
 }

@@ -54,7 +54,9 @@ export function VerifyEmailPage() {
     return (
       <AuthCard title="We could not verify your email address">
         <ErrorNotice error={state.error} />
-        <p className="text-sm text-slate-600">Signed in, you can send yourself a new link from the banner at the top of every page.</p>
+        <p className="text-sm text-slate-600">
+          Signed in, you can send yourself a new link from the banner at the top of every page.
+        </p>
         {next}
       </AuthCard>
     );

@@ -18,33 +18,54 @@ function Timeline({ id }: { id: string }) {
   const [lookback, setLookback] = useState("1");
   const timeline = useQuery({
     queryKey: queryKeys.monitoring.incident.timeline(id, lookback),
-    queryFn: () => unwrap(api.GET("/monitoring/incidents/{id}/timeline", { params: { path: { id }, query: { lookback_hours: Number(lookback), limit: 200 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET("/monitoring/incidents/{id}/timeline", {
+          params: { path: { id }, query: { lookback_hours: Number(lookback), limit: 200 } },
+        }),
+      ),
   });
   return (
     <Card title="Timeline">
       <div className="mb-3 max-w-xs">
-        <SelectField label="Look back before the start" value={lookback} onChange={(e) => setLookback(e.target.value)} options={LOOKBACKS.map((h) => ({ value: h, label: `${h} hour(s)` }))} />
+        <SelectField
+          label="Look back before the start"
+          value={lookback}
+          onChange={(e) => setLookback(e.target.value)}
+          options={LOOKBACKS.map((h) => ({ value: h, label: `${h} hour(s)` }))}
+        />
       </div>
       {timeline.error ? <ErrorNotice error={timeline.error} /> : null}
       {timeline.isPending ? <Loading /> : null}
       {timeline.data ? (
         <>
           <p className="mb-2 text-xs text-slate-500">
-            {timeline.data.total_count} event(s) from {formatDateTime(timeline.data.start_time)} to {timeline.data.end_time ? formatDateTime(timeline.data.end_time) : "now"}
+            {timeline.data.total_count} event(s) from {formatDateTime(timeline.data.start_time)} to{" "}
+            {timeline.data.end_time ? formatDateTime(timeline.data.end_time) : "now"}
           </p>
           <ol className="relative border-l border-slate-200 pl-4" data-testid="incident-timeline">
             {timeline.data.entries.map((entry) => (
               <li key={entry.id} className="mb-3 break-words">
-                <span aria-hidden="true" className="absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full border border-white bg-brand-500" />
+                <span
+                  aria-hidden="true"
+                  className="absolute -left-1.5 mt-1.5 h-3 w-3 rounded-full border border-white bg-brand-500"
+                />
                 <p className="text-xs text-slate-500">
-                  <time dateTime={entry.recorded_at}>{formatDateTime(entry.recorded_at)}</time> · {entry.event_type} · {entry.source}
+                  <time dateTime={entry.recorded_at}>{formatDateTime(entry.recorded_at)}</time> · {entry.event_type} ·{" "}
+                  {entry.source}
                   {entry.level ? ` · ${entry.level}` : ""}
                 </p>
                 <p className="text-sm">{entry.message || "(no message)"}</p>
-                {Object.keys(entry.tags as object).length ? <p className="font-mono text-xs text-slate-500">{formatTags(entry.tags as Record<string, unknown>)}</p> : null}
+                {Object.keys(entry.tags as object).length ? (
+                  <p className="font-mono text-xs text-slate-500">
+                    {formatTags(entry.tags as Record<string, unknown>)}
+                  </p>
+                ) : null}
               </li>
             ))}
-            {timeline.data.entries.length === 0 ? <li className="text-sm text-slate-500">No events in this window.</li> : null}
+            {timeline.data.entries.length === 0 ? (
+              <li className="text-sm text-slate-500">No events in this window.</li>
+            ) : null}
           </ol>
         </>
       ) : null}
@@ -58,9 +79,18 @@ export function IncidentDetailPage() {
     queryKey: queryKeys.monitoring.incident.detail(incidentId),
     queryFn: () => unwrap(api.GET("/monitoring/incidents/{id}", { params: { path: { id: incidentId } } })),
   });
-  const [form, setForm] = useState({ status: "open" as IncidentStatus, severity: "medium" as Severity, root_cause: "" });
+  const [form, setForm] = useState({
+    status: "open" as IncidentStatus,
+    severity: "medium" as Severity,
+    root_cause: "",
+  });
   useEffect(() => {
-    if (incident.data) setForm({ status: incident.data.status, severity: incident.data.severity, root_cause: incident.data.root_cause ?? "" });
+    if (incident.data)
+      setForm({
+        status: incident.data.status,
+        severity: incident.data.severity,
+        root_cause: incident.data.root_cause ?? "",
+      });
   }, [incident.data]);
   const update = useIncidentUpdate();
 
@@ -69,7 +99,14 @@ export function IncidentDetailPage() {
   const i = incident.data;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ id: i.id, body: { status: form.status, severity: form.severity, ...(form.root_cause.trim() ? { root_cause: form.root_cause } : {}) } });
+    update.mutate({
+      id: i.id,
+      body: {
+        status: form.status,
+        severity: form.severity,
+        ...(form.root_cause.trim() ? { root_cause: form.root_cause } : {}),
+      },
+    });
   };
 
   return (
@@ -93,11 +130,32 @@ export function IncidentDetailPage() {
             <dt className="text-slate-500">Root cause</dt>
             <dd>{i.root_cause ?? "—"}</dd>
           </dl>
-          <form onSubmit={submit} className="mt-4 flex flex-col gap-3 border-t border-slate-200 pt-4" aria-label="Update incident">
+          <form
+            onSubmit={submit}
+            className="mt-4 flex flex-col gap-3 border-t border-slate-200 pt-4"
+            aria-label="Update incident"
+          >
             {update.error ? <ErrorNotice error={update.error} /> : null}
-            <SelectField label="Status" name="incident_status" value={form.status} onChange={(e) => setForm((f) => ({ ...f, status: e.target.value as IncidentStatus }))} options={choices(INCIDENT_STATUSES)} />
-            <SelectField label="Severity" value={form.severity} onChange={(e) => setForm((f) => ({ ...f, severity: e.target.value as Severity }))} options={choices(SEVERITIES)} />
-            <TextArea label="Root cause" rows={3} value={form.root_cause} onChange={(e) => setForm((f) => ({ ...f, root_cause: e.target.value }))} className="font-sans" />
+            <SelectField
+              label="Status"
+              name="incident_status"
+              value={form.status}
+              onChange={(e) => setForm((f) => ({ ...f, status: e.target.value as IncidentStatus }))}
+              options={choices(INCIDENT_STATUSES)}
+            />
+            <SelectField
+              label="Severity"
+              value={form.severity}
+              onChange={(e) => setForm((f) => ({ ...f, severity: e.target.value as Severity }))}
+              options={choices(SEVERITIES)}
+            />
+            <TextArea
+              label="Root cause"
+              rows={3}
+              value={form.root_cause}
+              onChange={(e) => setForm((f) => ({ ...f, root_cause: e.target.value }))}
+              className="font-sans"
+            />
             <Button type="submit" busy={update.isPending} className="self-start">
               Update incident
             </Button>

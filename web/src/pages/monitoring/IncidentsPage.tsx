@@ -2,7 +2,14 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
-import { choices, INCIDENT_STATUSES, SEVERITIES, type Incident, type IncidentStatus, type Severity } from "../../api/types";
+import {
+  choices,
+  INCIDENT_STATUSES,
+  SEVERITIES,
+  type Incident,
+  type IncidentStatus,
+  type Severity,
+} from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { SelectField, TextArea, TextField } from "../../components/Field";
@@ -20,10 +27,16 @@ function CreateIncident() {
   const navigate = useNavigate();
   const [values, setValues] = useState({ title: "", description: "", severity: "medium" as Severity });
   const create = useAction<typeof values, Incident>({
-    run: (v) => unwrap(api.POST("/monitoring/incidents", { body: { title: v.title, description: v.description || null, severity: v.severity } })),
+    run: (v) =>
+      unwrap(
+        api.POST("/monitoring/incidents", {
+          body: { title: v.title, description: v.description || null, severity: v.severity },
+        }),
+      ),
     success: (incident) => `Incident "${incident.title}" opened.`,
     invalidate: [queryKeys.monitoring.incidents.all, queryKeys.monitoring.stats()],
-    onDone: (incident) => void navigate({ to: "/admin/monitoring/incidents/$incidentId", params: { incidentId: incident.id } }),
+    onDone: (incident) =>
+      void navigate({ to: "/admin/monitoring/incidents/$incidentId", params: { incidentId: incident.id } }),
     toastErrors: false,
   });
   const submit = (event: FormEvent) => {
@@ -38,10 +51,27 @@ function CreateIncident() {
             <ErrorNotice error={create.error} />
           </div>
         ) : null}
-        <TextField label="Title" name="incident_title" required value={values.title} onChange={(e) => setValues((v) => ({ ...v, title: e.target.value }))} />
-        <SelectField label="Severity" value={values.severity} onChange={(e) => setValues((v) => ({ ...v, severity: e.target.value as Severity }))} options={choices(SEVERITIES)} />
+        <TextField
+          label="Title"
+          name="incident_title"
+          required
+          value={values.title}
+          onChange={(e) => setValues((v) => ({ ...v, title: e.target.value }))}
+        />
+        <SelectField
+          label="Severity"
+          value={values.severity}
+          onChange={(e) => setValues((v) => ({ ...v, severity: e.target.value as Severity }))}
+          options={choices(SEVERITIES)}
+        />
         <div className="sm:col-span-2">
-          <TextArea label="Description" rows={3} value={values.description} onChange={(e) => setValues((v) => ({ ...v, description: e.target.value }))} className="font-sans" />
+          <TextArea
+            label="Description"
+            rows={3}
+            value={values.description}
+            onChange={(e) => setValues((v) => ({ ...v, description: e.target.value }))}
+            className="font-sans"
+          />
         </div>
         <div>
           <Button type="submit" busy={create.isPending}>
@@ -68,7 +98,11 @@ export function IncidentsPage() {
       key: "title",
       header: "Incident",
       render: (i) => (
-        <Link to="/admin/monitoring/incidents/$incidentId" params={{ incidentId: i.id }} className="font-medium text-brand-700 underline">
+        <Link
+          to="/admin/monitoring/incidents/$incidentId"
+          params={{ incidentId: i.id }}
+          className="font-medium text-brand-700 underline"
+        >
           {i.title || "(untitled)"}
         </Link>
       ),
@@ -103,12 +137,26 @@ export function IncidentsPage() {
     <>
       <PageHeader title="Incidents" description="New incidents arrive live." />
       {incidents.error ? <ErrorNotice error={incidents.error} /> : null}
-      {incidents.isPending ? <Loading /> : <Table caption="Incidents" columns={columns} rows={incidents.data ?? []} rowKey={(i) => i.id} empty="No incidents. Good." />}
+      {incidents.isPending ? (
+        <Loading />
+      ) : (
+        <Table
+          caption="Incidents"
+          columns={columns}
+          rows={incidents.data ?? []}
+          rowKey={(i) => i.id}
+          empty="No incidents. Good."
+        />
+      )}
       <nav aria-label="Pagination" className="mb-6 mt-4 flex justify-between">
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
           Previous
         </Button>
-        <Button variant="secondary" disabled={(incidents.data?.length ?? 0) < LIMIT} onClick={() => setOffset(offset + LIMIT)}>
+        <Button
+          variant="secondary"
+          disabled={(incidents.data?.length ?? 0) < LIMIT}
+          onClick={() => setOffset(offset + LIMIT)}
+        >
           Next
         </Button>
       </nav>

@@ -14,7 +14,9 @@ import { useAction } from "../../lib/useAction";
 import { formatTags } from "./tags";
 import { queryKeys } from "../../lib/queryKeys";
 
-const TimeSeriesChart = lazy(() => import("../../components/charts").then((module) => ({ default: module.TimeSeriesChart })));
+const TimeSeriesChart = lazy(() =>
+  import("../../components/charts").then((module) => ({ default: module.TimeSeriesChart })),
+);
 const LIMIT = 100;
 const SERIES_LIMIT = 1000;
 
@@ -48,7 +50,8 @@ function CreateMetric() {
     onDone: () => setValues((v) => ({ ...v, value: "" })),
     toastErrors: false,
   });
-  const set = (key: keyof typeof values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: keyof typeof values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [key]: e.target.value }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -60,7 +63,12 @@ function CreateMetric() {
     if (!labels.ok) found.labels = labels.error;
     setProblems(found);
     if (Object.keys(found).length > 0 || !labels.ok) return;
-    create.mutate({ name: values.name.trim(), metric_type: values.metric_type as CreateMetricBody["metric_type"], value, labels: labels.value as Record<string, string> });
+    create.mutate({
+      name: values.name.trim(),
+      metric_type: values.metric_type as CreateMetricBody["metric_type"],
+      value,
+      labels: labels.value as Record<string, string>,
+    });
   }
 
   return (
@@ -71,10 +79,36 @@ function CreateMetric() {
             <ErrorNotice error={create.error} />
           </div>
         ) : null}
-        <TextField label="Metric name" name="metric_name" value={values.name} onChange={set("name")} placeholder="cpu_usage or yourname_latency" error={problems.name ?? messageFor(create.error, "name")} />
-        <SelectField label="Metric type" value={values.metric_type} onChange={set("metric_type")} options={choices(METRIC_TYPES)} />
-        <TextField label="Value" name="metric_value" inputMode="decimal" value={values.value} onChange={set("value")} error={problems.value} />
-        <TextArea label="Labels (JSON object of strings)" rows={2} value={values.labels} onChange={set("labels")} placeholder='{"host": "web-1"}' error={problems.labels ?? messageFor(create.error, "labels")} />
+        <TextField
+          label="Metric name"
+          name="metric_name"
+          value={values.name}
+          onChange={set("name")}
+          placeholder="cpu_usage or yourname_latency"
+          error={problems.name ?? messageFor(create.error, "name")}
+        />
+        <SelectField
+          label="Metric type"
+          value={values.metric_type}
+          onChange={set("metric_type")}
+          options={choices(METRIC_TYPES)}
+        />
+        <TextField
+          label="Value"
+          name="metric_value"
+          inputMode="decimal"
+          value={values.value}
+          onChange={set("value")}
+          error={problems.value}
+        />
+        <TextArea
+          label="Labels (JSON object of strings)"
+          rows={2}
+          value={values.labels}
+          onChange={set("labels")}
+          placeholder='{"host": "web-1"}'
+          error={problems.labels ?? messageFor(create.error, "labels")}
+        />
         <div className="sm:col-span-2">
           <Button type="submit" busy={create.isPending}>
             Record metric
@@ -90,7 +124,12 @@ export function MetricsPage() {
   const [filters, setFilters] = useState(draft);
   const [offset, setOffset] = useState(0);
   const [chartName, setChartName] = useState("");
-  const query = { limit: LIMIT, offset, ...(filters.name ? { name: filters.name } : {}), ...(filters.metric_type ? { metric_type: filters.metric_type as Metric["metric_type"] } : {}) };
+  const query = {
+    limit: LIMIT,
+    offset,
+    ...(filters.name ? { name: filters.name } : {}),
+    ...(filters.metric_type ? { metric_type: filters.metric_type as Metric["metric_type"] } : {}),
+  };
   const metrics = useQuery({
     queryKey: queryKeys.monitoring.metrics.list(query),
     queryFn: () => unwrap(api.GET("/monitoring/metrics", { params: { query } })),
@@ -112,44 +151,77 @@ export function MetricsPage() {
     },
     { key: "type", header: "Type", render: (m) => m.metric_type },
     { key: "value", header: "Value", className: "text-right tabular-nums", render: (m) => m.value },
-    { key: "labels", header: "Labels", className: "font-mono text-xs", render: (m) => formatTags(m.labels as Record<string, unknown>) },
+    {
+      key: "labels",
+      header: "Labels",
+      className: "font-mono text-xs",
+      render: (m) => formatTags(m.labels as Record<string, unknown>),
+    },
   ];
 
   return (
     <>
       <PageHeader title="Metrics" description="Stored metric points. Pick a name to chart its series." />
-      <form
-        role="search"
-        aria-label="Filter metrics"
-        className="mb-4 grid gap-3 sm:grid-cols-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilters(draft);
-          setChartName("");
-          setOffset(0);
-        }}
-      >
-        <TextField label="Name" value={draft.name} onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))} />
-        <SelectField label="Type" value={draft.metric_type} onChange={(e) => setDraft((d) => ({ ...d, metric_type: e.target.value }))} options={choices(METRIC_TYPES, "Any type")} />
-        <div className="flex items-end">
-          <Button type="submit">Apply filters</Button>
-        </div>
-      </form>
+      <search aria-label="Filter metrics">
+        <form
+          className="mb-4 grid gap-3 sm:grid-cols-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilters(draft);
+            setChartName("");
+            setOffset(0);
+          }}
+        >
+          <TextField
+            label="Name"
+            value={draft.name}
+            onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
+          />
+          <SelectField
+            label="Type"
+            value={draft.metric_type}
+            onChange={(e) => setDraft((d) => ({ ...d, metric_type: e.target.value }))}
+            options={choices(METRIC_TYPES, "Any type")}
+          />
+          <div className="flex items-end">
+            <Button type="submit">Apply filters</Button>
+          </div>
+        </form>
+      </search>
       <Card title={shown ? `Series: ${shown}` : "Series"} className="mb-4">
         {names.length > 1 ? (
           <div className="mb-3 max-w-xs">
-            <SelectField label="Metric to chart" value={shown} onChange={(e) => setChartName(e.target.value)} options={choices(names)} />
+            <SelectField
+              label="Metric to chart"
+              value={shown}
+              onChange={(e) => setChartName(e.target.value)}
+              options={choices(names)}
+            />
           </div>
         ) : null}
         {shown ? <MetricChart name={shown} /> : <p className="text-sm text-slate-500">No metrics yet.</p>}
       </Card>
       {metrics.error ? <ErrorNotice error={metrics.error} /> : null}
-      {metrics.isPending ? <Loading /> : <Table caption="Metrics" columns={columns} rows={metrics.data ?? []} rowKey={(m) => m.id} empty="No metrics match." />}
+      {metrics.isPending ? (
+        <Loading />
+      ) : (
+        <Table
+          caption="Metrics"
+          columns={columns}
+          rows={metrics.data ?? []}
+          rowKey={(m) => m.id}
+          empty="No metrics match."
+        />
+      )}
       <nav aria-label="Pagination" className="mb-6 mt-4 flex justify-between">
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
           Previous
         </Button>
-        <Button variant="secondary" disabled={(metrics.data?.length ?? 0) < LIMIT} onClick={() => setOffset(offset + LIMIT)}>
+        <Button
+          variant="secondary"
+          disabled={(metrics.data?.length ?? 0) < LIMIT}
+          onClick={() => setOffset(offset + LIMIT)}
+        >
           Next
         </Button>
       </nav>

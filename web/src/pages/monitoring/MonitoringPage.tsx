@@ -43,7 +43,7 @@ export function MonitoringPage() {
               <li key={e.id} className="break-words py-1.5">
                 <span className="font-medium">{e.source}</span> <span className="text-slate-500">{e.event_type}</span>
                 <p className="truncate text-slate-600">{e.message}</p>
-                <p className="text-xs text-slate-400">{relativeTime(e.recorded_at)}</p>
+                <p className="text-xs text-slate-500">{relativeTime(e.recorded_at)}</p>
               </li>
             ))}
           </ul>

@@ -8,13 +8,27 @@ import { relativeTime } from "../../lib/format";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { queryKeys } from "../../lib/queryKeys";
 
-const SimpleBarChart = lazy(() => import("../../components/charts").then((module) => ({ default: module.SimpleBarChart })));
+const SimpleBarChart = lazy(() =>
+  import("../../components/charts").then((module) => ({ default: module.SimpleBarChart })),
+);
 
 export function StatsPage() {
   const fallback = useFallbackInterval(15_000);
-  const monitoring = useQuery({ queryKey: queryKeys.monitoring.stats(), queryFn: () => unwrap(api.GET("/monitoring/stats")), refetchInterval: fallback });
-  const tasks = useQuery({ queryKey: queryKeys.tasks.stats(), queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: fallback });
-  const workers = useQuery({ queryKey: queryKeys.tasks.workers(), queryFn: () => unwrap(api.GET("/tasks/workers")), refetchInterval: 15_000 });
+  const monitoring = useQuery({
+    queryKey: queryKeys.monitoring.stats(),
+    queryFn: () => unwrap(api.GET("/monitoring/stats")),
+    refetchInterval: fallback,
+  });
+  const tasks = useQuery({
+    queryKey: queryKeys.tasks.stats(),
+    queryFn: () => unwrap(api.GET("/tasks/stats")),
+    refetchInterval: fallback,
+  });
+  const workers = useQuery({
+    queryKey: queryKeys.tasks.workers(),
+    queryFn: () => unwrap(api.GET("/tasks/workers")),
+    refetchInterval: 15_000,
+  });
   const m = monitoring.data;
   const t = tasks.data;
 
@@ -43,7 +57,10 @@ export function StatsPage() {
           {tasks.error ? <ErrorNotice error={tasks.error} /> : null}
           {t ? (
             <Suspense fallback={<Loading label="Loading chart…" />}>
-              <SimpleBarChart label="Tasks by status" data={TASK_STATUSES.map((status) => ({ name: status, value: t[status] }))} />
+              <SimpleBarChart
+                label="Tasks by status"
+                data={TASK_STATUSES.map((status) => ({ name: status, value: t[status] }))}
+              />
             </Suspense>
           ) : (
             <Loading />
@@ -51,7 +68,13 @@ export function StatsPage() {
         </Card>
         <Card title="Workers">
           {workers.error ? <ErrorNotice error={workers.error} /> : null}
-          <Table caption="Workers" columns={columns} rows={workers.data ?? []} rowKey={(w) => w.id} empty="No live workers." />
+          <Table
+            caption="Workers"
+            columns={columns}
+            rows={workers.data ?? []}
+            rowKey={(w) => w.id}
+            empty="No live workers."
+          />
         </Card>
       </div>
     </>

@@ -26,7 +26,8 @@ function CurrentShares({ note }: { note: Note }) {
     queryFn: () => unwrap(api.GET("/notes/{id}/shares", { params: { path: { id: note.id } } })),
   });
   const revoke = useAction<NoteShare, string>({
-    run: (share) => unwrap(api.DELETE("/notes/{id}/share/{user_id}", { params: { path: { id: note.id, user_id: share.user_id } } })),
+    run: (share) =>
+      unwrap(api.DELETE("/notes/{id}/share/{user_id}", { params: { path: { id: note.id, user_id: share.user_id } } })),
     success: (_r, share) => `${share.username} no longer has access.`,
     invalidate: [sharesKey(note.id), NOTES_KEY],
   });
@@ -38,10 +39,18 @@ function CurrentShares({ note }: { note: Note }) {
       {shares.data.map((share) => (
         <li key={share.user_id} className="flex items-center justify-between gap-2 py-2">
           <span>
-            <span className="font-medium">{share.username}</span> · {share.permission === "write" ? "can edit" : "can read"}
-            {share.expires_at ? <span className="text-slate-500"> · until {formatDateTime(share.expires_at)}</span> : null}
+            <span className="font-medium">{share.username}</span> ·{" "}
+            {share.permission === "write" ? "can edit" : "can read"}
+            {share.expires_at ? (
+              <span className="text-slate-500"> · until {formatDateTime(share.expires_at)}</span>
+            ) : null}
           </span>
-          <Button variant="ghost" busy={revoke.isPending && revoke.variables?.user_id === share.user_id} onClick={() => revoke.mutate(share)} aria-label={`Revoke ${share.username}`}>
+          <Button
+            variant="ghost"
+            busy={revoke.isPending && revoke.variables?.user_id === share.user_id}
+            onClick={() => revoke.mutate(share)}
+            aria-label={`Revoke ${share.username}`}
+          >
             Revoke
           </Button>
         </li>
@@ -58,7 +67,11 @@ export function ShareDialog({ note, open, onClose }: { note: Note; open: boolean
       unwrap(
         api.POST("/notes/{id}/share", {
           params: { path: { id: note.id } },
-          body: { username: v.username.trim(), permission: v.permission, expires_at: v.expires ? new Date(v.expires).toISOString() : null },
+          body: {
+            username: v.username.trim(),
+            permission: v.permission,
+            expires_at: v.expires ? new Date(v.expires).toISOString() : null,
+          },
         }),
       ),
     success: (s) => `Shared with ${s.username} (${s.permission === "write" ? "can edit" : "can read"}).`,
@@ -83,10 +96,29 @@ export function ShareDialog({ note, open, onClose }: { note: Note; open: boolean
     >
       <form onSubmit={submit} aria-label="Share note" className="mb-4 grid gap-3">
         {share.error ? <ErrorNotice error={share.error} /> : null}
-        <TextField label="Username" name="share_username" required autoComplete="off" value={form.username} onChange={(e) => setForm((f) => ({ ...f, username: e.target.value }))} />
+        <TextField
+          label="Username"
+          name="share_username"
+          required
+          autoComplete="off"
+          value={form.username}
+          onChange={(e) => setForm((f) => ({ ...f, username: e.target.value }))}
+        />
         <div className="grid gap-3 sm:grid-cols-2">
-          <SelectField label="Permission" name="share_permission" value={form.permission} onChange={(e) => setForm((f) => ({ ...f, permission: e.target.value as ShareForm["permission"] }))} options={PERMISSIONS} />
-          <TextField label="Expires (optional)" name="share_expires" type="datetime-local" value={form.expires} onChange={(e) => setForm((f) => ({ ...f, expires: e.target.value }))} />
+          <SelectField
+            label="Permission"
+            name="share_permission"
+            value={form.permission}
+            onChange={(e) => setForm((f) => ({ ...f, permission: e.target.value as ShareForm["permission"] }))}
+            options={PERMISSIONS}
+          />
+          <TextField
+            label="Expires (optional)"
+            name="share_expires"
+            type="datetime-local"
+            value={form.expires}
+            onChange={(e) => setForm((f) => ({ ...f, expires: e.target.value }))}
+          />
         </div>
         <div>
           <Button type="submit" busy={share.isPending}>

@@ -56,7 +56,20 @@ export function ApiKeysCard() {
       header: "Actions",
       render: (key) =>
         key.is_active ? (
-          <Button variant="danger" className="px-2 py-1 text-xs" aria-label={`Revoke ${key.name}`} onClick={() => confirm.ask({ title: `Revoke ${key.name}?`, message: "Scripts using this key stop working at once.", confirmLabel: "Revoke", danger: true, onConfirm: () => revoke.mutate(key.id) })}>
+          <Button
+            variant="danger"
+            className="px-2 py-1 text-xs"
+            aria-label={`Revoke ${key.name}`}
+            onClick={() =>
+              confirm.ask({
+                title: `Revoke ${key.name}?`,
+                message: "Scripts using this key stop working at once.",
+                confirmLabel: "Revoke",
+                danger: true,
+                onConfirm: () => revoke.mutate(key.id),
+              })
+            }
+          >
             Revoke
           </Button>
         ) : null,
@@ -65,7 +78,9 @@ export function ApiKeysCard() {
 
   return (
     <Card title="API keys">
-      <p className="mb-3 text-sm text-slate-600">For scripts and machines: send as <code>Authorization: Bearer …</code> or <code>X-API-Key</code>.</p>
+      <p className="mb-3 text-sm text-slate-600">
+        For scripts and machines: send as <code>Authorization: Bearer …</code> or <code>X-API-Key</code>.
+      </p>
       <form onSubmit={submit} noValidate className="mb-4 flex flex-wrap items-start gap-2" aria-label="Create API key">
         <div className="min-w-48 flex-1">
           <FormTextField form={form} name="name" label="Key name" maxLength={100} required />
@@ -76,8 +91,19 @@ export function ApiKeysCard() {
       </form>
       <FormError form={form} />
       {keys.error ? <ErrorNotice error={keys.error} /> : null}
-      <Table caption="API keys" columns={columns} rows={keys.data ?? []} rowKey={(key) => key.id} empty="No API keys yet." />
-      <Dialog open={created !== null} title="Your new API key" onClose={() => setCreated(null)} footer={<Button onClick={() => setCreated(null)}>I have saved it</Button>}>
+      <Table
+        caption="API keys"
+        columns={columns}
+        rows={keys.data ?? []}
+        rowKey={(key) => key.id}
+        empty="No API keys yet."
+      />
+      <Dialog
+        open={created !== null}
+        title="Your new API key"
+        onClose={() => setCreated(null)}
+        footer={<Button onClick={() => setCreated(null)}>I have saved it</Button>}
+      >
         <p className="mb-2 text-sm text-slate-600">This secret is shown only once. Store it somewhere safe now.</p>
         <div className="flex items-center gap-2">
           <code className="flex-1 break-all rounded bg-slate-100 p-2 font-mono text-sm" data-testid="api-key-secret">
