@@ -34,11 +34,10 @@ def regenerate(root: Path) -> list[str]:
     for what could not be done."""
     env = {**os.environ, "PYTHONPATH": str(root / "src")}
     _run([sys.executable, "-c", EXPORT, "export-openapi", "--output", str(OPENAPI)], root, env)
-    npx = shutil.which("npx")
-    if npx is None or not (root / "web" / "node_modules").is_dir():
+    if shutil.which("npx") is None or not (root / "web" / "node_modules").is_dir():
         return [WEB_SCHEMA_NOTE]
-    schema = str(Path("src/api/schema.d.ts"))
-    _run([npx, "openapi-typescript", f"../{OPENAPI}", "-o", schema], root / "web", env)
+    # The same script as `make web-schema`: the types and the enum lists (api/enums.ts).
+    _run(["sh", "scripts/gen-api.sh"], root / "web", env)
     return []
 
 
