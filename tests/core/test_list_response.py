@@ -252,7 +252,9 @@ ENDPOINTS = [
             moments,
             maybe(moments),
         ),
-        lambda db, _p: users_service.list_users(db, UserStatusFilter.ALL, 100, 0),
+        lambda db, _p: rows_of_page(
+            users_service.list_users(db, users_service.UserListQuery(UserStatusFilter.ALL), 100, 0)
+        ),
     ),
     Endpoint(
         "/tasks?limit=1000",

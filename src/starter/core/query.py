@@ -10,6 +10,7 @@ and keep every matching row, wide columns included, before the first one is retu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
@@ -86,6 +87,22 @@ def like_pattern(text: str, *, prefix: bool = False) -> str:
     PostgreSQL's default escape character): anywhere in the value, or at its start."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"{escaped}%" if prefix else f"%{escaped}%"
+
+
+def _reversed(term: str) -> str:
+    if term.endswith(" DESC"):
+        return term.removesuffix(" DESC")
+    if term.endswith(" NULLS FIRST"):
+        return term.replace(" NULLS FIRST", " DESC NULLS LAST")
+    return f"{term} DESC"
+
+
+def sort_order(sorts: Mapping[str, tuple[str, ...]], sort: str) -> str:
+    """`ORDER BY …` for a `sort` parameter: a key of `sorts` (its terms as written, ending in a
+    unique column so pages never overlap) or `-key`, the exact reverse of every term."""
+    key = sort.removeprefix("-")
+    terms = sorts[key] if key == sort else tuple(map(_reversed, sorts[key]))
+    return f"ORDER BY {', '.join(terms)}"
 
 
 @dataclass(frozen=True, slots=True)

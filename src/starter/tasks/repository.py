@@ -10,7 +10,14 @@ from uuid import UUID
 
 from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
 from starter.core.db import Connection, Record
-from starter.core.query import Counted, Where, fetch_counted, id_prefix_range, like_pattern
+from starter.core.query import (
+    Counted,
+    Where,
+    fetch_counted,
+    id_prefix_range,
+    like_pattern,
+    sort_order,
+)
 
 TASK_COLUMNS = (
     "id, task_type, status, priority, max_attempts, current_attempt, last_error, created_at, "
@@ -140,16 +147,6 @@ class TaskQuery:
     sort: str = "-priority"
 
 
-def _order(sort: str) -> str:
-    terms = _SORTS[sort.removeprefix("-")]
-    if sort.startswith("-"):
-        terms = tuple(
-            term.removesuffix(" DESC") if term.endswith(" DESC") else f"{term} DESC"
-            for term in terms
-        )
-    return f"ORDER BY {', '.join(terms)}"
-
-
 def _where(query: TaskQuery) -> Where:
     where = Where()
     where.add("task_type = {}", query.task_type)
@@ -174,7 +171,7 @@ async def list_tasks(conn: Connection, query: TaskQuery, *, limit: int, offset: 
         columns=TASK_COLUMNS,
         source="tasks",
         where=_where(query),
-        order=_order(query.sort),
+        order=sort_order(_SORTS, query.sort),
         limit=limit,
         offset=offset,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field
 
@@ -109,6 +110,21 @@ class UserStats(ResponseModel):
     by_role: UserRoleStats
     recent_registrations: RecentRegistrations
     last_updated: Timestamp
+
+
+# `GET /users?sort=`: a key sorts ascending, `-key` the exact reverse; newest first
+# (`-created_at`) when none is given.
+UserSort = Literal[
+    "username",
+    "-username",
+    "created_at",
+    "-created_at",
+    "last_login_at",
+    "-last_login_at",
+    "role",
+    "-role",
+]
+USER_SEARCH_MAX_CHARS = 100
 
 
 class UserStatusFilter(StrEnum):

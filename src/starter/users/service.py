@@ -8,6 +8,7 @@ system (the CLI), which may manage any account. Whoever acts, the last active ad
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -22,9 +23,11 @@ from starter.auth.validation import validate_email, validate_password, validate_
 from starter.core.config import Settings
 from starter.core.db import Connection, Record, atomic
 from starter.core.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
+from starter.core.query import Counted
 from starter.rbac.policies import require_may_manage
 from starter.rbac.roles import Role
 from starter.users import repository
+from starter.users.repository import UserQuery
 from starter.users.schemas import RecentRegistrations, UserRoleStats, UserStats, UserStatusFilter
 
 log = structlog.get_logger(__name__)
@@ -137,6 +140,16 @@ async def user_by_id(conn: Connection, actor: Principal, target_id: UUID) -> Use
     return auth_service.profile(row)
 
 
+@dataclass(frozen=True, slots=True)
+class UserListQuery:
+    """What `GET /users` asks for; an empty `search` is no filter."""
+
+    status: UserStatusFilter = UserStatusFilter.ACTIVE
+    role: Role | None = None
+    search: str | None = None
+    sort: str = "-created_at"
+
+
 _LISTED_STATE = {
     UserStatusFilter.ACTIVE: True,
     UserStatusFilter.INACTIVE: False,
@@ -144,12 +157,15 @@ _LISTED_STATE = {
 }
 
 
-async def list_users(
-    conn: Connection, status: UserStatusFilter, limit: int, offset: int
-) -> list[Record]:
-    """Rows of `UserProfile`: users of every role in the asked state, newest first (staff
-    only, like `user_by_id`)."""
-    return await repository.page(conn, _LISTED_STATE[status], limit, offset)
+async def list_users(conn: Connection, query: UserListQuery, limit: int, offset: int) -> Counted:
+    """Rows of `UserProfile` the query selects (staff only, like `user_by_id`), and how many."""
+    selected = UserQuery(
+        is_active=_LISTED_STATE[query.status],
+        role=None if query.role is None else query.role.value,
+        search=query.search or None,
+        sort=query.sort,
+    )
+    return await repository.page(conn, selected, limit, offset)
 
 
 async def accounts(conn: Connection, limit: int, is_active: bool | None) -> list[UserProfile]:
