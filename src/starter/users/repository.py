@@ -67,6 +67,24 @@ async def lock_with_active_admins(conn: Connection, user_id: UUID) -> list[Recor
     )
 
 
+async def lock_many_with_active_admins(conn: Connection, user_ids: list[UUID]) -> list[Record]:
+    """Like `lock_with_active_admins`, for several users at once (the same id order)."""
+    return await conn.fetch(
+        f"""SELECT {PROFILE_COLUMNS} FROM users
+            WHERE id = ANY($1::uuid[]) OR (role = 'admin' AND is_active)
+            ORDER BY id FOR UPDATE""",
+        user_ids,
+    )
+
+
+async def set_active_many(conn: Connection, user_ids: list[UUID], is_active: bool) -> None:
+    await conn.execute(
+        "UPDATE users SET is_active = $2 WHERE id = ANY($1::uuid[]) AND is_active <> $2",
+        user_ids,
+        is_active,
+    )
+
+
 async def page(conn: Connection, query: UserQuery, limit: int, offset: int) -> Counted:
     """One page of the users the query selects, in its order, and how many it selects."""
     where = Where()

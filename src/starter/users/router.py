@@ -20,6 +20,8 @@ from starter.rbac.roles import Role
 from starter.users import service
 from starter.users.schemas import (
     USER_SEARCH_MAX_CHARS,
+    BulkStatusRequest,
+    BulkStatusResponse,
     ChangePasswordRequest,
     CreateUserRequest,
     DeleteAccountRequest,
@@ -158,6 +160,25 @@ async def list_users(
     query = service.UserListQuery(status, role, search, sort)
     found = await service.list_users(conn, query, page.limit, page.offset)
     return list_response(UserProfile, found.rows, total=found.total)
+
+
+@router.post(
+    "/users/bulk",
+    summary="Activate or deactivate many users",
+    description=(
+        "Moderator or admin; one transaction, with the rules of `PUT /users/{id}/status` for "
+        "each account, whose outcome is in `results` (in the order given): `ok` (it is now in "
+        "the asked state; deactivation ends its sessions), `not_found`, `forbidden` (moderators "
+        "manage `user` accounts only), `self` (never your own account) or `last_admin` (the "
+        "last active admin stays). At most 1,000 ids; a repeated id counts once."
+    ),
+)
+async def bulk_update_status(
+    principal: Moderator, body: BulkStatusRequest, conn: Tx
+) -> ApiResponse[BulkStatusResponse]:
+    outcome = await service.bulk_status(conn, principal, body.action, body.ids)
+    state = "active" if body.action == "activate" else "inactive"
+    return ok(outcome, f"{outcome.succeeded} of {len(outcome.results)} account(s) {state}")
 
 
 @router.get(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
+from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from starter.auth.schemas import (
     Email,
@@ -19,6 +20,8 @@ from starter.auth.schemas import (
 from starter.core.envelope import RequestModel, ResponseModel, Timestamp
 
 __all__ = [
+    "BulkStatusRequest",
+    "BulkStatusResponse",
     "ChangePasswordRequest",
     "CreateUserRequest",
     "DeleteAccountRequest",
@@ -56,6 +59,34 @@ class DeleteAccountRequest(RequestModel):
 class UpdateUserStatusRequest(RequestModel):
     is_active: bool
     reason: Reason | None = None
+
+
+BULK_MAX_USERS = 1000
+BulkStatusAction = Literal["activate", "deactivate"]
+# ok: the account is (now) in the asked state; the others leave it as it was.
+BulkStatusOutcome = Literal["ok", "not_found", "forbidden", "self", "last_admin"]
+
+
+class BulkStatusRequest(RequestModel):
+    action: BulkStatusAction
+    ids: list[Annotated[UUID, Strict(False)]] = Field(
+        min_length=1,
+        max_length=BULK_MAX_USERS,
+        description="The accounts to act on (1 to 1,000; a repeated id counts once).",
+    )
+
+
+class BulkStatusResult(ResponseModel):
+    id: UUID
+    outcome: BulkStatusOutcome
+    message: str | None = None
+
+
+class BulkStatusResponse(ResponseModel):
+    action: BulkStatusAction
+    succeeded: int
+    failed: int
+    results: list[BulkStatusResult]
 
 
 class ResetPasswordRequest(RequestModel):
