@@ -12,7 +12,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data, insert_task
 
 

@@ -14,7 +14,8 @@ import pytest
 from starter.auth.schemas import Principal
 from starter.rbac.roles import Role
 from starter.users import service as users_service
-from tests.conftest import AppUser, MakeUser, assert_error
+from tests.support.errors import assert_error
+from tests.support.users import AppUser, MakeUser
 from tests.users.helpers import API, active_sessions, data, user_row
 
 BULK = f"{API}/users/bulk"
