@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import inspect
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -197,6 +197,13 @@ def list_response(
         media_type="application/json",
         headers=headers,
     )
+
+
+def whole_list_response(
+    model: type[BaseModel], rows: Sequence[Row], message: str | None = None
+) -> Response:
+    """A list answered whole (no page), whose length is its `X-Total-Count`."""
+    return list_response(model, rows, message, total=len(rows))
 
 
 def record_response(model: type[BaseModel], row: Row, message: str | None = None) -> Response:

@@ -57,9 +57,10 @@ class Where:
     """AND-ed conditions over positional parameters; only the filters given appear in the SQL
     (a `$n IS NULL OR …` form would let a cached generic plan ignore the indexes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *source_args: Any) -> None:
+        """`source_args`: the parameters the FROM clause itself uses, `$1` onwards."""
         self.conditions: list[str] = []
-        self.args: list[Any] = []
+        self.args: list[Any] = list(source_args)
 
     def add(self, template: str, *values: Any) -> None:
         """`template`'s `{}` (each one in turn) become the next parameters; nothing when the
@@ -144,5 +145,5 @@ async def fetch_counted(
 
 
 async def _count(conn: Connection, count: str, where: Where) -> int:
-    total: int = await conn.fetchval(count, *where.args[:-2])
+    total: int = await conn.fetchval(count, *where.args[:-2])  # without LIMIT and OFFSET
     return total

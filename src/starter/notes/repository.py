@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from starter.core.db import Connection, Record
+from starter.core.query import Counted, Where, fetch_counted
 
 ACTIVE_SHARE = "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"
 
@@ -129,26 +129,23 @@ async def delete_note(conn: Connection, note_id: UUID) -> None:
 
 async def list_notes(
     conn: Connection, user_id: UUID, query: ListQuery, *, include_shared: bool, shared_only: bool
-) -> list[Record]:
-    """A page of the notes the caller reaches (own and/or shared), filtered and ordered."""
+) -> Counted:
+    """A page of the notes the caller reaches (own and/or shared), filtered and ordered, and
+    how many there are."""
     column = ORDER_COLUMNS[query.order_by]
     direction = "DESC" if query.descending else "ASC"
     accessible = SHARED_ONLY if shared_only else ACCESSIBLE
-    args: list[Any] = [user_id] if shared_only else [user_id, include_shared]
-    first = len(args) + 1
-    return await conn.fetch(
-        f"""SELECT {_note_fields("n.permission")}
-            FROM ({accessible}) n
-            JOIN users u ON u.id = n.user_id
-            WHERE (${first}::text[] IS NULL OR n.tags ?| ${first}::text[])
-              AND (${first + 1}::boolean IS NULL OR n.is_public = ${first + 1}::boolean)
-            ORDER BY {column} {direction}, n.id {direction}
-            LIMIT ${first + 2} OFFSET ${first + 3}""",
-        *args,
-        query.tags,
-        query.is_public,
-        query.limit,
-        query.offset,
+    where = Where(user_id) if shared_only else Where(user_id, include_shared)
+    where.add("n.tags ?| {}::text[]", query.tags)
+    where.add("n.is_public = {}", query.is_public)
+    return await fetch_counted(
+        conn,
+        columns=_note_fields("n.permission"),
+        source=f"({accessible}) n JOIN users u ON u.id = n.user_id",
+        where=where,
+        order=f"ORDER BY {column} {direction}, n.id {direction}",
+        limit=query.limit,
+        offset=query.offset,
     )
 
 
@@ -294,14 +291,18 @@ async def insert_version(
     )
 
 
-async def list_versions(conn: Connection, note_id: UUID, limit: int, offset: int) -> list[Record]:
-    """Newest first."""
-    return await conn.fetch(
-        f"""SELECT {VERSION_FIELDS} FROM note_versions v LEFT JOIN users u ON u.id = v.created_by
-            WHERE v.note_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $2 OFFSET $3""",
-        note_id,
-        limit,
-        offset,
+async def list_versions(conn: Connection, note_id: UUID, limit: int, offset: int) -> Counted:
+    """Newest first, and how many versions the note has."""
+    where = Where()
+    where.add("v.note_id = {}", note_id)
+    return await fetch_counted(
+        conn,
+        columns=VERSION_FIELDS,
+        source="note_versions v LEFT JOIN users u ON u.id = v.created_by",
+        where=where,
+        order="ORDER BY v.created_at DESC, v.id DESC",
+        limit=limit,
+        offset=offset,
     )
 
 

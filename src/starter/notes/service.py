@@ -18,6 +18,7 @@ import structlog
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record, atomic
 from starter.core.errors import Forbidden, NotFound, ValidationFailed
+from starter.core.query import Counted
 from starter.notes import repository
 from starter.notes.repository import ListQuery
 from starter.notes.schemas import (
@@ -168,14 +169,14 @@ async def get_note(conn: Connection, principal: Principal, note_id: UUID) -> Not
 
 async def list_notes(
     conn: Connection, principal: Principal, query: ListQuery, *, include_shared: bool
-) -> list[Record]:
+) -> Counted:
     """Rows of `NoteResponse`: the caller's notes, and those shared with them when asked."""
     return await repository.list_notes(
         conn, principal.id, query, include_shared=include_shared, shared_only=False
     )
 
 
-async def shared_with_me(conn: Connection, principal: Principal, query: ListQuery) -> list[Record]:
+async def shared_with_me(conn: Connection, principal: Principal, query: ListQuery) -> Counted:
     """Rows of `NoteResponse`: notes shared with the caller by an active, unexpired share."""
     return await repository.list_notes(
         conn, principal.id, query, include_shared=True, shared_only=True
@@ -317,7 +318,7 @@ async def list_shares(conn: Connection, principal: Principal, note_id: UUID) -> 
 
 async def list_versions(
     conn: Connection, principal: Principal, note_id: UUID, limit: int, offset: int
-) -> list[Record]:
+) -> Counted:
     """Rows of `VersionResponse`, newest first, for anyone who may read the note."""
     await _readable(conn, note_id, principal)
     return await repository.list_versions(conn, note_id, limit, offset)

@@ -24,7 +24,7 @@ from starter.auth.deps import (
 from starter.auth.schemas import Principal
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, InputTimestamp, error_responses, ok
-from starter.core.listing import COUNTED, list_response
+from starter.core.listing import COUNTED, list_response, whole_list_response
 from starter.core.pagination import Page, page_params
 from starter.core.query import IdPrefix
 from starter.core.routing import api_router
@@ -71,9 +71,10 @@ MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
     "/types",
     summary="List active task types",
     response_model=ApiResponse[list[TaskTypeResponse]],
+    responses=COUNTED,
 )
 async def list_task_types(conn: Conn) -> Response:
-    return list_response(TaskTypeResponse, await types.list_types(conn))
+    return whole_list_response(TaskTypeResponse, await types.list_types(conn))
 
 
 @public.post(
@@ -173,10 +174,11 @@ async def get_dead_letter_queue(principal: CurrentUser, conn: Conn, page: TasksP
     "/workers",
     summary="Live workers (moderator+)",
     response_model=ApiResponse[list[WorkerResponse]],
+    responses=COUNTED,
 )
 async def list_workers(_principal: Moderator, settings: AppSettings, conn: Conn) -> Response:
     workers = await service.live_workers(conn, settings.worker.lease_secs)
-    return list_response(WorkerResponse, workers)
+    return whole_list_response(WorkerResponse, workers)
 
 
 @router.get("/{id}", summary="Get a task", responses=errors(404))

@@ -1,0 +1,43 @@
+"""`X-Total-Count` on the notes lists: every match counted whatever the page, and the
+shares (a whole list) by their length."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.notes.conftest import URL as NOTES
+from tests.notes.conftest import MakeNote, Share
+from tests.support.users import AppUser, MakeUser
+
+
+async def total(
+    client: httpx.AsyncClient, who: AppUser, url: str, **params: Any
+) -> tuple[int, int]:
+    """(rows in the page, the header's total)."""
+    response = await client.get(url, params=params, headers=who.headers)
+    assert response.status_code == 200, response.text
+    return len(response.json()["data"]), int(response.headers["x-total-count"])
+
+
+async def test_notes_lists_count_every_match(
+    client: httpx.AsyncClient, make_user: MakeUser, make_note: MakeNote, share: Share
+) -> None:
+    owner, reader = await make_user(), await make_user()
+    notes = [await make_note(owner, tags=["red"] if n % 2 else []) for n in range(5)]
+    await share(owner, notes[0]["id"], reader, "read")
+    await share(owner, notes[1]["id"], reader, "write")
+    assert await total(client, owner, NOTES, limit=2) == (2, 5)
+    assert await total(client, owner, NOTES, tag="red") == (2, 2)
+    assert await total(client, owner, NOTES, limit=2, offset=10) == (0, 5)
+    assert await total(client, reader, NOTES) == (0, 0)
+    assert await total(client, reader, NOTES, include_shared="true", limit=1) == (1, 2)
+    assert await total(client, reader, f"{NOTES}/shared", limit=1) == (1, 2)
+    assert await total(client, owner, f"{NOTES}/{notes[0]['id']}/shares") == (1, 1)
+    note_url = f"{NOTES}/{notes[0]['id']}"
+    for n in range(3):
+        edited = await client.patch(note_url, json={"content": f"v{n}"}, headers=owner.headers)
+        assert edited.status_code == 200, edited.text
+    assert await total(client, owner, f"{note_url}/versions", limit=1) == (1, 3)
+    assert await total(client, owner, f"{note_url}/versions", offset=3) == (0, 3)
