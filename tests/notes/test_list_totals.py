@@ -3,22 +3,12 @@ shares (a whole list) by their length."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
+from tests.core.test_list_totals import total
 from tests.notes.conftest import URL as NOTES
 from tests.notes.conftest import MakeNote, Share
-from tests.support.users import AppUser, MakeUser
-
-
-async def total(
-    client: httpx.AsyncClient, who: AppUser, url: str, **params: Any
-) -> tuple[int, int]:
-    """(rows in the page, the header's total)."""
-    response = await client.get(url, params=params, headers=who.headers)
-    assert response.status_code == 200, response.text
-    return len(response.json()["data"]), int(response.headers["x-total-count"])
+from tests.support.users import MakeUser
 
 
 async def test_notes_lists_count_every_match(
