@@ -75,7 +75,7 @@ stored_json = json_values.filter(lambda value: value is not None)
 maybe = st.none().__or__
 
 
-async def rows_of_page(counted: Awaitable[Counted]) -> Sequence[asyncpg.Record]:
+async def rows_of_page(counted: Awaitable[Counted[Any]]) -> Sequence[Any]:
     return (await counted).rows
 
 

@@ -19,7 +19,6 @@ UNCOUNTED = {
     "/monitoring/incidents",
     "/monitoring/incidents/{id}/timeline",
     "/monitoring/alerts",
-    "/notes/search",
 }
 
 

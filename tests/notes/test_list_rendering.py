@@ -41,14 +41,16 @@ ENDPOINTS: list[tuple[str, type[BaseModel], Records]] = [
     (
         "/search?q=zebra&include_shared=true",
         SearchResult,
-        lambda db, who, _id: service.search(
-            db,
-            as_principal(who),
-            "zebra",
-            frozenset({"title", "content"}),
-            include_shared=True,
-            limit=50,
-            offset=0,
+        lambda db, who, _id: rows_of_page(
+            service.search(
+                db,
+                as_principal(who),
+                "zebra",
+                frozenset({"title", "content"}),
+                include_shared=True,
+                limit=50,
+                offset=0,
+            )
         ),
     ),
     ("/{id}/shares", ShareResponse, lambda db, _who, id: repository.list_shares(db, UUID(id))),

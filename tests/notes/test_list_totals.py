@@ -31,3 +31,21 @@ async def test_notes_lists_count_every_match(
         assert edited.status_code == 200, edited.text
     assert await total(client, owner, f"{note_url}/versions", limit=1) == (1, 3)
     assert await total(client, owner, f"{note_url}/versions", offset=3) == (0, 3)
+
+
+async def test_search_counts_every_match(
+    client: httpx.AsyncClient, make_user: MakeUser, make_note: MakeNote, share: Share
+) -> None:
+    owner, reader = await make_user(), await make_user()
+    notes = [await make_note(owner, title=f"zebra {n}", content="stripes") for n in range(4)]
+    await make_note(owner, title="lion", content="mane")
+    await share(owner, notes[0]["id"], reader, "read")
+    search = f"{NOTES}/search"
+    assert await total(client, owner, search, q="zebra", limit=3) == (3, 4)
+    assert await total(client, owner, search, q="zebra", offset=3) == (1, 4)
+    assert await total(client, owner, search, q="zebra", offset=9) == (0, 4)
+    assert await total(client, owner, search, q="stripes", limit=0) == (0, 4)
+    assert await total(client, owner, search, q="stripes", **{"in": "title"}) == (0, 0)
+    assert await total(client, owner, search, q="lion") == (1, 1)
+    assert await total(client, reader, search, q="zebra") == (0, 0)
+    assert await total(client, reader, search, q="zebra", include_shared="true") == (1, 1)

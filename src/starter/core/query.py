@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import AfterValidator
@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from starter.core.db import Connection, Record
 
 TOTAL_COLUMN = "total_count"
+R = TypeVar("R")
 _UUID_SHAPE = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
 _HEX = frozenset("0123456789abcdef")
 ID_PREFIX_MIN_DIGITS = 4
@@ -107,10 +108,10 @@ def sort_order(sorts: Mapping[str, tuple[str, ...]], sort: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Counted:
+class Counted(Generic[R]):
     """One page of rows and how many rows match the filters in all."""
 
-    rows: list[Record]
+    rows: list[R]
     total: int
 
 
@@ -123,27 +124,37 @@ async def fetch_counted(
     order: str,
     limit: int,
     offset: int,
-) -> Counted:
+) -> Counted[Record]:
     """`SELECT columns FROM source WHERE … ORDER BY … LIMIT … OFFSET …` and the total.
 
-    `source` is the FROM clause (a table, or joins); `order` the whole `ORDER BY …`. An empty
-    page has no row to carry the total: a first page then means none match, and any other
-    (past the end, or `limit=0`) is counted on its own."""
+    `source` is the FROM clause (a table, or joins); `order` the whole `ORDER BY …`."""
     filters = where.sql()
     count = f"SELECT count(*) FROM {source} {filters}"
+    count_args = list(where.args)
     page = where.page(limit, offset)
     rows = await conn.fetch(
         f"""SELECT {columns}, ({count}) AS {TOTAL_COLUMN}
             FROM {source} {filters} {order} {page}""",
         *where.args,
     )
+    return await with_total(conn, rows, count, count_args, limit=limit, offset=offset)
+
+
+async def with_total(
+    conn: Connection,
+    rows: list[Record],
+    count: str,
+    count_args: list[Any],
+    *,
+    limit: int,
+    offset: int,
+) -> Counted[Record]:
+    """The page with the total its rows carry in `total_count`. An empty page has no row to
+    carry it: a first page then means none match, and any other (past the end, or `limit=0`)
+    runs `count` on its own."""
     if rows:
         return Counted(rows, rows[0][TOTAL_COLUMN])
     if limit > 0 and offset == 0:
         return Counted(rows, 0)
-    return Counted(rows, await _count(conn, count, where))
-
-
-async def _count(conn: Connection, count: str, where: Where) -> int:
-    total: int = await conn.fetchval(count, *where.args[:-2])  # without LIMIT and OFFSET
-    return total
+    total: int = await conn.fetchval(count, *count_args)
+    return Counted(rows, total)

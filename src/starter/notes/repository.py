@@ -12,7 +12,7 @@ from datetime import datetime
 from uuid import UUID
 
 from starter.core.db import Connection, Record
-from starter.core.query import Counted, Where, fetch_counted
+from starter.core.query import TOTAL_COLUMN, Counted, Where, fetch_counted, with_total
 
 ACTIVE_SHARE = "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"
 
@@ -129,7 +129,7 @@ async def delete_note(conn: Connection, note_id: UUID) -> None:
 
 async def list_notes(
     conn: Connection, user_id: UUID, query: ListQuery, *, include_shared: bool, shared_only: bool
-) -> Counted:
+) -> Counted[Record]:
     """A page of the notes the caller reaches (own and/or shared), filtered and ordered, and
     how many there are."""
     column = ORDER_COLUMNS[query.order_by]
@@ -164,12 +164,15 @@ async def search_notes(
     include_shared: bool,
     limit: int,
     offset: int,
-) -> list[Record]:
-    """Ranked matches among the caller's notes (and shared ones), best first; fragments are
-    computed for the returned page only."""
+) -> Counted[Record]:
+    """Ranked matches among the caller's notes (and shared ones), best first, and how many
+    there are; fragments are computed for the returned page only."""
     vector = SEARCH_VECTORS[fields]
     restrict = "" if vector == "n.search_vector" else f"AND {vector} @@ q.query"
-    return await conn.fetch(
+    matches = f"""FROM ({ACCESSIBLE}) n
+        CROSS JOIN (SELECT websearch_to_tsquery('english', $3) AS query) q
+        WHERE n.search_vector @@ q.query {restrict}"""
+    rows = await conn.fetch(
         f"""WITH q AS (SELECT websearch_to_tsquery('english', $3) AS query),
             hits AS (
                 SELECT n.id, n.title, n.content, n.tags, n.updated_at,
@@ -185,7 +188,8 @@ async def search_notes(
                    ts_headline('english', h.content, q.query, '{CONTENT_HEADLINE}')
                        AS content_highlight,
                    h.score, h.tags, h.updated_at, h.is_owner, h.permission,
-                   u.username AS owner_username
+                   u.username AS owner_username,
+                   (SELECT count(*) {matches}) AS {TOTAL_COLUMN}
             FROM hits h CROSS JOIN q JOIN users u ON u.id = h.user_id
             ORDER BY h.score DESC, h.updated_at DESC, h.id""",
         user_id,
@@ -194,6 +198,9 @@ async def search_notes(
         limit,
         offset,
     )
+    count = f"SELECT count(*) {matches}"
+    args = [user_id, include_shared, text]
+    return await with_total(conn, rows, count, args, limit=limit, offset=offset)
 
 
 # --- shares ---------------------------------------------------------------------------------
@@ -291,7 +298,9 @@ async def insert_version(
     )
 
 
-async def list_versions(conn: Connection, note_id: UUID, limit: int, offset: int) -> Counted:
+async def list_versions(
+    conn: Connection, note_id: UUID, limit: int, offset: int
+) -> Counted[Record]:
     """Newest first, and how many versions the note has."""
     where = Where()
     where.add("v.note_id = {}", note_id)

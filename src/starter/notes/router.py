@@ -103,9 +103,9 @@ async def list_shared_notes(principal: CurrentUser, query: NotesQuery, conn: Con
     description='PostgreSQL full-text search (web search syntax: words, "phrases", `or`, '
     "`-word`) over your notes, and those shared with you with `include_shared=true`. Best "
     "match first: a title match ranks above a content match. An empty query, or one of stop "
-    "words only, is 400.",
+    "words only, is 400. `X-Total-Count` is the number of matching notes.",
     response_model=ApiResponse[list[SearchResult]],
-    responses=errors(400),
+    responses={**errors(400), **COUNTED},
 )
 async def search_notes(
     principal: CurrentUser,
@@ -117,7 +117,7 @@ async def search_notes(
     ] = "title,content",
     include_shared: bool = False,
 ) -> Response:
-    results = await service.search(
+    found = await service.search(
         conn,
         principal,
         q,
@@ -126,7 +126,7 @@ async def search_notes(
         limit=page.limit,
         offset=page.offset,
     )
-    return list_response(SearchResult, results)
+    return list_response(SearchResult, found.rows, total=found.total)
 
 
 @router.get(

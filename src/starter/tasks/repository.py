@@ -163,7 +163,9 @@ def _where(query: TaskQuery) -> Where:
     return where
 
 
-async def list_tasks(conn: Connection, query: TaskQuery, *, limit: int, offset: int) -> Counted:
+async def list_tasks(
+    conn: Connection, query: TaskQuery, *, limit: int, offset: int
+) -> Counted[Record]:
     """One page in the query's order and how many tasks match; `owner` restricts to that
     user's tasks (in SQL, so pages are full)."""
     return await fetch_counted(

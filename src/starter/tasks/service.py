@@ -154,7 +154,7 @@ def visible_query(principal: Principal, query: TaskQuery) -> TaskQuery:
 
 async def list_tasks(
     conn: Connection, principal: Principal, query: TaskQuery, *, limit: int, offset: int
-) -> Counted:
+) -> Counted[Record]:
     """Rows of `TaskResponse` and how many match."""
     return await repository.list_tasks(
         conn, visible_query(principal, query), limit=limit, offset=offset
@@ -163,7 +163,7 @@ async def list_tasks(
 
 async def dead_letter(
     conn: Connection, principal: Principal, *, limit: int, offset: int
-) -> Counted:
+) -> Counted[Record]:
     """Failed tasks; per-user filtering happens in SQL so pages are full."""
     return await list_tasks(conn, principal, TaskQuery(status="failed"), limit=limit, offset=offset)
 

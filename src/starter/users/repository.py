@@ -85,7 +85,7 @@ async def set_active_many(conn: Connection, user_ids: list[UUID], is_active: boo
     )
 
 
-async def page(conn: Connection, query: UserQuery, limit: int, offset: int) -> Counted:
+async def page(conn: Connection, query: UserQuery, limit: int, offset: int) -> Counted[Record]:
     """One page of the users the query selects, in its order, and how many it selects."""
     where = Where()
     where.add("is_active = {}", query.is_active)

@@ -164,7 +164,9 @@ _LISTED_STATE = {
 }
 
 
-async def list_users(conn: Connection, query: UserListQuery, limit: int, offset: int) -> Counted:
+async def list_users(
+    conn: Connection, query: UserListQuery, limit: int, offset: int
+) -> Counted[Record]:
     """Rows of `UserProfile` the query selects (staff only, like `user_by_id`), and how many."""
     selected = UserQuery(
         is_active=_LISTED_STATE[query.status],

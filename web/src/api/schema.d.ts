@@ -1144,7 +1144,7 @@ export interface paths {
         };
         /**
          * Full-text search in your notes
-         * @description PostgreSQL full-text search (web search syntax: words, "phrases", `or`, `-word`) over your notes, and those shared with you with `include_shared=true`. Best match first: a title match ranks above a content match. An empty query, or one of stop words only, is 400.
+         * @description PostgreSQL full-text search (web search syntax: words, "phrases", `or`, `-word`) over your notes, and those shared with you with `include_shared=true`. Best match first: a title match ranks above a content match. An empty query, or one of stop words only, is 400. `X-Total-Count` is the number of matching notes.
          */
         get: operations["search_notes"];
         put?: never;
@@ -8344,6 +8344,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
