@@ -348,7 +348,7 @@ ENDPOINTS = [
             moments,
             moments,
         ),
-        lambda db, _p: incidents.list_incidents(db, 1000, 0),
+        lambda db, _p: rows_of_page(incidents.list_incidents(db, 1000, 0)),
     ),
     Endpoint(
         "/monitoring/alerts",

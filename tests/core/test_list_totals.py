@@ -1,6 +1,6 @@
-"""`X-Total-Count` on the whole lists (keys, sessions, task types, workers: their length; the
-paged lists are tested in their own folders), and the OpenAPI document declaring the header
-on every list that sends it."""
+"""`X-Total-Count` on the whole lists (keys, sessions, task types, workers, alerts: their
+length) and on the incidents (the tasks, users and notes lists are tested in their own
+folders), and the OpenAPI document declaring the header on every list that sends it."""
 
 from __future__ import annotations
 
@@ -12,14 +12,8 @@ import httpx
 from tests.support.users import AppUser, MakeUser
 
 API = "/api/v1"
-# Lists that do not count yet (docs/api-conventions.md, "Totals").
-UNCOUNTED = {
-    "/monitoring/events",
-    "/monitoring/metrics",
-    "/monitoring/incidents",
-    "/monitoring/incidents/{id}/timeline",
-    "/monitoring/alerts",
-}
+# Lists that do not count (docs/api-conventions.md, "Totals").
+UNCOUNTED = {"/monitoring/events", "/monitoring/metrics"}
 
 
 async def total(
@@ -68,3 +62,19 @@ async def test_the_openapi_document_declares_the_header_on_every_counted_list(
     assert "/tasks" in lists and "/users" in lists
     counted = {path for path, ok in lists.items() if "X-Total-Count" in ok.get("headers", {})}
     assert counted == set(lists) - UNCOUNTED
+
+
+async def test_monitoring_incidents_and_alerts_are_counted(
+    client: httpx.AsyncClient, db: asyncpg.Connection, admin: AppUser
+) -> None:
+    await db.execute(
+        """INSERT INTO incidents (title, severity, status)
+           SELECT format('incident %s', n), 'low', 'open' FROM generate_series(1, 3) AS n"""
+    )
+    await db.execute(
+        """INSERT INTO alerts (name, query, threshold_value, status)
+           VALUES ('cpu', 'metric cpu_usage avg 5m > 90', 90, 'active')"""
+    )
+    assert await total(client, admin, f"{API}/monitoring/incidents", limit=2) == (2, 3)
+    assert await total(client, admin, f"{API}/monitoring/incidents", offset=5) == (0, 3)
+    assert await total(client, admin, f"{API}/monitoring/alerts") == (1, 1)

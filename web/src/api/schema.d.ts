@@ -992,7 +992,7 @@ export interface paths {
         };
         /**
          * List incidents
-         * @description Newest first; `limit` defaults to 50 (values over 1000 are clamped).
+         * @description Newest first; `limit` defaults to 50 (values over 1000 are clamped). `X-Total-Count` is the number of incidents.
          */
         get: operations["get_incidents"];
         put?: never;
@@ -7367,6 +7367,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7748,6 +7750,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
