@@ -122,6 +122,7 @@ MATRIX: list[Row] = [
     Row("GET", "/users/{id}", OWNER_OR_STAFF),
     Row("GET", "/users", MODERATOR),
     Row("PUT", "/users/{id}/status", MODERATOR, lambda c: {"is_active": True}),
+    Row("POST", "/users/bulk", MODERATOR, lambda c: {"action": "activate", "ids": [c.target.id]}),
     Row("POST", "/users/{id}/reset-password", MODERATOR, lambda c: {"new_password": NEW_PASSWORD}),
     Row("POST", "/users", ADMIN, _new_account),
     Row("PUT", "/users/{id}/profile", ADMIN, lambda c: {"email_verified": True}),

@@ -124,7 +124,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
             allow_credentials="*" not in origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["x-request-id", "x-response-time", "retry-after"],
+            expose_headers=["x-request-id", "x-response-time", "retry-after", "x-total-count"],
             max_age=600,
         ),
     ]

@@ -28,6 +28,7 @@ from starter.api_keys.schemas import ApiKeyResponse
 from starter.auth import sessions as auth_sessions
 from starter.auth.schemas import Principal, SessionInfo, UserProfile
 from starter.core.envelope import ApiResponse
+from starter.core.query import Counted
 from starter.monitoring.alerts import service as alerts
 from starter.monitoring.alerts.schemas import Alert
 from starter.monitoring.events import service as events_service
@@ -72,6 +73,10 @@ json_objects = st.dictionaries(texts, json_values, max_size=4)
 # A NOT NULL jsonb column holds JSON null as `'null'`, which asyncpg sends for no Python value.
 stored_json = json_values.filter(lambda value: value is not None)
 maybe = st.none().__or__
+
+
+async def rows_of_page(counted: Awaitable[Counted[Any]]) -> Sequence[Any]:
+    return (await counted).rows
 
 
 @dataclass(frozen=True)
@@ -247,15 +252,17 @@ ENDPOINTS = [
             moments,
             maybe(moments),
         ),
-        lambda db, _p: users_service.list_users(db, UserStatusFilter.ALL, 100, 0),
+        lambda db, _p: rows_of_page(
+            users_service.list_users(db, users_service.UserListQuery(UserStatusFilter.ALL), 100, 0)
+        ),
     ),
     Endpoint(
         "/tasks?limit=1000",
         TaskResponse,
         insert_tasks,
         task_rows(statuses, st.sampled_from(["low", "normal", "high", "critical"])),
-        lambda db, p: tasks_service.list_tasks(
-            db, p, task_type=None, status=None, priority=None, limit=1000, offset=0
+        lambda db, p: rows_of_page(
+            tasks_service.list_tasks(db, p, tasks_service.TaskQuery(), limit=1000, offset=0)
         ),
     ),
     Endpoint(
@@ -263,7 +270,7 @@ ENDPOINTS = [
         TaskResponse,
         insert_tasks,
         task_rows(st.just("failed"), st.just("normal")),
-        lambda db, p: tasks_service.dead_letter(db, p, limit=1000, offset=0),
+        lambda db, p: rows_of_page(tasks_service.dead_letter(db, p, limit=1000, offset=0)),
     ),
     Endpoint(
         "/tasks/workers",
@@ -341,7 +348,7 @@ ENDPOINTS = [
             moments,
             moments,
         ),
-        lambda db, _p: incidents.list_incidents(db, 1000, 0),
+        lambda db, _p: rows_of_page(incidents.list_incidents(db, 1000, 0)),
     ),
     Endpoint(
         "/monitoring/alerts",

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from starter.notes import repository, service
 from starter.notes.repository import ListQuery
 from starter.notes.schemas import NoteResponse, SearchResult, ShareResponse, VersionResponse
-from tests.core.test_list_response import as_principal, pydantic_rendering
+from tests.core.test_list_response import as_principal, pydantic_rendering, rows_of_page
 from tests.notes.conftest import URL, MakeNote, Share
 from tests.support.users import AppUser, MakeUser
 
@@ -29,31 +29,35 @@ ENDPOINTS: list[tuple[str, type[BaseModel], Records]] = [
     (
         "?include_shared=true",
         NoteResponse,
-        lambda db, who, _id: service.list_notes(db, as_principal(who), ALL, include_shared=True),
+        lambda db, who, _id: rows_of_page(
+            service.list_notes(db, as_principal(who), ALL, include_shared=True)
+        ),
     ),
     (
         "/shared",
         NoteResponse,
-        lambda db, who, _id: service.shared_with_me(db, as_principal(who), ALL),
+        lambda db, who, _id: rows_of_page(service.shared_with_me(db, as_principal(who), ALL)),
     ),
     (
         "/search?q=zebra&include_shared=true",
         SearchResult,
-        lambda db, who, _id: service.search(
-            db,
-            as_principal(who),
-            "zebra",
-            frozenset({"title", "content"}),
-            include_shared=True,
-            limit=50,
-            offset=0,
+        lambda db, who, _id: rows_of_page(
+            service.search(
+                db,
+                as_principal(who),
+                "zebra",
+                frozenset({"title", "content"}),
+                include_shared=True,
+                limit=50,
+                offset=0,
+            )
         ),
     ),
     ("/{id}/shares", ShareResponse, lambda db, _who, id: repository.list_shares(db, UUID(id))),
     (
         "/{id}/versions",
         VersionResponse,
-        lambda db, _who, id: repository.list_versions(db, UUID(id), 50, 0),
+        lambda db, _who, id: rows_of_page(repository.list_versions(db, UUID(id), 50, 0)),
     ),
 ]
 PATHS = {"/notes" + path.split("?")[0] for path, _model, _records in ENDPOINTS}

@@ -11,7 +11,7 @@ from starter.api_keys.schemas import ApiKeyCreated, ApiKeyResponse, CreateApiKey
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, error_responses, ok
-from starter.core.listing import list_response
+from starter.core.listing import COUNTED, whole_list_response
 from starter.core.routing import api_router
 
 router = api_router(prefix="/api-keys", tags=["API Keys"])
@@ -29,9 +29,14 @@ async def create_api_key(
     return ok(created, "Store this key now; it will not be shown again.")
 
 
-@router.get("", summary="List your API keys", response_model=ApiResponse[list[ApiKeyResponse]])
+@router.get(
+    "",
+    summary="List your API keys",
+    response_model=ApiResponse[list[ApiKeyResponse]],
+    responses=COUNTED,
+)
 async def list_api_keys(principal: CurrentUser, conn: Conn) -> Response:
-    return list_response(ApiKeyResponse, await service.list_api_keys(conn, principal))
+    return whole_list_response(ApiKeyResponse, await service.list_api_keys(conn, principal))
 
 
 @router.delete(

@@ -25,7 +25,7 @@ from starter.auth.schemas import (
 )
 from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, error_responses, ok
-from starter.core.listing import list_response
+from starter.core.listing import COUNTED, whole_list_response
 from starter.core.routing import api_router
 
 public = api_router(prefix="/auth", tags=["Authentication"])
@@ -117,10 +117,11 @@ async def resend_verification(
     summary="The caller's active sessions",
     description="Most recently active first; `current` marks the session making the request.",
     response_model=ApiResponse[list[SessionInfo]],
+    responses=COUNTED,
 )
 async def list_sessions(principal: CurrentUser, conn: Conn) -> Response:
     rows = await sessions.live_sessions(conn, principal.id, principal.session_id)
-    return list_response(SessionInfo, rows)
+    return whole_list_response(SessionInfo, rows)
 
 
 @protected.delete(
@@ -141,12 +142,13 @@ async def end_session(
     "/users/{id}/sessions",
     summary="A user's active sessions",
     description="Admin only; most recently active first.",
-    responses=errors(401, 403, 404),
+    responses={**errors(401, 403, 404), **COUNTED},
     response_model=ApiResponse[list[SessionInfo]],
 )
 async def list_user_sessions(principal: Admin, id: UUID, conn: Conn) -> Response:
     await sessions.require_user(conn, id)
-    return list_response(SessionInfo, await sessions.live_sessions(conn, id, principal.session_id))
+    rows = await sessions.live_sessions(conn, id, principal.session_id)
+    return whole_list_response(SessionInfo, rows)
 
 
 @admin.delete(

@@ -8,6 +8,8 @@ aliases, types), a model whose JSON form could differ is refused when first used
 tests/core/test_list_response.py checks every list endpoint's bytes against pydantic's.
 
 Declare the model for the OpenAPI document with `response_model=ApiResponse[list[Model]]`.
+A list that counts its matches passes `total=`, sent as the `X-Total-Count` header so the
+envelope stays as it is; such a route declares `responses=COUNTED` (or merges it in).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import enum
 import inspect
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -166,12 +168,42 @@ def rows_json(model: type[BaseModel], rows: Iterable[Row]) -> list[dict[str, Any
     return [_row(plan, row) for row in rows]
 
 
+TOTAL_COUNT_HEADER = "X-Total-Count"
+COUNTED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            TOTAL_COUNT_HEADER: {
+                "description": "How many items match the filters in all pages.",
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        }
+    }
+}
+
+
 def list_response(
-    model: type[BaseModel], rows: Iterable[Row], message: str | None = None
+    model: type[BaseModel],
+    rows: Iterable[Row],
+    message: str | None = None,
+    *,
+    total: int | None = None,
 ) -> Response:
-    """`{"success":true,"data":[…],"message":…}` with each record rendered as `model`."""
+    """`{"success":true,"data":[…],"message":…}` with each record rendered as `model`, and
+    `X-Total-Count: total` when a total is given."""
     body = {"success": True, "data": rows_json(model, rows), "message": message}
-    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type="application/json")
+    headers = None if total is None else {TOTAL_COUNT_HEADER: str(total)}
+    return Response(
+        orjson.dumps(body, option=orjson.OPT_UTC_Z),
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def whole_list_response(
+    model: type[BaseModel], rows: Sequence[Row], message: str | None = None
+) -> Response:
+    """A list answered whole (no page), whose length is its `X-Total-Count`."""
+    return list_response(model, rows, message, total=len(rows))
 
 
 def record_response(model: type[BaseModel], row: Row, message: str | None = None) -> Response:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from starter.core.db import Connection, Record
+from starter.core.query import TOTAL_COLUMN, Counted, Where, fetch_counted, with_total
 
 ACTIVE_SHARE = "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"
 
@@ -129,26 +129,23 @@ async def delete_note(conn: Connection, note_id: UUID) -> None:
 
 async def list_notes(
     conn: Connection, user_id: UUID, query: ListQuery, *, include_shared: bool, shared_only: bool
-) -> list[Record]:
-    """A page of the notes the caller reaches (own and/or shared), filtered and ordered."""
+) -> Counted[Record]:
+    """A page of the notes the caller reaches (own and/or shared), filtered and ordered, and
+    how many there are."""
     column = ORDER_COLUMNS[query.order_by]
     direction = "DESC" if query.descending else "ASC"
     accessible = SHARED_ONLY if shared_only else ACCESSIBLE
-    args: list[Any] = [user_id] if shared_only else [user_id, include_shared]
-    first = len(args) + 1
-    return await conn.fetch(
-        f"""SELECT {_note_fields("n.permission")}
-            FROM ({accessible}) n
-            JOIN users u ON u.id = n.user_id
-            WHERE (${first}::text[] IS NULL OR n.tags ?| ${first}::text[])
-              AND (${first + 1}::boolean IS NULL OR n.is_public = ${first + 1}::boolean)
-            ORDER BY {column} {direction}, n.id {direction}
-            LIMIT ${first + 2} OFFSET ${first + 3}""",
-        *args,
-        query.tags,
-        query.is_public,
-        query.limit,
-        query.offset,
+    where = Where(user_id) if shared_only else Where(user_id, include_shared)
+    where.add("n.tags ?| {}::text[]", query.tags)
+    where.add("n.is_public = {}", query.is_public)
+    return await fetch_counted(
+        conn,
+        columns=_note_fields("n.permission"),
+        source=f"({accessible}) n JOIN users u ON u.id = n.user_id",
+        where=where,
+        order=f"ORDER BY {column} {direction}, n.id {direction}",
+        limit=query.limit,
+        offset=query.offset,
     )
 
 
@@ -167,12 +164,15 @@ async def search_notes(
     include_shared: bool,
     limit: int,
     offset: int,
-) -> list[Record]:
-    """Ranked matches among the caller's notes (and shared ones), best first; fragments are
-    computed for the returned page only."""
+) -> Counted[Record]:
+    """Ranked matches among the caller's notes (and shared ones), best first, and how many
+    there are; fragments are computed for the returned page only."""
     vector = SEARCH_VECTORS[fields]
     restrict = "" if vector == "n.search_vector" else f"AND {vector} @@ q.query"
-    return await conn.fetch(
+    matches = f"""FROM ({ACCESSIBLE}) n
+        CROSS JOIN (SELECT websearch_to_tsquery('english', $3) AS query) q
+        WHERE n.search_vector @@ q.query {restrict}"""
+    rows = await conn.fetch(
         f"""WITH q AS (SELECT websearch_to_tsquery('english', $3) AS query),
             hits AS (
                 SELECT n.id, n.title, n.content, n.tags, n.updated_at,
@@ -188,7 +188,8 @@ async def search_notes(
                    ts_headline('english', h.content, q.query, '{CONTENT_HEADLINE}')
                        AS content_highlight,
                    h.score, h.tags, h.updated_at, h.is_owner, h.permission,
-                   u.username AS owner_username
+                   u.username AS owner_username,
+                   (SELECT count(*) {matches}) AS {TOTAL_COLUMN}
             FROM hits h CROSS JOIN q JOIN users u ON u.id = h.user_id
             ORDER BY h.score DESC, h.updated_at DESC, h.id""",
         user_id,
@@ -197,6 +198,9 @@ async def search_notes(
         limit,
         offset,
     )
+    count = f"SELECT count(*) {matches}"
+    args = [user_id, include_shared, text]
+    return await with_total(conn, rows, count, args, limit=limit, offset=offset)
 
 
 # --- shares ---------------------------------------------------------------------------------
@@ -294,14 +298,20 @@ async def insert_version(
     )
 
 
-async def list_versions(conn: Connection, note_id: UUID, limit: int, offset: int) -> list[Record]:
-    """Newest first."""
-    return await conn.fetch(
-        f"""SELECT {VERSION_FIELDS} FROM note_versions v LEFT JOIN users u ON u.id = v.created_by
-            WHERE v.note_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $2 OFFSET $3""",
-        note_id,
-        limit,
-        offset,
+async def list_versions(
+    conn: Connection, note_id: UUID, limit: int, offset: int
+) -> Counted[Record]:
+    """Newest first, and how many versions the note has."""
+    where = Where()
+    where.add("v.note_id = {}", note_id)
+    return await fetch_counted(
+        conn,
+        columns=VERSION_FIELDS,
+        source="note_versions v LEFT JOIN users u ON u.id = v.created_by",
+        where=where,
+        order="ORDER BY v.created_at DESC, v.id DESC",
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, error_responses, ok
-from starter.core.listing import list_response
+from starter.core.listing import COUNTED, list_response, whole_list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.notes import service
@@ -69,13 +69,13 @@ NotesQuery = Annotated[ListQuery, Depends(list_query)]
     description="Your notes; with `include_shared=true` also those shared with you, each with "
     "your `permission`. `limit` ≤ 100 (larger values are clamped).",
     response_model=ApiResponse[list[NoteResponse]],
-    responses=errors(400),
+    responses={**errors(400), **COUNTED},
 )
 async def list_notes(
     principal: CurrentUser, query: NotesQuery, conn: Conn, include_shared: bool = False
 ) -> Response:
-    rows = await service.list_notes(conn, principal, query, include_shared=include_shared)
-    return list_response(NoteResponse, rows)
+    found = await service.list_notes(conn, principal, query, include_shared=include_shared)
+    return list_response(NoteResponse, found.rows, total=found.total)
 
 
 @router.post("", summary="Create a note", responses=errors(400, 422))
@@ -90,10 +90,11 @@ async def create_note(
     summary="Notes shared with you",
     description="Notes others share with you by an active, unexpired share.",
     response_model=ApiResponse[list[NoteResponse]],
-    responses=errors(400),
+    responses={**errors(400), **COUNTED},
 )
 async def list_shared_notes(principal: CurrentUser, query: NotesQuery, conn: Conn) -> Response:
-    return list_response(NoteResponse, await service.shared_with_me(conn, principal, query))
+    found = await service.shared_with_me(conn, principal, query)
+    return list_response(NoteResponse, found.rows, total=found.total)
 
 
 @router.get(
@@ -102,9 +103,9 @@ async def list_shared_notes(principal: CurrentUser, query: NotesQuery, conn: Con
     description='PostgreSQL full-text search (web search syntax: words, "phrases", `or`, '
     "`-word`) over your notes, and those shared with you with `include_shared=true`. Best "
     "match first: a title match ranks above a content match. An empty query, or one of stop "
-    "words only, is 400.",
+    "words only, is 400. `X-Total-Count` is the number of matching notes.",
     response_model=ApiResponse[list[SearchResult]],
-    responses=errors(400),
+    responses={**errors(400), **COUNTED},
 )
 async def search_notes(
     principal: CurrentUser,
@@ -116,7 +117,7 @@ async def search_notes(
     ] = "title,content",
     include_shared: bool = False,
 ) -> Response:
-    results = await service.search(
+    found = await service.search(
         conn,
         principal,
         q,
@@ -125,7 +126,7 @@ async def search_notes(
         limit=page.limit,
         offset=page.offset,
     )
-    return list_response(SearchResult, results)
+    return list_response(SearchResult, found.rows, total=found.total)
 
 
 @router.get(
@@ -203,10 +204,10 @@ async def revoke_share(
     summary="Who a note is shared with",
     description="Owner only: the shares that grant access now.",
     response_model=ApiResponse[list[ShareResponse]],
-    responses=errors(400, 403, 404),
+    responses={**errors(400, 403, 404), **COUNTED},
 )
 async def list_shares(principal: CurrentUser, id: UUID, conn: Conn) -> Response:
-    return list_response(ShareResponse, await service.list_shares(conn, principal, id))
+    return whole_list_response(ShareResponse, await service.list_shares(conn, principal, id))
 
 
 @router.get(
@@ -215,11 +216,11 @@ async def list_shares(principal: CurrentUser, id: UUID, conn: Conn) -> Response:
     description="Anyone who may read the note; newest first. Each version is the title and "
     "content the note had before a change, by the user who made that change.",
     response_model=ApiResponse[list[VersionResponse]],
-    responses=errors(400, 404),
+    responses={**errors(400, 404), **COUNTED},
 )
 async def list_versions(principal: CurrentUser, id: UUID, page: NotesPage, conn: Conn) -> Response:
-    rows = await service.list_versions(conn, principal, id, page.limit, page.offset)
-    return list_response(VersionResponse, rows)
+    found = await service.list_versions(conn, principal, id, page.limit, page.offset)
+    return list_response(VersionResponse, found.rows, total=found.total)
 
 
 @router.post(

@@ -18,6 +18,7 @@ import structlog
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record, atomic
 from starter.core.errors import Forbidden, NotFound, ValidationFailed
+from starter.core.query import Counted
 from starter.notes import repository
 from starter.notes.repository import ListQuery
 from starter.notes.schemas import (
@@ -168,14 +169,16 @@ async def get_note(conn: Connection, principal: Principal, note_id: UUID) -> Not
 
 async def list_notes(
     conn: Connection, principal: Principal, query: ListQuery, *, include_shared: bool
-) -> list[Record]:
+) -> Counted[Record]:
     """Rows of `NoteResponse`: the caller's notes, and those shared with them when asked."""
     return await repository.list_notes(
         conn, principal.id, query, include_shared=include_shared, shared_only=False
     )
 
 
-async def shared_with_me(conn: Connection, principal: Principal, query: ListQuery) -> list[Record]:
+async def shared_with_me(
+    conn: Connection, principal: Principal, query: ListQuery
+) -> Counted[Record]:
     """Rows of `NoteResponse`: notes shared with the caller by an active, unexpired share."""
     return await repository.list_notes(
         conn, principal.id, query, include_shared=True, shared_only=True
@@ -238,8 +241,9 @@ async def search(
     include_shared: bool,
     limit: int,
     offset: int,
-) -> list[dict[str, Any]]:
-    """Rows of `SearchResult`, best match first (a title match outranks a content match)."""
+) -> Counted[dict[str, Any]]:
+    """Rows of `SearchResult`, best match first (a title match outranks a content match), and
+    how many notes match."""
     text = text.strip()
     if not text:
         raise ValidationFailed("q", "Search query cannot be empty")
@@ -247,7 +251,7 @@ async def search(
         raise ValidationFailed("q", f"Search query must be at most {QUERY_MAX_CHARS} characters")
     if not await repository.query_has_words(conn, text):
         raise ValidationFailed("q", "Search query has no searchable words")
-    rows = await repository.search_notes(
+    found = await repository.search_notes(
         conn,
         principal.id,
         text,
@@ -256,14 +260,15 @@ async def search(
         limit=limit,
         offset=offset,
     )
-    return [
+    rows = [
         {
             **dict(row),
             "title_highlight": _safe_highlight(row["title_highlight"]),
             "content_highlight": _safe_highlight(row["content_highlight"]),
         }
-        for row in rows
+        for row in found.rows
     ]
+    return Counted(rows, found.total)
 
 
 # --- shares -------------------------------------------------------------------------------
@@ -317,7 +322,7 @@ async def list_shares(conn: Connection, principal: Principal, note_id: UUID) -> 
 
 async def list_versions(
     conn: Connection, principal: Principal, note_id: UUID, limit: int, offset: int
-) -> list[Record]:
+) -> Counted[Record]:
     """Rows of `VersionResponse`, newest first, for anyone who may read the note."""
     await _readable(conn, note_id, principal)
     return await repository.list_versions(conn, note_id, limit, offset)

@@ -3,12 +3,21 @@ notification exists if and only if the change commits."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
 from starter.core.db import Connection, Record
+from starter.core.query import (
+    Counted,
+    Where,
+    fetch_counted,
+    id_prefix_range,
+    like_pattern,
+    sort_order,
+)
 from starter.monitoring.events.repository import task_event_insert_sql
 
 TASK_COLUMNS = (
@@ -19,8 +28,13 @@ TASK_COLUMNS = (
 TYPE_COLUMNS = "task_type, description, is_active, created_at, updated_at, payload_schema"
 WORKER_COLUMNS = "id, hostname, pid, concurrency, in_flight, task_types, started_at, heartbeat_at"
 EVENT_SOURCE = "tasks"
-# The listing order: rank (critical first, never alphabetical), then age; id breaks ties.
-LISTING_ORDER = "ORDER BY priority_rank, created_at, id"
+# Each sort key's order; `-key` is its exact reverse, so both walk the same index. The
+# listing's own order is `-priority`: rank (critical first, never alphabetical), then age.
+_SORTS = {
+    "priority": ("priority_rank DESC", "created_at DESC", "id DESC"),
+    "created_at": ("created_at", "id"),
+    "status": ("status", "created_at", "id"),
+}
 
 
 def _notify_ready(alias: str) -> str:
@@ -189,35 +203,50 @@ async def insert_tasks(
     return ids
 
 
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """The filters of a task listing, as checked by the service; None means no filter."""
+
+    owner: UUID | None = None
+    task_type: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    id_prefix: str | None = None  # lowercase hex digits
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    text: str | None = None
+    sort: str = "-priority"
+
+
+def _where(query: TaskQuery) -> Where:
+    where = Where()
+    where.add("task_type = {}", query.task_type)
+    where.add("status = {}", query.status)
+    where.add("priority = {}", query.priority)
+    where.add("created_by = {}", query.owner)
+    if query.id_prefix is not None:
+        where.add("id BETWEEN {} AND {}", *id_prefix_range(query.id_prefix))
+    where.add("created_at >= {}", query.created_after)
+    where.add("created_at < {}", query.created_before)
+    if query.text is not None:
+        # No trigram index to serve it: this reads every task the other filters leave.
+        where.add("(payload::text ILIKE {0} OR last_error ILIKE {0})", like_pattern(query.text))
+    return where
+
+
 async def list_tasks(
-    conn: Connection,
-    *,
-    owner: UUID | None,
-    task_type: str | None,
-    status: str | None,
-    priority: str | None,
-    limit: int,
-    offset: int,
-) -> list[Record]:
-    """One page in listing order; `owner` restricts to that user's tasks (in SQL)."""
-    conditions: list[str] = []
-    args: list[Any] = []
-    filters = (
-        ("task_type", task_type),
-        ("status", status),
-        ("priority", priority),
-        ("created_by", owner),
-    )
-    for column, value in filters:
-        if value is not None:
-            args.append(value)
-            conditions.append(f"{column} = ${len(args)}")
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    args += [limit, offset]
-    return await conn.fetch(
-        f"""SELECT {TASK_COLUMNS} FROM tasks {where} {LISTING_ORDER}
-            LIMIT ${len(args) - 1} OFFSET ${len(args)}""",
-        *args,
+    conn: Connection, query: TaskQuery, *, limit: int, offset: int
+) -> Counted[Record]:
+    """One page in the query's order and how many tasks match; `owner` restricts to that
+    user's tasks (in SQL, so pages are full)."""
+    return await fetch_counted(
+        conn,
+        columns=TASK_COLUMNS,
+        source="tasks",
+        where=_where(query),
+        order=sort_order(_SORTS, query.sort),
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from starter.auth.deps import (
@@ -23,15 +23,18 @@ from starter.auth.deps import (
 )
 from starter.auth.schemas import Principal
 from starter.core.deps import Conn, Tx
-from starter.core.envelope import ApiResponse, error_responses, ok
-from starter.core.listing import list_response
+from starter.core.envelope import ApiResponse, InputTimestamp, error_responses, ok
+from starter.core.listing import COUNTED, list_response, whole_list_response
 from starter.core.pagination import Page, page_params
+from starter.core.query import IdPrefix
 from starter.core.routing import api_router
 from starter.tasks import service, types
 from starter.tasks.schemas import (
+    TEXT_SEARCH_MAX_CHARS,
     CreateTaskRequest,
     RegisterTaskTypeRequest,
     TaskResponse,
+    TaskSort,
     TaskStats,
     TaskTypeResponse,
     WorkerResponse,
@@ -68,9 +71,10 @@ MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
     "/types",
     summary="List active task types",
     response_model=ApiResponse[list[TaskTypeResponse]],
+    responses=COUNTED,
 )
 async def list_task_types(conn: Conn) -> Response:
-    return list_response(TaskTypeResponse, await types.list_types(conn))
+    return whole_list_response(TaskTypeResponse, await types.list_types(conn))
 
 
 @public.post(
@@ -103,12 +107,24 @@ async def create_task(
     return ok(await service.create_task(conn, principal, body))
 
 
+_LIST_DESCRIPTION = (
+    "Users see their own tasks; moderators and admins see all. Filters combine (AND): "
+    "`task_type`, `status` and `priority` (an unknown status or priority is ignored), `id` "
+    "(the start of the id: at least 4 hex digits), `created_after` (inclusive) and "
+    "`created_before` (exclusive), and `q`: text found, without case, in the payload's JSON "
+    "or the last error (at most 200 characters; it reads every task the other filters leave, "
+    "so narrow it with them on a large queue). `sort`: `priority`, `created_at` or `status` "
+    "ascending, `-` in front for the exact reverse; the default `-priority` is critical first, "
+    "then oldest. `X-Total-Count` is the number of matching tasks."
+)
+
+
 @router.get(
     "",
     summary="List tasks",
-    description="Ordered by priority rank (critical first), then creation time. Users see "
-    "their own tasks; moderators and admins see all.",
+    description=_LIST_DESCRIPTION,
     response_model=ApiResponse[list[TaskResponse]],
+    responses=COUNTED,
 )
 async def list_tasks(
     principal: CurrentUser,
@@ -117,17 +133,24 @@ async def list_tasks(
     task_type: str | None = None,
     status: str | None = None,
     priority: str | None = None,
+    id: Annotated[IdPrefix | None, Query(description="The start of the task id.")] = None,
+    created_after: InputTimestamp | None = None,
+    created_before: InputTimestamp | None = None,
+    q: Annotated[str | None, Query(max_length=TEXT_SEARCH_MAX_CHARS)] = None,
+    sort: TaskSort = "-priority",
 ) -> Response:
-    tasks = await service.list_tasks(
-        conn,
-        principal,
+    query = service.TaskQuery(
         task_type=task_type,
         status=status,
         priority=priority,
-        limit=page.limit,
-        offset=page.offset,
+        id_prefix=id,
+        created_after=created_after,
+        created_before=created_before,
+        text=q or None,
+        sort=sort,
     )
-    return list_response(TaskResponse, tasks)
+    found = await service.list_tasks(conn, principal, query, limit=page.limit, offset=page.offset)
+    return list_response(TaskResponse, found.rows, total=found.total)
 
 
 @router.get("/stats", summary="Task counts by status (moderator+)")
@@ -138,21 +161,24 @@ async def get_stats(principal: CurrentUser, conn: Conn) -> ApiResponse[TaskStats
 @router.get(
     "/dead-letter",
     summary="Failed tasks (dead-letter queue)",
+    description="In the listing's order; `X-Total-Count` is the number of failed tasks.",
     response_model=ApiResponse[list[TaskResponse]],
+    responses=COUNTED,
 )
 async def get_dead_letter_queue(principal: CurrentUser, conn: Conn, page: TasksPage) -> Response:
     failed = await service.dead_letter(conn, principal, limit=page.limit, offset=page.offset)
-    return list_response(TaskResponse, failed)
+    return list_response(TaskResponse, failed.rows, total=failed.total)
 
 
 @router.get(
     "/workers",
     summary="Live workers (moderator+)",
     response_model=ApiResponse[list[WorkerResponse]],
+    responses=COUNTED,
 )
 async def list_workers(_principal: Moderator, settings: AppSettings, conn: Conn) -> Response:
     workers = await service.live_workers(conn, settings.worker.lease_secs)
-    return list_response(WorkerResponse, workers)
+    return whole_list_response(WorkerResponse, workers)
 
 
 @router.get("/{id}", summary="Get a task", responses=errors(404))

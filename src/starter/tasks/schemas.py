@@ -21,6 +21,10 @@ TaskStatus = Literal["pending", "running", "completed", "failed", "cancelled", "
 TaskPriority = Literal["low", "normal", "high", "critical"]
 STATUSES: tuple[str, ...] = get_args(TaskStatus)
 PRIORITIES: tuple[str, ...] = get_args(TaskPriority)
+# `GET /tasks?sort=`: a key sorts ascending, `-key` the exact reverse; `-priority` (critical
+# first, then oldest) is the listing's order when none is given.
+TaskSort = Literal["created_at", "-created_at", "priority", "-priority", "status", "-status"]
+TEXT_SEARCH_MAX_CHARS = 200
 
 
 # Checked by `tasks.names.task_type_problem` (400 with its messages, docs/tasks.md).

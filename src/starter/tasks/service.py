@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -13,6 +13,7 @@ import structlog
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import BadRequest, NotFound, ValidationFailed
+from starter.core.query import Counted
 from starter.rbac.policies import MODERATOR_REQUIRED, require_owned, require_role
 from starter.rbac.roles import Role
 from starter.tasks import repository
@@ -24,6 +25,7 @@ from starter.tasks.queue import (
     require_type,
     resolve_retry,
 )
+from starter.tasks.repository import TaskQuery
 from starter.tasks.schemas import (
     PRIORITIES,
     STATUSES,
@@ -33,7 +35,7 @@ from starter.tasks.schemas import (
 )
 from starter.tasks.types import register_builtin_types
 
-__all__ = ["register_builtin_types"]
+__all__ = ["TaskQuery", "register_builtin_types"]
 
 log = structlog.get_logger(__name__)
 
@@ -139,35 +141,31 @@ def _owner_filter(principal: Principal) -> UUID | None:
     return None if principal.role.at_least(Role.MODERATOR) else principal.id
 
 
-async def list_tasks(
-    conn: Connection,
-    principal: Principal,
-    *,
-    task_type: str | None,
-    status: str | None,
-    priority: str | None,
-    limit: int,
-    offset: int,
-) -> list[Record]:
-    """Rows of `TaskResponse`; unknown status/priority values are ignored (no filter)."""
-    return await repository.list_tasks(
-        conn,
+def visible_query(principal: Principal, query: TaskQuery) -> TaskQuery:
+    """The query limited to what the caller may see; unknown status/priority values are
+    ignored (no filter), as v1 clients expect."""
+    return replace(
+        query,
         owner=_owner_filter(principal),
-        task_type=task_type,
-        status=status if status in STATUSES else None,
-        priority=priority if priority in PRIORITIES else None,
-        limit=limit,
-        offset=offset,
+        status=query.status if query.status in STATUSES else None,
+        priority=query.priority if query.priority in PRIORITIES else None,
+    )
+
+
+async def list_tasks(
+    conn: Connection, principal: Principal, query: TaskQuery, *, limit: int, offset: int
+) -> Counted[Record]:
+    """Rows of `TaskResponse` and how many match."""
+    return await repository.list_tasks(
+        conn, visible_query(principal, query), limit=limit, offset=offset
     )
 
 
 async def dead_letter(
     conn: Connection, principal: Principal, *, limit: int, offset: int
-) -> list[Record]:
+) -> Counted[Record]:
     """Failed tasks; per-user filtering happens in SQL so pages are full."""
-    return await list_tasks(
-        conn, principal, task_type=None, status="failed", priority=None, limit=limit, offset=offset
-    )
+    return await list_tasks(conn, principal, TaskQuery(status="failed"), limit=limit, offset=offset)
 
 
 async def _visible_task(

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from starter.core.db import Connection, Record
+from starter.core.query import Counted, Where, fetch_counted, like_pattern, sort_order
 
 PROFILE_COLUMNS = "id, username, email, role, is_active, email_verified, created_at, last_login_at"
+# Each sort key's order; `-key` is its exact reverse. Roles sort by rank (user < moderator <
+# admin), never-signed-in accounts before any sign-in.
+_SORTS = {
+    "username": ("lower(username)", "id"),
+    "created_at": ("created_at", "id"),
+    "last_login_at": ("last_login_at NULLS FIRST", "created_at", "id"),
+    "role": (
+        "CASE role WHEN 'user' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END",
+        "created_at",
+        "id",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UserQuery:
+    """The filters of the user list, as checked by the service; None means no filter."""
+
+    is_active: bool | None = True
+    role: str | None = None
+    search: str | None = None  # in the username or the email, without case
+    sort: str = "-created_at"
 
 
 async def find_active(conn: Connection, user_id: UUID) -> Record | None:
@@ -43,14 +67,39 @@ async def lock_with_active_admins(conn: Connection, user_id: UUID) -> list[Recor
     )
 
 
-async def page(conn: Connection, is_active: bool | None, limit: int, offset: int) -> list[Record]:
-    """One page of users in the given state (None: either), newest first."""
+async def lock_many_with_active_admins(conn: Connection, user_ids: list[UUID]) -> list[Record]:
+    """Like `lock_with_active_admins`, for several users at once (the same id order)."""
     return await conn.fetch(
-        f"""SELECT {PROFILE_COLUMNS} FROM users WHERE $3::boolean IS NULL OR is_active = $3
-            ORDER BY created_at DESC, id LIMIT $1 OFFSET $2""",
-        limit,
-        offset,
+        f"""SELECT {PROFILE_COLUMNS} FROM users
+            WHERE id = ANY($1::uuid[]) OR (role = 'admin' AND is_active)
+            ORDER BY id FOR UPDATE""",
+        user_ids,
+    )
+
+
+async def set_active_many(conn: Connection, user_ids: list[UUID], is_active: bool) -> None:
+    await conn.execute(
+        "UPDATE users SET is_active = $2 WHERE id = ANY($1::uuid[]) AND is_active <> $2",
+        user_ids,
         is_active,
+    )
+
+
+async def page(conn: Connection, query: UserQuery, limit: int, offset: int) -> Counted[Record]:
+    """One page of the users the query selects, in its order, and how many it selects."""
+    where = Where()
+    where.add("is_active = {}", query.is_active)
+    where.add("role = {}", query.role)
+    if query.search is not None:
+        where.add("(username ILIKE {0} OR email ILIKE {0})", like_pattern(query.search))
+    return await fetch_counted(
+        conn,
+        columns=PROFILE_COLUMNS,
+        source="users",
+        where=where,
+        order=sort_order(_SORTS, query.sort),
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -13,11 +13,15 @@ from fastapi import Depends, Query, Response
 from starter.auth.deps import Admin, AppSettings, CurrentUser, Mailer, Moderator
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, error_responses, ok
-from starter.core.listing import list_response
+from starter.core.listing import COUNTED, list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
+from starter.rbac.roles import Role
 from starter.users import service
 from starter.users.schemas import (
+    USER_SEARCH_MAX_CHARS,
+    BulkStatusRequest,
+    BulkStatusResponse,
     ChangePasswordRequest,
     CreateUserRequest,
     DeleteAccountRequest,
@@ -28,6 +32,7 @@ from starter.users.schemas import (
     UpdateUserRoleRequest,
     UpdateUserStatusRequest,
     UserProfile,
+    UserSort,
     UserStats,
     UserStatusFilter,
 )
@@ -131,10 +136,15 @@ async def delete_own_account(
     "/users",
     summary="List users",
     description=(
-        "Users of every role, newest first (moderator or admin). `status` picks active "
-        "(default), inactive or all accounts. `limit` ≤ 100."
+        "Moderator or admin. Filters combine (AND): `status` (active by default, inactive or "
+        "all accounts), `role`, and `search`: text found, without case, in the username or the "
+        "email (at most 100 characters). `sort`: `username`, `created_at`, `last_login_at` "
+        "(never signed in first) or `role` (user, moderator, admin) ascending, `-` in front for "
+        "the exact reverse; newest first (`-created_at`) by default. `limit` ≤ 100. "
+        "`X-Total-Count` is the number of matching users."
     ),
     response_model=ApiResponse[list[UserProfile]],
+    responses=COUNTED,
 )
 async def list_users(
     _principal: Moderator,
@@ -143,9 +153,32 @@ async def list_users(
     status: Annotated[
         UserStatusFilter, Query(description="Account state to list (default `active`).")
     ] = UserStatusFilter.ACTIVE,
+    role: Role | None = None,
+    search: Annotated[str | None, Query(max_length=USER_SEARCH_MAX_CHARS)] = None,
+    sort: UserSort = "-created_at",
 ) -> Response:
-    rows = await service.list_users(conn, status, page.limit, page.offset)
-    return list_response(UserProfile, rows)
+    query = service.UserListQuery(status, role, search, sort)
+    found = await service.list_users(conn, query, page.limit, page.offset)
+    return list_response(UserProfile, found.rows, total=found.total)
+
+
+@router.post(
+    "/users/bulk",
+    summary="Activate or deactivate many users",
+    description=(
+        "Moderator or admin; one transaction, with the rules of `PUT /users/{id}/status` for "
+        "each account, whose outcome is in `results` (in the order given): `ok` (it is now in "
+        "the asked state; deactivation ends its sessions), `not_found`, `forbidden` (moderators "
+        "manage `user` accounts only), `self` (never your own account) or `last_admin` (the "
+        "last active admin stays). At most 1,000 ids; a repeated id counts once."
+    ),
+)
+async def bulk_update_status(
+    principal: Moderator, body: BulkStatusRequest, conn: Tx
+) -> ApiResponse[BulkStatusResponse]:
+    outcome = await service.bulk_status(conn, principal, body.action, body.ids)
+    state = "active" if body.action == "activate" else "inactive"
+    return ok(outcome, f"{outcome.succeeded} of {len(outcome.results)} account(s) {state}")
 
 
 @router.get(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Literal
+from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from starter.auth.schemas import (
     Email,
@@ -18,6 +20,8 @@ from starter.auth.schemas import (
 from starter.core.envelope import RequestModel, ResponseModel, Timestamp
 
 __all__ = [
+    "BulkStatusRequest",
+    "BulkStatusResponse",
     "ChangePasswordRequest",
     "CreateUserRequest",
     "DeleteAccountRequest",
@@ -55,6 +59,34 @@ class DeleteAccountRequest(RequestModel):
 class UpdateUserStatusRequest(RequestModel):
     is_active: bool
     reason: Reason | None = None
+
+
+BULK_MAX_USERS = 1000
+BulkStatusAction = Literal["activate", "deactivate"]
+# ok: the account is (now) in the asked state; the others leave it as it was.
+BulkStatusOutcome = Literal["ok", "not_found", "forbidden", "self", "last_admin"]
+
+
+class BulkStatusRequest(RequestModel):
+    action: BulkStatusAction
+    ids: list[Annotated[UUID, Strict(False)]] = Field(
+        min_length=1,
+        max_length=BULK_MAX_USERS,
+        description="The accounts to act on (1 to 1,000; a repeated id counts once).",
+    )
+
+
+class BulkStatusResult(ResponseModel):
+    id: UUID
+    outcome: BulkStatusOutcome
+    message: str | None = None
+
+
+class BulkStatusResponse(ResponseModel):
+    action: BulkStatusAction
+    succeeded: int
+    failed: int
+    results: list[BulkStatusResult]
 
 
 class ResetPasswordRequest(RequestModel):
@@ -109,6 +141,21 @@ class UserStats(ResponseModel):
     by_role: UserRoleStats
     recent_registrations: RecentRegistrations
     last_updated: Timestamp
+
+
+# `GET /users?sort=`: a key sorts ascending, `-key` the exact reverse; newest first
+# (`-created_at`) when none is given.
+UserSort = Literal[
+    "username",
+    "-username",
+    "created_at",
+    "-created_at",
+    "last_login_at",
+    "-last_login_at",
+    "role",
+    "-role",
+]
+USER_SEARCH_MAX_CHARS = 100
 
 
 class UserStatusFilter(StrEnum):

@@ -8,6 +8,7 @@ system (the CLI), which may manage any account. Whoever acts, the last active ad
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -22,10 +23,19 @@ from starter.auth.validation import validate_email, validate_password, validate_
 from starter.core.config import Settings
 from starter.core.db import Connection, Record, atomic
 from starter.core.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
-from starter.rbac.policies import require_may_manage
+from starter.core.query import Counted
+from starter.rbac.policies import STAFF_ACCOUNT_MESSAGE, may_manage, require_may_manage
 from starter.rbac.roles import Role
 from starter.users import repository
-from starter.users.schemas import RecentRegistrations, UserRoleStats, UserStats, UserStatusFilter
+from starter.users.repository import UserQuery
+from starter.users.schemas import (
+    BulkStatusResponse,
+    BulkStatusResult,
+    RecentRegistrations,
+    UserRoleStats,
+    UserStats,
+    UserStatusFilter,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -137,6 +147,16 @@ async def user_by_id(conn: Connection, actor: Principal, target_id: UUID) -> Use
     return auth_service.profile(row)
 
 
+@dataclass(frozen=True, slots=True)
+class UserListQuery:
+    """What `GET /users` asks for; an empty `search` is no filter."""
+
+    status: UserStatusFilter = UserStatusFilter.ACTIVE
+    role: Role | None = None
+    search: str | None = None
+    sort: str = "-created_at"
+
+
 _LISTED_STATE = {
     UserStatusFilter.ACTIVE: True,
     UserStatusFilter.INACTIVE: False,
@@ -145,11 +165,16 @@ _LISTED_STATE = {
 
 
 async def list_users(
-    conn: Connection, status: UserStatusFilter, limit: int, offset: int
-) -> list[Record]:
-    """Rows of `UserProfile`: users of every role in the asked state, newest first (staff
-    only, like `user_by_id`)."""
-    return await repository.page(conn, _LISTED_STATE[status], limit, offset)
+    conn: Connection, query: UserListQuery, limit: int, offset: int
+) -> Counted[Record]:
+    """Rows of `UserProfile` the query selects (staff only, like `user_by_id`), and how many."""
+    selected = UserQuery(
+        is_active=_LISTED_STATE[query.status],
+        role=None if query.role is None else query.role.value,
+        search=query.search or None,
+        sort=query.sort,
+    )
+    return await repository.page(conn, selected, limit, offset)
 
 
 async def accounts(conn: Connection, limit: int, is_active: bool | None) -> list[UserProfile]:
@@ -225,6 +250,62 @@ async def update_status(
         ended = 0 if is_active else await auth_service.end_all_sessions(conn, user_id)
     log.info("user.status_changed", user_id=str(user_id), is_active=is_active, sessions_ended=ended)
     return auth_service.profile(row)
+
+
+_BULK_REFUSALS = {
+    "not_found": USER_NOT_FOUND,
+    "self": "Your own account is not changed in bulk",
+    "forbidden": STAFF_ACCOUNT_MESSAGE,
+    "last_admin": LAST_ADMIN,
+}
+
+
+def _bulk_refusal(
+    actor: Principal, user_id: UUID, row: Record | None, is_active: bool, admins: set[UUID]
+) -> str | None:
+    """Why the single action would refuse this account (the same rules, in their order), or
+    None when it may change. `admins`: the active admins left at this point of the batch."""
+    if row is None:
+        return "not_found"
+    if user_id == actor.id:
+        return "self"
+    if not may_manage(actor.role, Role(row["role"])):
+        return "forbidden"
+    if not is_active and admins == {user_id}:
+        return "last_admin"
+    return None
+
+
+async def bulk_status(
+    conn: Connection, actor: Principal, action: str, ids: list[UUID]
+) -> BulkStatusResponse:
+    """(De)activate many accounts in one transaction, each as `update_status` would, and say
+    what happened to each one; refused ones stay as they were."""
+    is_active = action == "activate"
+    wanted = list(dict.fromkeys(ids))
+    results: list[BulkStatusResult] = []
+    changed: list[UUID] = []
+    async with atomic(conn):
+        rows = {
+            row["id"]: row for row in await repository.lock_many_with_active_admins(conn, wanted)
+        }
+        admins = {user_id for user_id, row in rows.items() if _is_active_admin(row)}
+        for user_id in wanted:
+            refusal = _bulk_refusal(actor, user_id, rows.get(user_id), is_active, admins)
+            if refusal is None:
+                changed.append(user_id)
+                if not is_active:
+                    admins.discard(user_id)
+            message = None if refusal is None else _BULK_REFUSALS[refusal]
+            results.append(BulkStatusResult(id=user_id, outcome=refusal or "ok", message=message))
+        await repository.set_active_many(conn, changed, is_active)
+        if not is_active:
+            for user_id in changed:
+                await auth_service.end_all_sessions(conn, user_id)
+    log.info("user.bulk_status_changed", is_active=is_active, changed=len(changed))
+    return BulkStatusResponse(
+        action=action, succeeded=len(changed), failed=len(wanted) - len(changed), results=results
+    )
 
 
 async def reset_password(conn: Connection, actor: Actor, user_id: UUID, new_password: str) -> None:

@@ -9,6 +9,8 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsUsersGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/users"]["get"]["parameters"]["query"]["sort"]> = ["username", "-username", "created_at", "-created_at", "last_login_at", "-last_login_at", "role", "-role"];
+export const pathsTasksGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/tasks"]["get"]["parameters"]["query"]["sort"]> = ["created_at", "-created_at", "priority", "-priority", "status", "-status"];
 export const pathsTasksMetricsGetParametersQueryWindowValues: ReadonlyArray<FlattenedDeepRequired<paths>["/tasks/metrics"]["get"]["parameters"]["query"]["window"]> = ["1h", "24h", "7d"];
 export const pathsMonitoringEventsGetParametersQueryEvent_typeAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<paths>["/monitoring/events"]["get"]["parameters"]["query"]["event_type"]> = ["log", "metric", "trace", "alert"];
 export const pathsMonitoringMetricsGetParametersQueryMetric_typeAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<paths>["/monitoring/metrics"]["get"]["parameters"]["query"]["metric_type"]> = ["counter", "gauge", "histogram", "summary"];
@@ -25,6 +27,9 @@ export const bulkFilterStatusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<c
 export const bulkRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkRequest"]["action"]> = ["retry", "cancel", "delete"];
 export const bulkResponseActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkResponse"]["action"]> = ["retry", "cancel", "delete"];
 export const bulkResultOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkResult"]["outcome"]> = ["ok", "not_found", "invalid_state"];
+export const bulkStatusRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkStatusRequest"]["action"]> = ["activate", "deactivate"];
+export const bulkStatusResponseActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkStatusResponse"]["action"]> = ["activate", "deactivate"];
+export const bulkStatusResultOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkStatusResult"]["outcome"]> = ["ok", "not_found", "forbidden", "self", "last_admin"];
 export const componentHealthStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ComponentHealth"]["status"]> = ["healthy", "unhealthy"];
 export const createAlertRequestIncident_severityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateAlertRequest"]["incident_severity"]> = ["low", "medium", "high", "critical"];
 export const createIncidentRequestSeverityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateIncidentRequest"]["severity"]> = ["low", "medium", "high", "critical"];
@@ -37,6 +42,7 @@ export const incidentStatusValues: ReadonlyArray<FlattenedDeepRequired<component
 export const metricMetric_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Metric"]["metric_type"]> = ["counter", "gauge", "histogram", "summary"];
 export const noteResponsePermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NoteResponse"]["permission"]> = ["owner", "write", "read"];
 export const queueMetricsWindowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueMetrics"]["window"]> = ["1h", "24h", "7d"];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["user", "moderator", "admin"];
 export const searchResultPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchResult"]["permission"]> = ["owner", "write", "read"];
 export const shareNoteRequestPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShareNoteRequest"]["permission"]> = ["read", "write"];
 export const shareResponsePermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShareResponse"]["permission"]> = ["read", "write"];

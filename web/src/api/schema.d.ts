@@ -426,7 +426,7 @@ export interface paths {
         };
         /**
          * List users
-         * @description Users of every role, newest first (moderator or admin). `status` picks active (default), inactive or all accounts. `limit` ≤ 100.
+         * @description Moderator or admin. Filters combine (AND): `status` (active by default, inactive or all accounts), `role`, and `search`: text found, without case, in the username or the email (at most 100 characters). `sort`: `username`, `created_at`, `last_login_at` (never signed in first) or `role` (user, moderator, admin) ascending, `-` in front for the exact reverse; newest first (`-created_at`) by default. `limit` ≤ 100. `X-Total-Count` is the number of matching users.
          */
         get: operations["list_users"];
         put?: never;
@@ -435,6 +435,26 @@ export interface paths {
          * @description Admin only; `role` defaults to `user`.
          */
         post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate or deactivate many users
+         * @description Moderator or admin; one transaction, with the rules of `PUT /users/{id}/status` for each account, whose outcome is in `results` (in the order given): `ok` (it is now in the asked state; deactivation ends its sessions), `not_found`, `forbidden` (moderators manage `user` accounts only), `self` (never your own account) or `last_admin` (the last active admin stays). At most 1,000 ids; a repeated id counts once.
+         */
+        post: operations["bulk_update_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -666,7 +686,7 @@ export interface paths {
         };
         /**
          * List tasks
-         * @description Ordered by priority rank (critical first), then creation time. Users see their own tasks; moderators and admins see all.
+         * @description Users see their own tasks; moderators and admins see all. Filters combine (AND): `task_type`, `status` and `priority` (an unknown status or priority is ignored), `id` (the start of the id: at least 4 hex digits), `created_after` (inclusive) and `created_before` (exclusive), and `q`: text found, without case, in the payload's JSON or the last error (at most 200 characters; it reads every task the other filters leave, so narrow it with them on a large queue). `sort`: `priority`, `created_at` or `status` ascending, `-` in front for the exact reverse; the default `-priority` is critical first, then oldest. `X-Total-Count` is the number of matching tasks.
          */
         get: operations["list_tasks"];
         put?: never;
@@ -702,7 +722,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Failed tasks (dead-letter queue) */
+        /**
+         * Failed tasks (dead-letter queue)
+         * @description In the listing's order; `X-Total-Count` is the number of failed tasks.
+         */
         get: operations["get_dead_letter_queue"];
         put?: never;
         post?: never;
@@ -992,7 +1015,7 @@ export interface paths {
         };
         /**
          * List incidents
-         * @description Newest first; `limit` defaults to 50 (values over 1000 are clamped).
+         * @description Newest first; `limit` defaults to 50 (values over 1000 are clamped). `X-Total-Count` is the number of incidents.
          */
         get: operations["get_incidents"];
         put?: never;
@@ -1144,7 +1167,7 @@ export interface paths {
         };
         /**
          * Full-text search in your notes
-         * @description PostgreSQL full-text search (web search syntax: words, "phrases", `or`, `-word`) over your notes, and those shared with you with `include_shared=true`. Best match first: a title match ranks above a content match. An empty query, or one of stop words only, is 400.
+         * @description PostgreSQL full-text search (web search syntax: words, "phrases", `or`, `-word`) over your notes, and those shared with you with `include_shared=true`. Best match first: a title match ranks above a content match. An empty query, or one of stop words only, is 400. `X-Total-Count` is the number of matching notes.
          */
         get: operations["search_notes"];
         put?: never;
@@ -1485,6 +1508,17 @@ export interface components {
              */
             success: boolean;
             data: components["schemas"]["BulkResponse"];
+            /** Message */
+            message?: string | null;
+        };
+        /** ApiResponse[BulkStatusResponse] */
+        ApiResponse_BulkStatusResponse_: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            data: components["schemas"]["BulkStatusResponse"];
             /** Message */
             message?: string | null;
         };
@@ -2005,6 +2039,48 @@ export interface components {
              * @enum {string}
              */
             outcome: "ok" | "not_found" | "invalid_state";
+            /** Message */
+            message?: string | null;
+        };
+        /** BulkStatusRequest */
+        BulkStatusRequest: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "activate" | "deactivate";
+            /**
+             * Ids
+             * @description The accounts to act on (1 to 1,000; a repeated id counts once).
+             */
+            ids: string[];
+        };
+        /** BulkStatusResponse */
+        BulkStatusResponse: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "activate" | "deactivate";
+            /** Succeeded */
+            succeeded: number;
+            /** Failed */
+            failed: number;
+            /** Results */
+            results: components["schemas"]["BulkStatusResult"][];
+        };
+        /** BulkStatusResult */
+        BulkStatusResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "ok" | "not_found" | "forbidden" | "self" | "last_admin";
             /** Message */
             message?: string | null;
         };
@@ -2775,6 +2851,11 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "user" | "moderator" | "admin";
         /** SearchResult */
         SearchResult: {
             /**
@@ -3812,6 +3893,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4219,6 +4302,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4726,6 +4811,9 @@ export interface operations {
             query?: {
                 /** @description Account state to list (default `active`). */
                 status?: components["schemas"]["UserStatusFilter"];
+                role?: components["schemas"]["Role"] | null;
+                search?: string | null;
+                sort?: "username" | "-username" | "created_at" | "-created_at" | "last_login_at" | "-last_login_at" | "role" | "-role";
                 /** @description Page size (default 50, at most 100; larger values are clamped). */
                 limit?: number;
                 /** @description Items to skip (default 0). */
@@ -4740,6 +4828,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4835,6 +4925,93 @@ export interface operations {
             };
             /** @description Username or email already exists, or the change would remove the last active admin */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description JSON body of the wrong shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    bulk_update_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiResponse_BulkStatusResponse_"];
+                };
+            };
+            /** @description Invalid JSON body or a field past its limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5534,6 +5711,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5667,6 +5846,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5909,6 +6090,12 @@ export interface operations {
                 task_type?: string | null;
                 status?: string | null;
                 priority?: string | null;
+                /** @description The start of the task id. */
+                id?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                q?: string | null;
+                sort?: "created_at" | "-created_at" | "priority" | "-priority" | "status" | "-status";
                 /** @description Page size (default 100, at most 1000; larger values are clamped). */
                 limit?: number;
                 /** @description Items to skip (default 0). */
@@ -5923,6 +6110,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6118,6 +6307,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6174,6 +6365,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7367,6 +7560,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7748,6 +7943,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8125,6 +8322,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8278,6 +8477,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8344,6 +8545,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8898,6 +9101,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8970,6 +9175,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many items match the filters in all pages. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {

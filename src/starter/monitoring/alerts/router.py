@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starter.auth.deps import CurrentUser, Moderator
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, ok
-from starter.core.listing import list_response
+from starter.core.listing import COUNTED, whole_list_response
 from starter.core.routing import api_router
 from starter.monitoring.alerts import service as alerts
 from starter.monitoring.alerts.schemas import Alert, CreateAlertRequest, UpdateAlertRequest
@@ -22,9 +22,10 @@ router = api_router(tags=["Monitoring"])
     summary="List alerts",
     description="Newest first.",
     response_model=ApiResponse[list[Alert]],
+    responses=COUNTED,
 )
 async def get_alerts(_principal: CurrentUser, conn: Conn) -> Response:
-    return list_response(Alert, await alerts.list_alerts(conn))
+    return whole_list_response(Alert, await alerts.list_alerts(conn))
 
 
 @router.post(

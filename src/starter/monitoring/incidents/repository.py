@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from starter.core.db import Connection, Record
+from starter.core.query import Counted, Where, fetch_counted
 
 INCIDENT_COLUMNS = (
     "id, title, description, severity, status, started_at, resolved_at, root_cause, "
@@ -39,12 +40,16 @@ async def insert_incident(
     return row
 
 
-async def list_incidents(conn: Connection, limit: int, offset: int) -> list[Record]:
-    return await conn.fetch(
-        f"""SELECT {INCIDENT_COLUMNS} FROM incidents
-            ORDER BY created_at DESC, id LIMIT $1 OFFSET $2""",
-        limit,
-        offset,
+async def list_incidents(conn: Connection, limit: int, offset: int) -> Counted[Record]:
+    """Newest first, and how many incidents there are."""
+    return await fetch_counted(
+        conn,
+        columns=INCIDENT_COLUMNS,
+        source="incidents",
+        where=Where(),
+        order="ORDER BY created_at DESC, id",
+        limit=limit,
+        offset=offset,
     )
 
 

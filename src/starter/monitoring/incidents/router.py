@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starter.auth.deps import CurrentUser
 from starter.core.deps import Conn, Tx
 from starter.core.envelope import ApiResponse, ok
-from starter.core.listing import list_response
+from starter.core.listing import COUNTED, list_response
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
 from starter.monitoring.incidents import service as incidents
@@ -31,11 +31,14 @@ TimelinePage = Annotated[Page, Depends(page_params(100, 1000, clamp=True))]
 @router.get(
     "/monitoring/incidents",
     summary="List incidents",
-    description="Newest first; `limit` defaults to 50 (values over 1000 are clamped).",
+    description="Newest first; `limit` defaults to 50 (values over 1000 are clamped). "
+    "`X-Total-Count` is the number of incidents.",
     response_model=ApiResponse[list[Incident]],
+    responses=COUNTED,
 )
 async def get_incidents(_principal: CurrentUser, conn: Conn, page: IncidentsPage) -> Response:
-    return list_response(Incident, await incidents.list_incidents(conn, page.limit, page.offset))
+    found = await incidents.list_incidents(conn, page.limit, page.offset)
+    return list_response(Incident, found.rows, total=found.total)
 
 
 @router.post(

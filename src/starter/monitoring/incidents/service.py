@@ -8,6 +8,7 @@ from uuid import UUID
 from starter.auth.schemas import Principal
 from starter.core.db import Connection, Record
 from starter.core.errors import Forbidden, NotFound, ValidationFailed
+from starter.core.query import Counted
 from starter.monitoring.common import notify
 from starter.monitoring.events.service import record_event
 from starter.monitoring.incidents import repository as repo
@@ -71,8 +72,8 @@ async def create_incident(
     return Incident.model_validate(dict(row))
 
 
-async def list_incidents(conn: Connection, limit: int, offset: int) -> list[Record]:
-    """Rows of `Incident`."""
+async def list_incidents(conn: Connection, limit: int, offset: int) -> Counted[Record]:
+    """Rows of `Incident`, and how many there are."""
     return await repo.list_incidents(conn, limit, offset)
 
 
