@@ -110,6 +110,7 @@ const adminPages = [
   page(ADMIN_PATHS.dashboard, lazyRouteComponent(() => import("./pages/DashboardPage"), "DashboardPage")),
   page(ADMIN_PATHS.tasks, lazyRouteComponent(() => import("./pages/tasks/TasksPage"), "TasksPage")),
   page(ADMIN_PATHS.newTask, lazyRouteComponent(() => import("./pages/tasks/NewTaskPage"), "NewTaskPage")),
+  page(ADMIN_PATHS.queue, lazyRouteComponent(() => import("./pages/tasks/QueuePage"), "QueuePage")),
   page(ADMIN_PATHS.deadLetter, lazyRouteComponent(() => import("./pages/tasks/DeadLetterPage"), "DeadLetterPage")),
   page(ADMIN_PATHS.task, lazyRouteComponent(() => import("./pages/tasks/TaskDetailPage"), "TaskDetailPage")),
   page(ADMIN_PATHS.users, lazyRouteComponent(() => import("./pages/users/UsersPage"), "UsersPage"), "moderator"),

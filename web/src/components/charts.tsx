@@ -5,8 +5,7 @@
 import type { ReactElement } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { MetricPoint, ThroughputPoint } from "../lib/series";
-
-const COLORS = ["#4f46e5", "#16a34a", "#dc2626", "#d97706", "#0891b2", "#9333ea", "#64748b"];
+import { SERIES_HEX as COLORS, statusColor } from "../lib/statusColors";
 
 function Figure({ label, height = 260, children }: { label: string; height?: number; children: ReactElement }) {
   return (
@@ -28,9 +27,9 @@ export function ThroughputChart({ data }: { data: ThroughputPoint[] }) {
         <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
         <Tooltip />
         <Legend />
-        <Bar dataKey="created" name="Created" fill={COLORS[0]} />
-        <Bar dataKey="completed" name="Completed" fill={COLORS[1]} />
-        <Bar dataKey="failed" name="Failed" fill={COLORS[2]} />
+        <Bar dataKey="created" name="Created" fill={statusColor("created")} />
+        <Bar dataKey="completed" name="Completed" fill={statusColor("completed")} />
+        <Bar dataKey="failed" name="Failed" fill={statusColor("failed")} />
       </BarChart>
     </Figure>
   );
@@ -57,6 +56,8 @@ export function TimeSeriesChart({ name, points }: { name: string; points: Metric
 export interface Slice {
   name: string;
   value: number;
+  /** A status or level's own colour (lib/statusColors); otherwise the series palette. */
+  color?: string;
 }
 
 export function SimpleBarChart({ label, data }: { label: string; data: Slice[] }) {
@@ -69,7 +70,7 @@ export function SimpleBarChart({ label, data }: { label: string; data: Slice[] }
         <Tooltip />
         <Bar dataKey="value" name={label}>
           {data.map((slice, index) => (
-            <Cell key={slice.name} fill={COLORS[index % COLORS.length]} />
+            <Cell key={slice.name} fill={slice.color ?? COLORS[index % COLORS.length]} />
           ))}
         </Bar>
       </BarChart>
@@ -83,7 +84,7 @@ export function DonutChart({ label, data }: { label: string; data: Slice[] }) {
       <PieChart>
         <Pie data={data} dataKey="value" nameKey="name" innerRadius="55%" outerRadius="85%" isAnimationActive={false}>
           {data.map((slice, index) => (
-            <Cell key={slice.name} fill={COLORS[index % COLORS.length]} />
+            <Cell key={slice.name} fill={slice.color ?? COLORS[index % COLORS.length]} />
           ))}
         </Pie>
         <Tooltip />
