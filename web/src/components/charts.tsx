@@ -4,8 +4,8 @@
  */
 import type { ReactElement } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { MetricPoint, ThroughputPoint } from "../lib/series";
-import { SERIES_HEX as COLORS, statusColor } from "../lib/statusColors";
+import type { MetricPoint } from "../lib/series";
+import { SERIES_HEX as COLORS } from "../lib/statusColors";
 
 function Figure({ label, height = 260, children }: { label: string; height?: number; children: ReactElement }) {
   return (
@@ -14,24 +14,6 @@ function Figure({ label, height = 260, children }: { label: string; height?: num
         {children}
       </ResponsiveContainer>
     </figure>
-  );
-}
-
-export function ThroughputChart({ data }: { data: ThroughputPoint[] }) {
-  const total = data.reduce((sum, point) => sum + point.created, 0);
-  return (
-    <Figure label={`Task throughput per hour over the last ${data.length} hours: ${total} created`}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="hour" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
-        <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-        <Tooltip />
-        <Legend />
-        <Bar dataKey="created" name="Created" fill={statusColor("created")} />
-        <Bar dataKey="completed" name="Completed" fill={statusColor("completed")} />
-        <Bar dataKey="failed" name="Failed" fill={statusColor("failed")} />
-      </BarChart>
-    </Figure>
   );
 }
 

@@ -6,6 +6,7 @@ import { StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { describeRetry, durationSeconds, formatDateTime, prettyJson } from "../../lib/format";
 import { useFallbackInterval } from "../../live/LiveUpdates";
+import { AttemptTimeline } from "./AttemptTimeline";
 import { TaskActions } from "./taskActions";
 
 const ACTIVE = new Set(["pending", "running", "retrying"]);
@@ -100,6 +101,7 @@ export function TaskDetailPage() {
           ) : null}
         </Card>
         <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
+          <AttemptTimeline taskId={t.id} status={t.status} />
           <JsonBlock label="Payload" value={t.payload} />
           <div data-testid="task-result">
             <JsonBlock label="Result" value={t.result ?? null} />
