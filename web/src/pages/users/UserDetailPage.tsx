@@ -6,6 +6,7 @@ import { Badge, StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { formatDateTime } from "../../lib/format";
 import { SessionsCard } from "../account/SessionsCard";
+import { EditProfileButton } from "./EditProfileDialog";
 import { UserActions } from "./userActions";
 
 export function UserDetailPage() {
@@ -28,7 +29,12 @@ export function UserDetailPage() {
   ];
   return (
     <>
-      <PageHeader title={u.username} description="Account details" actions={atLeast(me?.role, "moderator") ? <UserActions user={u} onGone={() => void navigate({ to: "/admin/users" })} /> : null} />
+      <PageHeader title={u.username} description="Account details" actions={
+          <>
+            {atLeast(me?.role, "admin") ? <EditProfileButton user={u} /> : null}
+            {atLeast(me?.role, "moderator") ? <UserActions user={u} onGone={() => void navigate({ to: "/admin/users" })} /> : null}
+          </>
+        } />
       <Card>
         <dl className="grid gap-3 sm:grid-cols-2">
           {rows.map(([label, value]) => (
