@@ -124,6 +124,7 @@ def test_moderator_retries_a_dead_letter_task(page: Page, make_account, stack: S
     login(page, moderator)
     page.goto("/admin/tasks/new")
     page.get_by_label("Task type").select_option("data_processing")
+    page.get_by_label("Edit as JSON").check()
     page.get_by_label("Payload (JSON)").fill('{"operation": "max", "data": []}')
     page.get_by_role("button", name="Create task").click()
     page.wait_for_url(re.compile(r"/admin/tasks/[0-9a-f-]{36}$"))
