@@ -87,7 +87,7 @@ function RecentTasks() {
   );
 }
 
-function QueueSection() {
+function QueueSection({ moderator }: { moderator: boolean }) {
   const [window, setWindow] = useState<MetricWindow>("24h");
   const metrics = useQueueMetrics(window);
   return (
@@ -105,7 +105,7 @@ function QueueSection() {
       {metrics.isPending ? <QueueSkeleton /> : null}
       {metrics.data ? (
         <>
-          <QueueStats metrics={metrics.data} />
+          <QueueStats metrics={metrics.data} showWorkers={moderator} />
           {isQuiet(metrics.data) ? <QuietNotice window={window} /> : <ThroughputCard metrics={metrics.data} title="Task throughput" />}
         </>
       ) : null}
@@ -120,7 +120,7 @@ export function DashboardPage() {
     <>
       <PageHeader title={`Welcome, ${user?.username ?? ""}`} description={moderator ? "The queue, the system's health and what is happening now." : "Your tasks, the system's health and what is happening now."} />
       {moderator ? <TaskStatsCards /> : null}
-      <QueueSection />
+      <QueueSection moderator={moderator} />
       <div className="mt-6 grid gap-4 lg:grid-cols-3">
         <Card title={moderator ? "Recent tasks" : "My recent tasks"} className="lg:col-span-2">
           <RecentTasks />

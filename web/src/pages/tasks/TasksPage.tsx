@@ -113,7 +113,7 @@ export function TasksPage() {
   };
   const onSort = (key: string) => {
     if (!SORTABLE.has(key)) return;
-    setSort((current) => ({ key, direction: current.key === key && current.direction === "desc" ? "asc" : "desc" }));
+    setSort((current) => ({ key, direction: current.key === key && current.direction === "asc" ? "desc" : "asc" }));
     setOffset(0);
   };
   const hasNext = total === null ? rows.length === limit : offset + rows.length < total;

@@ -56,6 +56,8 @@ export function useBulkAction(onDone?: () => void) {
 }
 
 const ACTION_LABELS: Record<BulkAction, string> = { retry: "Retry", cancel: "Cancel", delete: "Delete" };
+// The dialog's own dismiss button is "Cancel", so cancelling tasks says what it cancels.
+const CONFIRM_LABELS: Record<BulkAction, string> = { retry: "Retry", cancel: "Cancel tasks", delete: "Delete" };
 const ACTION_NOTES: Record<BulkAction, string> = {
   retry: "Failed tasks go back to pending with fresh attempts; the others are skipped.",
   cancel: "Pending, retrying and running tasks stop; finished ones are skipped.",
@@ -71,7 +73,7 @@ export function BulkBar({ selection, actions, shown }: { selection: Selection; a
     confirm.ask({
       title: `${ACTION_LABELS[action]} ${count} task${count === 1 ? "" : "s"}?`,
       message: ACTION_NOTES[action],
-      confirmLabel: ACTION_LABELS[action],
+      confirmLabel: CONFIRM_LABELS[action],
       danger: action !== "retry",
       onConfirm: () => bulk.mutate({ action, target: { ids: [...selection.selected] } }),
     });

@@ -101,14 +101,15 @@ export function QuietNotice({ window }: { window: MetricWindow }) {
   );
 }
 
-export function QueueStats({ metrics }: { metrics: QueueMetrics }) {
+/** Workers are listed for moderators and admins only; a user's figures cover their own tasks. */
+export function QueueStats({ metrics, showWorkers }: { metrics: QueueMetrics; showWorkers: boolean }) {
   const sums = totals(metrics);
   return (
     <section aria-label="Queue summary" className="grid grid-cols-2 gap-4 sm:grid-cols-4" data-testid="queue-summary">
       <StatCard label="Waiting" value={sums.pending.toLocaleString("en-US")} hint="pending tasks" />
       <StatCard label="Running" value={sums.running.toLocaleString("en-US")} />
       <StatCard label="Oldest waiting" value={age(sums.oldest)} />
-      <StatCard label="Workers online" value={metrics.workers.length} hint={`${metrics.workers.reduce((n, w) => n + w.in_flight, 0)} tasks in flight`} />
+      {showWorkers ? <StatCard label="Workers online" value={metrics.workers.length} hint={`${metrics.workers.reduce((n, w) => n + w.in_flight, 0)} tasks in flight`} /> : <StatCard label="Created" value={sums.created.toLocaleString("en-US")} hint="your tasks in this window" />}
     </section>
   );
 }
