@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -17,14 +19,18 @@ from tests.e2e.helpers import confirm, heading, login, nav, shot, toast
 pytestmark = pytest.mark.e2e
 
 
-def _client(stack: Stack, account: Account) -> httpx.Client:
+@contextmanager
+def _client(stack: Stack, account: Account) -> Iterator[httpx.Client]:
     client = stack.api()
     response = client.post(
         "/auth/login", json={"username": account.username, "password": account.password}
     )
     assert response.status_code == 200, response.text
     client.headers["Authorization"] = f"Bearer {response.json()['data']['session_token']}"
-    return client
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def _arrange(stack: Stack, admin: Account, failed: int, pending: int = 0) -> tuple[str, list[str]]:
@@ -32,7 +38,7 @@ def _arrange(stack: Stack, admin: Account, failed: int, pending: int = 0) -> tup
     task_type = f"e2e_bulk_{uuid.uuid4().hex[:8]}"
     ids: list[str] = []
     with _client(stack, admin) as api:
-        assert api.post("/tasks/types", json={"task_type": task_type}).status_code == 200
+        assert api.post("/tasks/types", json={"task_type": task_type, "description": "e2e: no worker runs it"}).status_code == 200
         for index in range(failed + pending):
             created = api.post("/tasks", json={"task_type": task_type, "payload": {"n": index}})
             assert created.status_code == 200, created.text

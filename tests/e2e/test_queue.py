@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -16,7 +18,8 @@ from tests.e2e.helpers import heading, login, nav, shot
 pytestmark = pytest.mark.e2e
 
 
-def _client(stack: Stack, account: Account) -> httpx.Client:
+@contextmanager
+def _client(stack: Stack, account: Account) -> Iterator[httpx.Client]:
     client = stack.api()
     login_response = client.post(
         "/auth/login", json={"username": account.username, "password": account.password}
@@ -24,14 +27,17 @@ def _client(stack: Stack, account: Account) -> httpx.Client:
     assert login_response.status_code == 200, login_response.text
     token = login_response.json()["data"]["session_token"]
     client.headers["Authorization"] = f"Bearer {token}"
-    return client
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def _arrange_waiting(stack: Stack, admin: Account, count: int) -> str:
     """`count` pending tasks of a fresh type, the oldest created 20 minutes ago."""
     task_type = f"e2e_queue_{uuid.uuid4().hex[:8]}"
     with _client(stack, admin) as api:
-        registered = api.post("/tasks/types", json={"task_type": task_type})
+        registered = api.post("/tasks/types", json={"task_type": task_type, "description": "e2e: no worker runs it"})
         assert registered.status_code == 200, registered.text
         ids = []
         for index in range(count):
@@ -39,7 +45,9 @@ def _arrange_waiting(stack: Stack, admin: Account, count: int) -> str:
             assert created.status_code == 200, created.text
             ids.append(created.json()["data"]["id"])
     stack.sql(
-        "UPDATE tasks SET created_at = now() - interval '20 minutes' WHERE id = $1::uuid", ids[0]
+        "UPDATE tasks SET created_at = now() - interval '20 minutes', "
+        "scheduled_at = now() - interval '20 minutes' WHERE id = $1::uuid",
+        ids[0],
     )
     return task_type
 

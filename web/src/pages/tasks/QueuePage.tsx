@@ -18,10 +18,16 @@ export function QueuePage() {
       {data ? (
         <div className="flex flex-col gap-6">
           <QueueStats metrics={data} showWorkers={moderator} />
-          {isQuiet(data) ? <QuietNotice window={window} /> : <ThroughputCard metrics={data} />}
-          <Card title="By task type">
-            <TypesTable metrics={data} />
-          </Card>
+          {isQuiet(data) ? (
+            <QuietNotice window={window} />
+          ) : (
+            <>
+              <ThroughputCard metrics={data} />
+              <Card title="By task type">
+                <TypesTable metrics={data} />
+              </Card>
+            </>
+          )}
           {moderator ? (
             <Card title="Workers">
               <WorkersTable metrics={data} />

@@ -10,12 +10,12 @@ const PAST: Record<BulkAction, string> = { retry: "retried", cancel: "cancelled"
 const OUTCOME_WORDS: Record<string, string> = { not_found: "not found", invalid_state: "not in a state for this" };
 const NAMED = 3;
 
-/** "12 retried, 1 skipped: 3f2a9c1e not found". */
+/** "12 retried, 1 skipped: 3f2a9c1e (not found)". */
 export function bulkSummary(action: BulkAction, result: BulkResult): string {
   const done = `${result.succeeded.toLocaleString("en-US")} ${PAST[action]}`;
   if (result.failed === 0) return done;
   const skipped = result.results.filter((row) => row.outcome !== "ok");
-  const named = skipped.slice(0, NAMED).map((row) => `${shortId(row.id)} ${row.message ?? OUTCOME_WORDS[row.outcome] ?? row.outcome}`);
+  const named = skipped.slice(0, NAMED).map((row) => `${shortId(row.id)} (${row.message ?? OUTCOME_WORDS[row.outcome] ?? row.outcome})`);
   const more = result.failed > named.length ? ` and ${(result.failed - named.length).toLocaleString("en-US")} more` : "";
   return `${done}, ${result.failed.toLocaleString("en-US")} skipped: ${named.join("; ")}${more}`;
 }

@@ -12,18 +12,18 @@ const ID = "3f2a9c1e-0000-4000-8000-000000000001";
 describe("bulkSummary", () => {
   it("counts what was done and names what was skipped", () => {
     const result = { action: "retry", matched: 13, succeeded: 12, failed: 1, results: [{ id: ID, outcome: "invalid_state" as const, message: "is not failed" }] };
-    expect(bulkSummary("retry", result)).toBe("12 retried, 1 skipped: 3f2a9c1e is not failed");
+    expect(bulkSummary("retry", result)).toBe("12 retried, 1 skipped: 3f2a9c1e (is not failed)");
     expect(bulkSummary("delete", { ...result, failed: 0, results: [] })).toBe("12 deleted");
   });
 
   it("names three skipped rows and counts the rest", () => {
     const results = Array.from({ length: 5 }, (_, index) => ({ id: `${index}`.repeat(8), outcome: "not_found" as const }));
-    expect(bulkSummary("cancel", { action: "cancel", matched: 5, succeeded: 0, failed: 5, results })).toBe("0 cancelled, 5 skipped: 00000000 not found; 11111111 not found; 22222222 not found and 2 more");
+    expect(bulkSummary("cancel", { action: "cancel", matched: 5, succeeded: 0, failed: 5, results })).toBe("0 cancelled, 5 skipped: 00000000 (not found); 11111111 (not found); 22222222 (not found) and 2 more");
   });
 
   it("names skipped users by username", () => {
     const result = { action: "deactivate", matched: 2, succeeded: 1, failed: 1, results: [{ id: ID, outcome: "invalid_state" }] };
-    expect(userBulkSummary("deactivate", result, new Map([[ID, "alice"]]))).toBe("1 deactivated, 1 skipped: alice already so");
+    expect(userBulkSummary("deactivate", result, new Map([[ID, "alice"]]))).toBe("1 deactivated, 1 skipped: alice (already so)");
   });
 });
 
