@@ -246,9 +246,41 @@ def test_metrics_chart_renders_stored_points(page: Page, make_account, stack: St
     expect(create.get_by_role("alert")).to_contain_text("not authorized")
 
 
-def test_monitoring_overview_for_moderators(page: Page, make_account) -> None:  # type: ignore[no-untyped-def]
-    login(page, make_account("moderator"))
+def test_monitoring_overview_for_moderators(page: Page, make_account, stack: Stack) -> None:  # type: ignore[no-untyped-def]
+    moderator = make_account("moderator")
+    run = uuid.uuid4().hex[:8]
+    ids = []
+    with stack.api() as api:
+        headers = bearer(stack, moderator)
+        for level in ("error", "info", "info"):
+            event = {"event_type": "log", "source": "app-web", "level": level, "message": f"ov-{run}"}
+            response = api.post("/monitoring/events", json=event, headers=headers)
+            assert response.status_code == 200, response.text
+            ids.append(response.json()["data"]["id"])
+    login(page, moderator)
     nav(page, "Overview")
     heading(page, "Monitoring")
     expect(page.get_by_role("region", name="Monitoring statistics")).to_be_visible()
+    # Events per level: a stacked bar per hour, in the levels' own colours (error is red).
+    chart = page.get_by_role("img", name=re.compile("Events per level over the last 24 hours"))
+    expect(chart).to_have_attribute("aria-label", re.compile(r"\d+ error\b.*\d+ info\b"))
+    bars = chart.locator(".recharts-bar-rectangle path")
+    expect(bars.first).to_be_attached(timeout=10_000)
+    fills = {bar.get_attribute("fill") for bar in bars.all()}
+    assert "#dc2626" in fills, fills
+    # The feed shows each event's short id, which opens the event itself.
+    feed = page.get_by_test_id("recent-events")
+    feed.get_by_role("link", name=f"Event {ids[-1][:8]}").click()
+    heading(page, "Events")
+    dialog = page.get_by_role("dialog", name=f"Event {ids[-1][:8]}")
+    expect(dialog).to_contain_text(ids[-1])
+    expect(dialog).to_contain_text(f"ov-{run}")
+    shot(page, "event-dialog", full_page=False)
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("table", name="Events").get_by_role("button", name=f"Show event {ids[0][:8]}").click()
+    first = page.get_by_role("dialog", name=f"Event {ids[0][:8]}")
+    expect(first).to_contain_text("error")
+    first.get_by_role("button", name="Close").click()
+    nav(page, "Overview")
     shot(page, "monitoring")

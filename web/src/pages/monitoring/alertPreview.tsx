@@ -23,7 +23,7 @@ export const PRESETS: readonly Preset[] = [
 
 export function PresetPicker({ onPick }: { onPick: (preset: Preset) => void }) {
   return (
-    <div role="group" aria-label="Rule presets" className="flex flex-wrap gap-2">
+    <div role="group" aria-label="Presets" className="flex flex-wrap gap-2">
       {PRESETS.map((preset) => (
         <button key={preset.label} type="button" onClick={() => onPick(preset)} className="rounded-full border border-slate-300 bg-white px-3 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
           {preset.label}
