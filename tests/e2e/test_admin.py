@@ -133,6 +133,17 @@ def test_moderator_retries_a_dead_letter_task(page: Page, make_account, stack: S
     expect(page.get_by_test_id("task-error")).to_contain_text(
         "Cannot compute max of an empty array"
     )
+    # The attempt timeline: how the run ended, with the handler's traceback folded away.
+    attempts = page.get_by_role("list", name="Attempt timeline").get_by_test_id("attempt")
+    expect(attempts).to_have_count(1)
+    expect(attempts.first).to_contain_text("Attempt 1")
+    expect(attempts.first).to_contain_text("failed")
+    expect(attempts.first).to_contain_text("Cannot compute max of an empty array")
+    traceback = attempts.first.get_by_label("Traceback of attempt 1")
+    expect(traceback).to_be_hidden()
+    attempts.first.get_by_text("Traceback", exact=True).click()
+    expect(traceback).to_contain_text("Traceback (most recent call last)")
+    shot(page, "task-attempts")
 
     nav(page, "Dead letter")
     heading(page, "Dead letter queue")
@@ -145,6 +156,7 @@ def test_moderator_retries_a_dead_letter_task(page: Page, make_account, stack: S
     # The task runs again (and fails again: the payload has not changed).
     page.goto(f"/admin/tasks/{task_id}")
     expect(page.get_by_test_id("task-status")).to_have_text("failed", timeout=20_000)
+    expect(page.get_by_test_id("attempt")).to_have_count(2)
 
 
 def test_health_page_shows_every_probe(page: Page, admin_account: Account) -> None:
@@ -170,7 +182,7 @@ def test_admin_sees_user_analytics_and_moderator_dashboard_chart(
 ) -> None:
     login(page, admin_account)
     expect(page.get_by_role("region", name="Task statistics")).to_be_visible()
-    chart = page.get_by_role("img", name=re.compile("Task throughput per hour"))
+    chart = page.get_by_role("img", name=re.compile("Tasks created and completed"))
     expect(chart).to_be_visible()
     expect(chart.locator(".recharts-bar-rectangle").first).to_be_attached(timeout=10_000)
     time.sleep(0.3)
@@ -183,3 +195,26 @@ def test_admin_sees_user_analytics_and_moderator_dashboard_chart(
     heading(page, "System stats")
     expect(page.get_by_role("table", name="Workers")).to_contain_text("pid")
     shot(page, "stats")
+
+
+def test_admin_edits_another_users_profile(page: Page, admin_account: Account, make_account) -> None:  # type: ignore[no-untyped-def]
+    target = make_account(prefix="edited")
+    renamed = f"renamed_{uuid.uuid4().hex[:8]}"
+    login(page, admin_account)
+    page.goto(f"/admin/users/{target.id}")
+    heading(page, target.username)
+    page.get_by_role("button", name=f"Edit profile of {target.username}").click()
+    dialog = page.get_by_role("dialog", name=f"Edit profile of {target.username}")
+    dialog.get_by_label("Email").fill("not-an-email")
+    dialog.get_by_role("button", name="Save profile").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("mail")
+    dialog.get_by_label("Username").fill(renamed)
+    dialog.get_by_label("Email").fill(f"{renamed}@example.com")
+    dialog.get_by_label("Email verified").check()
+    shot(page, "user-edit-profile", full_page=False)
+    dialog.get_by_role("button", name="Save profile").click()
+    toast(page, f"Saved the profile of {renamed}.")
+    heading(page, renamed)
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(f"{renamed}@example.com")
+    expect(main.get_by_text("Email verified").locator("..")).to_contain_text("yes")

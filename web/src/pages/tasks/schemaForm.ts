@@ -72,6 +72,8 @@ export function schemaFields(schema: unknown): SchemaField[] | null {
 /** The form's text (or checkbox state) for one payload value. */
 export function toRaw(field: SchemaField, value: unknown): RawValue {
   if (field.kind === "boolean") return value === undefined ? field.defaultValue === true : value === true;
+  // A required choice starts on its default (or first) option, as the select shows it.
+  if (value === undefined && field.kind === "enum" && field.required) return String(field.defaultValue ?? field.options?.[0] ?? "");
   if (value === undefined || value === null) return "";
   if (field.kind === "json") return typeof value === "string" && field.lenient ? value : JSON.stringify(value, null, 2);
   return String(value);

@@ -62,7 +62,7 @@ export function EditProfileButton({ user }: { user: UserProfile }) {
           </>
         }
       >
-        <form id="edit-profile" className="flex flex-col gap-3" onSubmit={submit}>
+        <form id="edit-profile" noValidate className="flex flex-col gap-3" onSubmit={submit}>
           <TextField label="Username" value={form.username} required onChange={(e) => setForm({ ...form, username: e.target.value })} error={messageFor(save.error, "username")} />
           <TextField label="Email" type="email" value={form.email} required onChange={(e) => setForm({ ...form, email: e.target.value })} error={messageFor(save.error, "email")} />
           <label className="inline-flex items-center gap-2 text-sm">
