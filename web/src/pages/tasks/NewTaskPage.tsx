@@ -124,7 +124,11 @@ export function NewTaskPage() {
           {showJson ? (
             <TextArea label="Payload (JSON)" name="payload" rows={10} value={draft.text} onChange={(e) => setDraft({ ...draft, text: e.target.value })} error={problems.payload} spellCheck={false} />
           ) : (
-            <SchemaFields fields={fields} values={draft.raw} errors={problems.fields ?? {}} onChange={(name, value) => setDraft({ ...draft, raw: { ...draft.raw, [name]: value } })} />
+            <SchemaFields fields={fields} values={draft.raw} errors={problems.fields ?? {}} onChange={(name, value) => {
+                setDraft({ ...draft, raw: { ...draft.raw, [name]: value } });
+                setProblems(({ fields: { [name]: _fixed, ...rest } = {}, ...others }) => ({ ...others, fields: rest }));
+              }}
+            />
           )}
           <div className="grid gap-4 sm:grid-cols-2">
             <SelectField label="Priority" name="priority" value={priority} onChange={(e) => setPriority(e.target.value)} options={choices(PRIORITIES)} />
