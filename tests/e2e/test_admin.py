@@ -197,7 +197,9 @@ def test_admin_sees_user_analytics_and_moderator_dashboard_chart(
     shot(page, "stats")
 
 
-def test_admin_edits_another_users_profile(page: Page, admin_account: Account, make_account) -> None:  # type: ignore[no-untyped-def]
+def test_admin_edits_another_users_profile(
+    page: Page, admin_account: Account, make_account
+) -> None:  # type: ignore[no-untyped-def]
     target = make_account(prefix="edited")
     renamed = f"renamed_{uuid.uuid4().hex[:8]}"
     login(page, admin_account)

@@ -38,7 +38,13 @@ def _arrange(stack: Stack, admin: Account, failed: int, pending: int = 0) -> tup
     task_type = f"e2e_bulk_{uuid.uuid4().hex[:8]}"
     ids: list[str] = []
     with _client(stack, admin) as api:
-        assert api.post("/tasks/types", json={"task_type": task_type, "description": "e2e: no worker runs it"}).status_code == 200
+        assert (
+            api.post(
+                "/tasks/types",
+                json={"task_type": task_type, "description": "e2e: no worker runs it"},
+            ).status_code
+            == 200
+        )
         for index in range(failed + pending):
             created = api.post("/tasks", json={"task_type": task_type, "payload": {"n": index}})
             assert created.status_code == 200, created.text

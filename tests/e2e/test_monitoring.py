@@ -253,7 +253,12 @@ def test_monitoring_overview_for_moderators(page: Page, make_account, stack: Sta
     with stack.api() as api:
         headers = bearer(stack, moderator)
         for level in ("error", "info", "info"):
-            event = {"event_type": "log", "source": "app-web", "level": level, "message": f"ov-{run}"}
+            event = {
+                "event_type": "log",
+                "source": "app-web",
+                "level": level,
+                "message": f"ov-{run}",
+            }
             response = api.post("/monitoring/events", json=event, headers=headers)
             assert response.status_code == 200, response.text
             ids.append(response.json()["data"]["id"])
@@ -278,7 +283,9 @@ def test_monitoring_overview_for_moderators(page: Page, make_account, stack: Sta
     shot(page, "event-dialog", full_page=False)
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
-    page.get_by_role("table", name="Events").get_by_role("button", name=f"Show event {ids[0][:8]}").click()
+    page.get_by_role("table", name="Events").get_by_role(
+        "button", name=f"Show event {ids[0][:8]}"
+    ).click()
     first = page.get_by_role("dialog", name=f"Event {ids[0][:8]}")
     expect(first).to_contain_text("error")
     first.get_by_role("button", name="Close").click()

@@ -37,7 +37,9 @@ def _arrange_waiting(stack: Stack, admin: Account, count: int) -> str:
     """`count` pending tasks of a fresh type, the oldest created 20 minutes ago."""
     task_type = f"e2e_queue_{uuid.uuid4().hex[:8]}"
     with _client(stack, admin) as api:
-        registered = api.post("/tasks/types", json={"task_type": task_type, "description": "e2e: no worker runs it"})
+        registered = api.post(
+            "/tasks/types", json={"task_type": task_type, "description": "e2e: no worker runs it"}
+        )
         assert registered.status_code == 200, registered.text
         ids = []
         for index in range(count):
@@ -60,8 +62,10 @@ def test_queue_page_shows_depth_and_oldest_wait_of_arranged_tasks(
     nav(page, "Queue")
     heading(page, "Queue")
     expect(page.get_by_role("button", name="1h")).to_have_attribute("aria-pressed", "true")
-    row = page.get_by_role("table", name="Queue by task type").get_by_role("row").filter(
-        has_text=task_type
+    row = (
+        page.get_by_role("table", name="Queue by task type")
+        .get_by_role("row")
+        .filter(has_text=task_type)
     )
     cells = row.get_by_role("cell")
     expect(cells.nth(1)).to_have_text("3")  # waiting
