@@ -89,7 +89,7 @@ export function MonitoringPage() {
               <li key={e.id} className="break-words py-1.5">
                 <span className="flex flex-wrap items-center gap-2">
                   <EventLink id={e.id} />
-                  <span className="font-medium">{e.source}</span>
+                  <span className="min-w-0 font-medium [overflow-wrap:anywhere]">{e.source}</span>
                   {e.level ? <LevelBadge level={e.level} /> : <span className="text-slate-500">{e.event_type}</span>}
                 </span>
                 <p className="truncate text-slate-600">{e.message}</p>
