@@ -119,3 +119,6 @@ def test_selected_rows_are_retried_together_and_the_skipped_one_is_named(
     toast(page, "2 cancelled")
     expect(table.get_by_role("row").filter(has_text="cancelled")).to_have_count(2)
     assert _statuses(stack, admin_account, ids) == ["cancelled", "cancelled", "pending"]
+    page.set_viewport_size({"width": 375, "height": 812})
+    expect(bar).to_contain_text("None selected")
+    shot(page, "tasks-phone")

@@ -325,3 +325,5 @@ def test_monitoring_overview_for_moderators(page: Page, make_account, stack: Sta
     first.get_by_role("button", name="Close").click()
     nav(page, "Overview")
     shot(page, "monitoring")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, "monitoring-phone")

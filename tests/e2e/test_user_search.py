@@ -62,6 +62,9 @@ def test_search_finds_a_user_beyond_the_first_page_and_bulk_deactivates(
     page.get_by_label("Role", exact=True).select_option("")
     expect(range_label).to_have_text("1–2 of 2")
     shot(page, "users-search")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, "users-search-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     bar = page.get_by_test_id("bulk-bar")
     bar.get_by_label("Select all shown").check()
