@@ -119,6 +119,11 @@ def test_selected_rows_are_retried_together_and_the_skipped_one_is_named(
     toast(page, "2 cancelled")
     expect(table.get_by_role("row").filter(has_text="cancelled")).to_have_count(2)
     assert _statuses(stack, admin_account, ids) == ["cancelled", "cancelled", "pending"]
+    # The server finds a task by the leading characters of its id.
+    page.get_by_text("By id or creation time").click()
+    page.get_by_label("Task id").fill(ids[2][:6])
+    expect(page.get_by_test_id("task-range")).to_have_text("1–1 of 1")
+    expect(table).to_contain_text(ids[2][:8])
     page.set_viewport_size({"width": 375, "height": 812})
     expect(bar).to_contain_text("None selected")
     shot(page, "tasks-phone")

@@ -79,12 +79,17 @@ function FilterForm({ filters, onChange }: { filters: Filters; onChange: (key: k
   return (
     <form role="search" aria-label="Filter tasks" className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" onSubmit={(event) => event.preventDefault()}>
       <TextField label="Search" type="search" placeholder="Text in the payload or last error" {...field("q")} />
-      <TextField label="Task id" placeholder="Leading characters, e.g. 3f2a9c" spellCheck={false} {...field("id")} />
       <SelectField label="Status" options={choices(TASK_STATUSES, "Any status")} {...field("status")} />
       <SelectField label="Type" options={choices((types.data ?? []).map((type) => type.task_type), "Any type")} {...field("task_type")} />
       <SelectField label="Priority" options={choices(PRIORITIES, "Any priority")} {...field("priority")} />
-      <TextField label="Created after" type="datetime-local" {...field("created_after")} />
-      <TextField label="Created before" type="datetime-local" {...field("created_before")} />
+      <details className="sm:col-span-2 lg:col-span-4" open={Boolean(filters.id || filters.created_after || filters.created_before)}>
+        <summary className="cursor-pointer text-sm font-medium text-slate-700">By id or creation time</summary>
+        <div className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-3">
+          <TextField label="Task id" placeholder="Leading characters, e.g. 3f2a9c" spellCheck={false} {...field("id")} />
+          <TextField label="Created after" type="datetime-local" {...field("created_after")} />
+          <TextField label="Created before" type="datetime-local" {...field("created_before")} />
+        </div>
+      </details>
     </form>
   );
 }
