@@ -23,7 +23,7 @@ export function SeriesChart({ label, rows, series, stacked = false, height = 240
           <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
           <Tooltip />
-          <Legend />
+          <Legend itemSorter={null} />
           {series.map((s) => (
             <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} isAnimationActive={false} {...(stacked ? { stackId: "all" } : {})} />
           ))}

@@ -2,11 +2,13 @@
 import type { Alert, Incident, MonitoringEvent } from "../../api/types";
 import type { Slice } from "../../components/charts";
 import type { BucketRow, Series } from "../../components/SeriesChart";
-import { levelColor, statusColor, TONE_HEX } from "../../lib/statusColors";
+import { levelColor, statusColor } from "../../lib/statusColors";
 
 const HOUR = 3_600_000;
 const LEVEL_ORDER = ["fatal", "critical", "error", "warning", "warn", "notice", "info", "debug", "trace"];
 export const NO_LEVEL = "none";
+// Lighter than the grey of debug and trace, which it would otherwise share.
+const NO_LEVEL_HEX = "#cbd5e1";
 
 /** Events per level per hour over the last `hours` hours, oldest first, one series per level seen. */
 export function eventsPerLevel(events: readonly MonitoringEvent[], hours: number, now: number = Date.now()): { rows: BucketRow[]; series: Series[] } {
@@ -31,7 +33,7 @@ export function eventsPerLevel(events: readonly MonitoringEvent[], hours: number
   };
   const ordered = [...levels].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const row of rows) for (const level of ordered) row[level] ??= 0;
-  return { rows, series: ordered.map((level) => ({ key: level, name: level, color: level === NO_LEVEL ? TONE_HEX.gray : levelColor(level) })) };
+  return { rows, series: ordered.map((level) => ({ key: level, name: level, color: level === NO_LEVEL ? NO_LEVEL_HEX : levelColor(level) })) };
 }
 
 const SEVERITY_ORDER = ["critical", "high", "medium", "low"];
