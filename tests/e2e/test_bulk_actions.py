@@ -100,7 +100,7 @@ def test_selected_rows_are_retried_together_and_the_skipped_one_is_named(
     expect(table.get_by_role("row")).to_have_count(4)
     bar = page.get_by_test_id("bulk-bar")
     expect(bar.get_by_role("button", name="Retry selected")).to_be_disabled()
-    bar.get_by_label("Select all shown").check()
+    table.get_by_label("Select all rows on this page").check()
     expect(bar).to_contain_text("3 selected")
     bar.get_by_role("button", name="Retry selected").click()
     confirm(page, "Retry 3 tasks?", "Retry")
@@ -113,7 +113,7 @@ def test_selected_rows_are_retried_together_and_the_skipped_one_is_named(
 
     # Cancel two of them by ticking their rows.
     for task_id in ids[:2]:
-        table.get_by_label(f"Select task {task_id[:8]}").check()
+        table.get_by_label(f"Select row {task_id}").check()
     bar.get_by_role("button", name="Cancel selected").click()
     confirm(page, "Cancel 2 tasks?", "Cancel tasks")
     toast(page, "2 cancelled")

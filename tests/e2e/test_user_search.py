@@ -67,7 +67,7 @@ def test_search_finds_a_user_beyond_the_first_page_and_bulk_deactivates(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     bar = page.get_by_test_id("bulk-bar")
-    bar.get_by_label("Select all shown").check()
+    table.get_by_label("Select all rows on this page").check()
     bar.get_by_role("button", name="Deactivate selected").click()
     confirm(page, "Deactivate 2 accounts?", "Deactivate")
     toast(page, "2 deactivated")

@@ -10,9 +10,10 @@ import { useFallbackInterval } from "../live/LiveUpdates";
 import { isGood, runProbe } from "./health/probes";
 import { isQuiet, QueueSkeleton, QueueStats, QuietNotice, ThroughputCard, useQueueMetrics, WindowPicker } from "./tasks/queueView";
 import { searchTasks, type MetricWindow } from "./tasks/tasksApi";
+import { queryKeys } from "../lib/queryKeys";
 
 function TaskStatsCards() {
-  const stats = useQuery({ queryKey: ["tasks", "stats"], queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: useFallbackInterval(10_000) });
+  const stats = useQuery({ queryKey: queryKeys.tasks.stats(), queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: useFallbackInterval(10_000) });
   if (stats.error) return <ErrorNotice error={stats.error} />;
   const s = stats.data;
   return (
@@ -26,7 +27,7 @@ function TaskStatsCards() {
 }
 
 function HealthSummary() {
-  const health = useQuery({ queryKey: ["health", "/health/detailed"], queryFn: () => runProbe("/health/detailed"), refetchInterval: 30_000 });
+  const health = useQuery({ queryKey: queryKeys.health("/health/detailed"), queryFn: () => runProbe("/health/detailed"), refetchInterval: 30_000 });
   if (health.isPending) return <Loading label="Checking health…" />;
   const result = health.data;
   return (
@@ -52,7 +53,7 @@ function HealthSummary() {
 
 function RecentTasks() {
   const tasks = useQuery({
-    queryKey: ["tasks", "search", { limit: 6, offset: 0, sort: "-created_at" }],
+    queryKey: queryKeys.tasks.search({ limit: 6, offset: 0, sort: "-created_at" }),
     queryFn: () => searchTasks({ limit: 6, offset: 0, sort: "-created_at" }),
     refetchInterval: useFallbackInterval(15_000),
   });

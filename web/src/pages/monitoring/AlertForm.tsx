@@ -7,6 +7,7 @@ import { ErrorNotice } from "../../components/Layout";
 import { messageFor } from "../../lib/fieldErrors";
 import { useAction } from "../../lib/useAction";
 import { PresetPicker, RulePreview, type Preset } from "./alertPreview";
+import { queryKeys } from "../../lib/queryKeys";
 
 export const RULE_HELP =
   "metric <name> <avg|min|max|sum|count|last> over <N><s|m|h> [where k=v,…] · events [event_type=…] [level=…] [source=…] count over <N><s|m|h> · tasks <status> count [older than <N><m|h>] — optionally ending with < | <= | > | >= | == <number>";
@@ -48,7 +49,7 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
         : unwrap(api.POST("/monitoring/alerts", { body: common }));
     },
     success: (saved) => `Alert "${saved.name}" saved.`,
-    invalidate: [["monitoring", "alerts"]],
+    invalidate: [queryKeys.monitoring.alerts()],
     onDone,
     toastErrors: false,
   });

@@ -8,6 +8,7 @@ import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice, Loading } from "../../components/Layout";
 import { formatDateTime, prettyJson, shortId } from "../../lib/format";
+import { queryKeys } from "../../lib/queryKeys";
 
 function Body({ event }: { event: MonitoringEvent }) {
   const rows: Array<[string, React.ReactNode]> = [
@@ -42,7 +43,7 @@ function Body({ event }: { event: MonitoringEvent }) {
 
 export function EventDialog({ id, onClose }: { id: string | null; onClose: () => void }) {
   const event = useQuery({
-    queryKey: ["monitoring", "events", "detail", id],
+    queryKey: queryKeys.monitoring.events.detail(id),
     queryFn: () => unwrap(api.GET("/monitoring/events/{id}", { params: { path: { id: id ?? "" } } })),
     enabled: id !== null,
   });

@@ -14,6 +14,7 @@ import { parseJsonObject } from "../../lib/json";
 import { useAction } from "../../lib/useAction";
 import { EventDialog } from "./EventDialog";
 import { formatTags, parseTagFilter } from "./tags";
+import { queryKeys } from "../../lib/queryKeys";
 
 const LIMIT = 50;
 type Filters = { event_type: string; source: string; level: string; tags: string };
@@ -32,7 +33,7 @@ function CreateEvent() {
   const create = useAction<CreateEventBody, MonitoringEvent>({
     run: (body) => unwrap(api.POST("/monitoring/events", { body })),
     success: (event) => `Event recorded from ${event.source}.`,
-    invalidate: [["monitoring", "events"], ["monitoring", "stats"]],
+    invalidate: [queryKeys.monitoring.events.all, queryKeys.monitoring.stats()],
     onDone: () => setValues((v) => ({ ...v, message: "" })),
     toastErrors: false,
   });
@@ -77,7 +78,7 @@ export function EventsPage() {
   const [offset, setOffset] = useState(0);
   const query = eventQuery(filters, offset);
   const events = useQuery({
-    queryKey: ["monitoring", "events", query],
+    queryKey: queryKeys.monitoring.events.list(query),
     queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query } })),
     placeholderData: keepPreviousData,
   });

@@ -9,6 +9,7 @@ import { relativeTime } from "../../lib/format";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { EventLink } from "./EventDialog";
 import { alertStates, eventsPerLevel, incidentsBySeverity } from "./overview";
+import { queryKeys } from "../../lib/queryKeys";
 
 // recharts loads only with the charts.
 const SeriesChart = lazy(() => import("../../components/SeriesChart").then((module) => ({ default: module.SeriesChart })));
@@ -19,7 +20,7 @@ const CHART_HOURS = 24;
 const CHART_EVENTS = 1000;
 
 function StatsCards() {
-  const stats = useQuery({ queryKey: ["monitoring", "stats"], queryFn: () => unwrap(api.GET("/monitoring/stats")), refetchInterval: useFallbackInterval(15_000) });
+  const stats = useQuery({ queryKey: queryKeys.monitoring.stats(), queryFn: () => unwrap(api.GET("/monitoring/stats")), refetchInterval: useFallbackInterval(15_000) });
   if (stats.error) return <ErrorNotice error={stats.error} />;
   const s = stats.data;
   return (
@@ -39,7 +40,7 @@ function ChartFallback() {
 function EventsChart() {
   const since = useMemo(() => new Date(Date.now() - CHART_HOURS * 3_600_000).toISOString(), []);
   const query = { limit: CHART_EVENTS, offset: 0, start_time: since };
-  const events = useQuery({ queryKey: ["monitoring", "events", "chart", query], queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query } })), refetchInterval: useFallbackInterval(30_000) });
+  const events = useQuery({ queryKey: queryKeys.monitoring.events.list(query), queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query } })), refetchInterval: useFallbackInterval(30_000) });
   const series = useMemo(() => eventsPerLevel(events.data ?? [], CHART_HOURS), [events.data]);
   const capped = (events.data?.length ?? 0) >= CHART_EVENTS;
   return (
@@ -68,9 +69,9 @@ function EventsChart() {
 export function MonitoringPage() {
   const { user } = useSession();
   const fallback = useFallbackInterval(15_000);
-  const events = useQuery({ queryKey: ["monitoring", "events", { limit: 8, offset: 0 }], queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query: { limit: 8, offset: 0 } } })), refetchInterval: fallback });
-  const incidents = useQuery({ queryKey: ["monitoring", "incidents", 0], queryFn: () => unwrap(api.GET("/monitoring/incidents", { params: { query: { limit: 50, offset: 0 } } })), refetchInterval: fallback });
-  const alerts = useQuery({ queryKey: ["monitoring", "alerts"], queryFn: () => unwrap(api.GET("/monitoring/alerts")), refetchInterval: fallback });
+  const events = useQuery({ queryKey: queryKeys.monitoring.events.list({ limit: 8, offset: 0 }), queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query: { limit: 8, offset: 0 } } })), refetchInterval: fallback });
+  const incidents = useQuery({ queryKey: queryKeys.monitoring.incidents.list(0), queryFn: () => unwrap(api.GET("/monitoring/incidents", { params: { query: { limit: 50, offset: 0 } } })), refetchInterval: fallback });
+  const alerts = useQuery({ queryKey: queryKeys.monitoring.alerts(), queryFn: () => unwrap(api.GET("/monitoring/alerts")), refetchInterval: fallback });
   const open = (incidents.data ?? []).filter((i) => i.status === "open" || i.status === "investigating");
   const firing = (alerts.data ?? []).filter((a) => a.firing);
   const states = alertStates(alerts.data ?? []);

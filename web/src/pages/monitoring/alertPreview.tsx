@@ -5,6 +5,7 @@ import { Badge } from "../../components/Badge";
 import { unwrap } from "../../api/client";
 import { loose } from "../../lib/listing";
 import { useDebounced } from "../../lib/useDebounced";
+import { queryKeys } from "../../lib/queryKeys";
 
 export interface Preset {
   label: string;
@@ -46,7 +47,7 @@ function fetchPreview(query: string, threshold_value: number | null): Promise<Pr
 export function RulePreview({ query, threshold }: { query: string; threshold: number | null }) {
   const rule = useDebounced({ query: query.trim(), threshold }, 500);
   const preview = useQuery({
-    queryKey: ["monitoring", "alerts", "preview", rule],
+    queryKey: queryKeys.monitoring.alertPreview(rule),
     queryFn: () => fetchPreview(rule.query, rule.threshold),
     enabled: rule.query !== "",
     retry: false,

@@ -5,6 +5,7 @@ import { StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading } from "../../components/Layout";
 import { durationSeconds, formatDateTime, humanDuration } from "../../lib/format";
 import { fetchAttempts, type Attempt } from "./tasksApi";
+import { queryKeys } from "../../lib/queryKeys";
 
 function AttemptItem({ attempt }: { attempt: Attempt }) {
   const took = durationSeconds(attempt.started_at, attempt.finished_at);
@@ -34,7 +35,7 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
 
 export function AttemptTimeline({ taskId, status }: { taskId: string; status: string }) {
   // The status is part of the key: a finished or retried task refetches its history.
-  const attempts = useQuery({ queryKey: ["tasks", "attempts", taskId, status], queryFn: () => fetchAttempts(taskId) });
+  const attempts = useQuery({ queryKey: queryKeys.tasks.attempts(taskId, status), queryFn: () => fetchAttempts(taskId) });
   const unsupported = attempts.error instanceof ApiError && attempts.error.status === 404;
   return (
     <Card title="Attempts">

@@ -9,16 +9,16 @@ import { ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { relativeTime, shortId } from "../../lib/format";
 import { rangeLabel } from "../../lib/listing";
-import { BulkBar, SelectBox, useBulkAction, useSelection, type Selection } from "./bulk";
+import { BulkBar, useBulkAction, useSelection } from "./bulk";
 import { TaskActions } from "./taskActions";
 import { searchTasks, type BulkFilter } from "./tasksApi";
 import { useTaskTypes } from "./TasksPage";
+import { queryKeys } from "../../lib/queryKeys";
 
 const LIMIT = 50;
 
-function columns(selection: Selection): Column<Task>[] {
+function columns(): Column<Task>[] {
   return [
-    { key: "select", header: "Select", render: (task) => <SelectBox selection={selection} id={task.id} /> },
     {
       key: "id",
       header: "Task",
@@ -69,10 +69,10 @@ export function DeadLetterPage() {
   const types = useTaskTypes();
   const filter: BulkFilter = taskType ? { task_type: taskType } : {};
   const query = { limit: LIMIT, offset, status: "failed", sort: "-created_at", ...filter };
-  const tasks = useQuery({ queryKey: ["tasks", "search", query], queryFn: () => searchTasks(query), placeholderData: keepPreviousData });
+  const tasks = useQuery({ queryKey: queryKeys.tasks.search(query), queryFn: () => searchTasks(query), placeholderData: keepPreviousData });
   const rows = tasks.data?.rows ?? [];
   const total = tasks.data?.total ?? null;
-  const selection = useSelection(rows.map((task) => task.id));
+  const selection = useSelection();
   const hasNext = total === null ? rows.length === LIMIT : offset + rows.length < total;
 
   return (
@@ -91,8 +91,8 @@ export function DeadLetterPage() {
         />
       </form>
       {tasks.error ? <ErrorNotice error={tasks.error} /> : null}
-      <BulkBar selection={selection} actions={["retry", "delete"]} shown={rows.length} />
-      {tasks.isPending ? <Loading /> : <Table caption="Failed tasks" columns={columns(selection)} rows={rows} rowKey={(task) => task.id} empty="No failed tasks." />}
+      <BulkBar selection={selection} actions={["retry", "delete"]} />
+      {tasks.isPending ? <Loading /> : <Table caption="Failed tasks" columns={columns()} rows={rows} rowKey={(task) => task.id} selected={selection.selected} onSelectionChange={selection.set} empty="No failed tasks." />}
       <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-2 text-sm">
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
           Previous

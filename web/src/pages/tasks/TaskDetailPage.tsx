@@ -8,6 +8,7 @@ import { describeRetry, durationSeconds, formatDateTime, prettyJson } from "../.
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { AttemptTimeline } from "./AttemptTimeline";
 import { TaskActions } from "./taskActions";
+import { queryKeys } from "../../lib/queryKeys";
 
 const ACTIVE = new Set(["pending", "running", "retrying"]);
 
@@ -41,7 +42,7 @@ export function TaskDetailPage() {
   const navigate = useNavigate();
   const fallback = useFallbackInterval(3_000);
   const task = useQuery({
-    queryKey: ["tasks", "detail", taskId],
+    queryKey: queryKeys.tasks.detail(taskId),
     queryFn: () => unwrap(api.GET("/tasks/{id}", { params: { path: { id: taskId } } })),
     // Without the live stream, keep an unfinished task fresh by polling.
     refetchInterval: (query) => (query.state.data && ACTIVE.has(query.state.data.status) ? fallback : false),

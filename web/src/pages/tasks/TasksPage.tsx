@@ -12,16 +12,17 @@ import { relativeTime, shortId } from "../../lib/format";
 import { rangeLabel } from "../../lib/listing";
 import { useDebounced } from "../../lib/useDebounced";
 import { useFallbackInterval } from "../../live/LiveUpdates";
-import { BulkBar, SelectBox, useSelection, type Selection } from "./bulk";
+import { BulkBar, useSelection } from "./bulk";
 import { TaskActions } from "./taskActions";
 import { searchTasks, type TaskSearch } from "./tasksApi";
+import { queryKeys } from "../../lib/queryKeys";
 
 const PAGE_SIZES = [10, 25, 50, 100];
 const SORTABLE = new Set(["status", "priority", "created_at"]);
 type Sort = { key: string; direction: "asc" | "desc" };
 
 export function useTaskTypes() {
-  return useQuery({ queryKey: ["task-types"], queryFn: () => unwrap(api.GET("/tasks/types")), staleTime: 60_000 });
+  return useQuery({ queryKey: queryKeys.tasks.types(), queryFn: () => unwrap(api.GET("/tasks/types")), staleTime: 60_000 });
 }
 
 /** `{key: "created_at", direction: "desc"}` → `-created_at`, the API's sort parameter. */
@@ -52,9 +53,8 @@ export function taskQuery(filters: Filters, sort: Sort, limit: number, offset: n
   return query;
 }
 
-function columns(selection: Selection): Column<Task>[] {
+function columns(): Column<Task>[] {
   return [
-    { key: "select", header: "Select", render: (task) => <SelectBox selection={selection} id={task.id} /> },
     {
       key: "id",
       header: "Task",
@@ -102,23 +102,23 @@ export function TasksPage() {
   const settled = useDebounced(filters);
   const query = taskQuery(settled, sort, limit, offset);
   const tasks = useQuery({
-    queryKey: ["tasks", "search", query],
+    queryKey: queryKeys.tasks.search(query),
     queryFn: () => searchTasks(query),
     placeholderData: keepPreviousData,
     refetchInterval: useFallbackInterval(10_000),
   });
   const rows = tasks.data?.rows ?? [];
   const total = tasks.data?.total ?? null;
-  const selection = useSelection(rows.map((task) => task.id));
+  const selection = useSelection();
 
   const onFilter = (key: keyof Filters, value: string) => {
     setFilters((current) => ({ ...current, [key]: value }));
     setOffset(0);
     selection.clear();
   };
-  const onSort = (key: string) => {
-    if (!SORTABLE.has(key)) return;
-    setSort((current) => ({ key, direction: current.key === key && current.direction === "asc" ? "desc" : "asc" }));
+  const onSortChange = (next: Sort) => {
+    if (!SORTABLE.has(next.key)) return;
+    setSort(next);
     setOffset(0);
   };
   const hasNext = total === null ? rows.length === limit : offset + rows.length < total;
@@ -136,8 +136,21 @@ export function TasksPage() {
       />
       <FilterForm filters={filters} onChange={onFilter} />
       {tasks.error ? <ErrorNotice error={tasks.error} /> : null}
-      <BulkBar selection={selection} actions={["retry", "cancel", "delete"]} shown={rows.length} />
-      {tasks.isPending ? <Loading /> : <Table caption="Tasks" columns={columns(selection)} rows={rows} rowKey={(task) => task.id} sort={sort} onSort={onSort} empty="No tasks match these filters." />}
+      <BulkBar selection={selection} actions={["retry", "cancel", "delete"]} />
+      {tasks.isPending ? <Loading /> : (
+        <Table
+          caption="Tasks"
+          columns={columns()}
+          rows={rows}
+          rowKey={(task) => task.id}
+          sort={sort}
+          onSortChange={onSortChange}
+          selected={selection.selected}
+          onSelectionChange={selection.set}
+          columnMenu
+          empty="No tasks match these filters."
+        />
+      )}
       <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - limit))}>
           Previous

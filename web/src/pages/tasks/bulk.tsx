@@ -5,6 +5,7 @@ import { useConfirm } from "../../components/Confirm";
 import { shortId } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { bulkTasks, type BulkAction, type BulkFilter, type BulkResult } from "./tasksApi";
+import { queryKeys } from "../../lib/queryKeys";
 
 const PAST: Record<BulkAction, string> = { retry: "retried", cancel: "cancelled", delete: "deleted" };
 const OUTCOME_WORDS: Record<string, string> = { not_found: "not found", invalid_state: "not in a state for this" };
@@ -20,29 +21,14 @@ export function bulkSummary(action: BulkAction, result: BulkResult): string {
   return `${done}, ${result.failed.toLocaleString("en-US")} skipped: ${named.join("; ")}${more}`;
 }
 
-export function useSelection(visibleIds: readonly string[]) {
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const toggle = useCallback(
-    (id: string) =>
-      setSelected((current) => {
-        const next = new Set(current);
-        if (next.has(id)) next.delete(id);
-        else next.add(id);
-        return next;
-      }),
-    [],
-  );
-  const allShown = visibleIds.length > 0 && visibleIds.every((id) => selected.has(id));
-  const toggleAll = useCallback(() => setSelected(allShown ? new Set() : new Set(visibleIds)), [allShown, visibleIds]);
-  const clear = useCallback(() => setSelected(new Set()), []);
-  return useMemo(() => ({ selected, toggle, toggleAll, allShown, clear }), [selected, toggle, toggleAll, allShown, clear]);
+/** The ids ticked in a table (the table's own checkbox column); cleared after a bulk action. */
+export function useSelection() {
+  const [selected, setSelected] = useState<string[]>([]);
+  const clear = useCallback(() => setSelected([]), []);
+  return useMemo(() => ({ selected, set: setSelected, clear }), [selected, clear]);
 }
 
 export type Selection = ReturnType<typeof useSelection>;
-
-export function SelectBox({ selection, id }: { selection: Selection; id: string }) {
-  return <input type="checkbox" aria-label={`Select task ${shortId(id)}`} checked={selection.selected.has(id)} onChange={() => selection.toggle(id)} className="h-4 w-4" />;
-}
 
 type Target = { ids: string[] } | { filter: BulkFilter };
 
@@ -50,7 +36,7 @@ export function useBulkAction(onDone?: () => void) {
   return useAction<{ action: BulkAction; target: Target }, BulkResult>({
     run: ({ action, target }) => bulkTasks(action, target),
     success: (result, { action }) => bulkSummary(action, result),
-    invalidate: [["tasks"]],
+    invalidate: [queryKeys.tasks.all],
     onDone: () => onDone?.(),
   });
 }
@@ -64,11 +50,11 @@ const ACTION_NOTES: Record<BulkAction, string> = {
   delete: "Finished tasks and their results are removed permanently; unfinished ones are skipped.",
 };
 
-/** The bar over a task table: select all shown, and the bulk verbs for the chosen rows. */
-export function BulkBar({ selection, actions, shown }: { selection: Selection; actions: readonly BulkAction[]; shown: number }) {
+/** The bar over a task table: how many rows are ticked, and the bulk verbs for them. */
+export function BulkBar({ selection, actions }: { selection: Selection; actions: readonly BulkAction[] }) {
   const confirm = useConfirm();
   const bulk = useBulkAction(selection.clear);
-  const count = selection.selected.size;
+  const count = selection.selected.length;
   const ask = (action: BulkAction) =>
     confirm.ask({
       title: `${ACTION_LABELS[action]} ${count} task${count === 1 ? "" : "s"}?`,
@@ -79,10 +65,6 @@ export function BulkBar({ selection, actions, shown }: { selection: Selection; a
     });
   return (
     <div className="mb-2 flex flex-wrap items-center gap-3 text-sm" data-testid="bulk-bar">
-      <label className="inline-flex items-center gap-2">
-        <input type="checkbox" checked={selection.allShown} disabled={shown === 0} onChange={selection.toggleAll} className="h-4 w-4" />
-        Select all shown
-      </label>
       <span aria-live="polite">{count === 0 ? "None selected" : `${count} selected`}</span>
       {actions.map((action) => (
         <Button key={action} variant={action === "delete" ? "danger" : "secondary"} className="px-2 py-1 text-xs" disabled={count === 0} busy={bulk.isPending && bulk.variables?.action === action} onClick={() => ask(action)}>

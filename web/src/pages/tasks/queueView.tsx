@@ -9,13 +9,14 @@ import { humanDuration, relativeTime, shortId } from "../../lib/format";
 import { statusColor } from "../../lib/statusColors";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { fetchQueueMetrics, METRIC_WINDOWS, type MetricBucket, type MetricWindow, type QueueMetrics, type TypeMetrics, type WorkerMetrics } from "./tasksApi";
+import { queryKeys } from "../../lib/queryKeys";
 
 const SeriesChart = lazy(() => import("../../components/SeriesChart").then((module) => ({ default: module.SeriesChart })));
 
 const WINDOW_WORDS: Record<MetricWindow, string> = { "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days" };
 
 export function useQueueMetrics(window: MetricWindow) {
-  return useQuery({ queryKey: ["tasks", "metrics", window], queryFn: () => fetchQueueMetrics(window), refetchInterval: useFallbackInterval(15_000) });
+  return useQuery({ queryKey: queryKeys.tasks.metrics(window), queryFn: () => fetchQueueMetrics(window), refetchInterval: useFallbackInterval(15_000) });
 }
 
 export function WindowPicker({ value, onChange }: { value: MetricWindow; onChange: (window: MetricWindow) => void }) {

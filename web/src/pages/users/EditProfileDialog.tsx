@@ -8,6 +8,7 @@ import { TextField } from "../../components/Field";
 import { ErrorNotice } from "../../components/Layout";
 import { errorField, messageFor } from "../../lib/fieldErrors";
 import { useAction } from "../../lib/useAction";
+import { queryKeys } from "../../lib/queryKeys";
 
 type Changes = { username?: string; email?: string; email_verified?: boolean };
 
@@ -26,7 +27,7 @@ export function EditProfileButton({ user }: { user: UserProfile }) {
   const save = useAction<Changes, UserProfile>({
     run: (body) => unwrap(api.PUT("/users/{id}/profile", { params: { path: { id: user.id } }, body })),
     success: (updated) => `Saved the profile of ${updated.username}.`,
-    invalidate: [["users"]],
+    invalidate: [queryKeys.users.all],
     onDone: () => setOpen(false),
     toastErrors: false,
   });

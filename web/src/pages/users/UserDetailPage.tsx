@@ -8,12 +8,13 @@ import { formatDateTime } from "../../lib/format";
 import { SessionsCard } from "../account/SessionsCard";
 import { EditProfileButton } from "./EditProfileDialog";
 import { UserActions } from "./userActions";
+import { queryKeys } from "../../lib/queryKeys";
 
 export function UserDetailPage() {
   const { userId } = useParams({ from: "/admin/users/$userId" });
   const { user: me } = useSession();
   const navigate = useNavigate();
-  const user = useQuery({ queryKey: ["users", "detail", userId], queryFn: () => unwrap(api.GET("/users/{id}", { params: { path: { id: userId } } })) });
+  const user = useQuery({ queryKey: queryKeys.users.detail(userId), queryFn: () => unwrap(api.GET("/users/{id}", { params: { path: { id: userId } } })) });
 
   if (user.isPending) return <Loading />;
   if (user.error) return <ErrorNotice error={user.error} />;

@@ -16,6 +16,7 @@ import { useDebounced } from "../../lib/useDebounced";
 import { useSelection, type Selection } from "../tasks/bulk";
 import { UserActions } from "./userActions";
 import { bulkUsers, searchUsers, userBulkSummary, type StatusFilter, type UserBulkAction, type UserSearch } from "./usersApi";
+import { queryKeys } from "../../lib/queryKeys";
 
 const LIMIT = 25;
 const STATUS_OPTIONS: ReadonlyArray<{ value: StatusFilter; label: string }> = [
@@ -41,14 +42,8 @@ function roleTone(role: string) {
   return role === "admin" ? "purple" : role === "moderator" ? "blue" : "gray";
 }
 
-function columns(selection: Selection, selectable: boolean): Column<UserProfile>[] {
-  const select: Column<UserProfile> = {
-    key: "select",
-    header: "Select",
-    render: (user) => <input type="checkbox" aria-label={`Select ${user.username}`} checked={selection.selected.has(user.id)} onChange={() => selection.toggle(user.id)} className="h-4 w-4" />,
-  };
+function columns(): Column<UserProfile>[] {
   return [
-    ...(selectable ? [select] : []),
     {
       key: "username",
       header: "User",
@@ -76,10 +71,10 @@ function UserBulkBar({ selection, rows }: { selection: Selection; rows: readonly
   const bulk = useAction<UserBulkAction, { action: UserBulkAction; summary: string }>({
     run: async (action) => ({ action, summary: userBulkSummary(action, await bulkUsers(action, [...selection.selected]), names) }),
     success: (result) => result.summary,
-    invalidate: [["users"]],
+    invalidate: [queryKeys.users.all],
     onDone: () => selection.clear(),
   });
-  const count = selection.selected.size;
+  const count = selection.selected.length;
   const ask = (action: UserBulkAction) =>
     confirm.ask({
       title: `${action === "activate" ? "Activate" : "Deactivate"} ${count} account${count === 1 ? "" : "s"}?`,
@@ -90,10 +85,6 @@ function UserBulkBar({ selection, rows }: { selection: Selection; rows: readonly
     });
   return (
     <div className="mb-2 flex flex-wrap items-center gap-3 text-sm" data-testid="bulk-bar">
-      <label className="inline-flex items-center gap-2">
-        <input type="checkbox" checked={selection.allShown} disabled={rows.length === 0} onChange={selection.toggleAll} className="h-4 w-4" />
-        Select all shown
-      </label>
       <span aria-live="polite">{count === 0 ? "None selected" : `${count} selected`}</span>
       <Button variant="secondary" className="px-2 py-1 text-xs" disabled={count === 0} busy={bulk.isPending && bulk.variables === "activate"} onClick={() => ask("activate")}>
         Activate selected
@@ -114,10 +105,10 @@ export function UsersPage() {
   const [status, setStatus] = useState<StatusFilter>("active");
   const [sort, setSort] = useState("username");
   const query = userQuery(useDebounced(search), role, status, sort, offset);
-  const users = useQuery({ queryKey: ["users", "list", query], queryFn: () => searchUsers(query), placeholderData: keepPreviousData });
+  const users = useQuery({ queryKey: queryKeys.users.list(query), queryFn: () => searchUsers(query), placeholderData: keepPreviousData });
   const rows = users.data?.rows ?? [];
   const total = users.data?.total ?? null;
-  const selection = useSelection(rows.map((user) => user.id));
+  const selection = useSelection();
   // The server applies the single-account rules to each id (a moderator changes plain users only).
   const selectable = atLeast(me?.role, "moderator");
   const hasNext = total === null ? rows.length === LIMIT : offset + rows.length < total;
@@ -148,7 +139,16 @@ export function UsersPage() {
       </form>
       {users.error ? <ErrorNotice error={users.error} /> : null}
       {selectable ? <UserBulkBar selection={selection} rows={rows} /> : null}
-      {users.isPending ? <Loading /> : <Table caption="Users" columns={columns(selection, selectable)} rows={rows} rowKey={(user) => user.id} empty="No users found." />}
+      {users.isPending ? <Loading /> : (
+        <Table
+          caption="Users"
+          columns={columns()}
+          rows={rows}
+          rowKey={(user) => user.id}
+          {...(selectable ? { selected: selection.selected, onSelectionChange: selection.set } : {})}
+          empty="No users found."
+        />
+      )}
       <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-2 text-sm">
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
           Previous
