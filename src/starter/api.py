@@ -18,6 +18,7 @@ from starter.core.errors import AppError, Unauthorized
 from starter.health import router as health_routes
 from starter.modules import module_routers
 from starter.monitoring.alerts import router as monitoring_alerts
+from starter.monitoring.alerts.preview import preview_router
 from starter.monitoring.events import router as monitoring_events
 from starter.monitoring.incidents import router as monitoring_incidents
 from starter.monitoring.metrics import router as monitoring_metrics
@@ -26,6 +27,7 @@ from starter.monitoring.stream import router as monitoring_stream
 from starter.notes.router import router as notes_router
 from starter.tasks import console_router as task_console_routes
 from starter.tasks import router as task_routes
+from starter.tasks.service import count_in_status
 from starter.users.router import admin_router as users_admin_router
 from starter.users.router import router as users_router
 
@@ -54,6 +56,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     monitoring_metrics.router,
     monitoring_stats.router,
     monitoring_incidents.router,
+    preview_router(count_in_status),  # before /monitoring/alerts/{id}
     monitoring_alerts.router,
     notes_router,
     *module_routers(),  # src/starter/modules.py: the generated modules

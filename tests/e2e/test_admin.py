@@ -43,7 +43,7 @@ def test_admin_creates_a_user_changes_the_role_and_deactivates(
 
     nav(page, "Users")
     heading(page, "Users")
-    page.get_by_label("Search this page").fill(name)
+    page.get_by_label("Search all users").fill(name)
     table = page.get_by_role("table", name="Users")
     expect(table.get_by_role("row")).to_have_count(2)
     shot(page, "users")
@@ -71,7 +71,7 @@ def test_admin_is_not_offered_to_deactivate_or_delete_themselves(
 ) -> None:
     login(page, admin_account)
     nav(page, "Users")
-    page.get_by_label("Search this page").fill("admin@example.com")
+    page.get_by_label("Search all users").fill("admin@example.com")
     table = page.get_by_role("table", name="Users")
     row = table.get_by_role("row").filter(has_text="admin@example.com")
     expect(row.get_by_role("button", name="Change role of admin")).to_be_visible()
@@ -83,7 +83,7 @@ def test_moderator_resets_a_password_shown_once(page: Page, make_account, stack:
     target = make_account(prefix="resetme")
     login(page, make_account("moderator"))
     nav(page, "Users")
-    page.get_by_label("Search this page").fill(target.username)
+    page.get_by_label("Search all users").fill(target.username)
     page.get_by_role("button", name=f"Reset password of {target.username}").click()
     confirm(page, f"Reset the password of {target.username}?", "Reset password")
     secret = page.get_by_test_id("generated-password")
@@ -104,7 +104,7 @@ def test_moderator_is_offered_actions_on_plain_users_only(page: Page, make_accou
     login(page, make_account("moderator"))
     nav(page, "Users")
     table = page.get_by_role("table", name="Users")
-    search = page.get_by_label("Search this page")
+    search = page.get_by_label("Search all users")
     search.fill(plain.username)
     expect(table.get_by_role("button", name=f"Reset password of {plain.username}")).to_have_count(1)
     search.fill(admin.username)
@@ -124,6 +124,7 @@ def test_moderator_retries_a_dead_letter_task(page: Page, make_account, stack: S
     login(page, moderator)
     page.goto("/admin/tasks/new")
     page.get_by_label("Task type").select_option("data_processing")
+    page.get_by_label("Edit as JSON").check()
     page.get_by_label("Payload (JSON)").fill('{"operation": "max", "data": []}')
     page.get_by_role("button", name="Create task").click()
     page.wait_for_url(re.compile(r"/admin/tasks/[0-9a-f-]{36}$"))
@@ -132,6 +133,17 @@ def test_moderator_retries_a_dead_letter_task(page: Page, make_account, stack: S
     expect(page.get_by_test_id("task-error")).to_contain_text(
         "Cannot compute max of an empty array"
     )
+    # The attempt timeline: how the run ended, with the handler's traceback folded away.
+    attempts = page.get_by_role("list", name="Attempt timeline").get_by_test_id("attempt")
+    expect(attempts).to_have_count(1)
+    expect(attempts.first).to_contain_text("Attempt 1")
+    expect(attempts.first).to_contain_text("failed")
+    expect(attempts.first).to_contain_text("Cannot compute max of an empty array")
+    traceback = attempts.first.get_by_label("Traceback of attempt 1")
+    expect(traceback).to_be_hidden()
+    attempts.first.get_by_text("Traceback", exact=True).click()
+    expect(traceback).to_contain_text("Traceback (most recent call last)")
+    shot(page, "task-attempts")
 
     nav(page, "Dead letter")
     heading(page, "Dead letter queue")
@@ -144,6 +156,7 @@ def test_moderator_retries_a_dead_letter_task(page: Page, make_account, stack: S
     # The task runs again (and fails again: the payload has not changed).
     page.goto(f"/admin/tasks/{task_id}")
     expect(page.get_by_test_id("task-status")).to_have_text("failed", timeout=20_000)
+    expect(page.get_by_test_id("attempt")).to_have_count(2)
 
 
 def test_health_page_shows_every_probe(page: Page, admin_account: Account) -> None:
@@ -169,7 +182,7 @@ def test_admin_sees_user_analytics_and_moderator_dashboard_chart(
 ) -> None:
     login(page, admin_account)
     expect(page.get_by_role("region", name="Task statistics")).to_be_visible()
-    chart = page.get_by_role("img", name=re.compile("Task throughput per hour"))
+    chart = page.get_by_role("img", name=re.compile("Tasks created and completed"))
     expect(chart).to_be_visible()
     expect(chart.locator(".recharts-bar-rectangle").first).to_be_attached(timeout=10_000)
     time.sleep(0.3)
@@ -182,3 +195,28 @@ def test_admin_sees_user_analytics_and_moderator_dashboard_chart(
     heading(page, "System stats")
     expect(page.get_by_role("table", name="Workers")).to_contain_text("pid")
     shot(page, "stats")
+
+
+def test_admin_edits_another_users_profile(
+    page: Page, admin_account: Account, make_account
+) -> None:  # type: ignore[no-untyped-def]
+    target = make_account(prefix="edited")
+    renamed = f"renamed_{uuid.uuid4().hex[:8]}"
+    login(page, admin_account)
+    page.goto(f"/admin/users/{target.id}")
+    heading(page, target.username)
+    page.get_by_role("button", name=f"Edit profile of {target.username}").click()
+    dialog = page.get_by_role("dialog", name=f"Edit profile of {target.username}")
+    dialog.get_by_label("Email", exact=True).fill("not-an-email")
+    dialog.get_by_role("button", name="Save profile").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("mail")
+    dialog.get_by_label("Username").fill(renamed)
+    dialog.get_by_label("Email", exact=True).fill(f"{renamed}@example.com")
+    dialog.get_by_label("Email verified").check()
+    shot(page, "user-edit-profile", full_page=False)
+    dialog.get_by_role("button", name="Save profile").click()
+    toast(page, f"Saved the profile of {renamed}.")
+    heading(page, renamed)
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(f"{renamed}@example.com")
+    expect(main.get_by_text("Email verified").locator("..")).to_contain_text("yes")

@@ -109,6 +109,40 @@ def test_alerts_crud_with_the_rule_error_shown(page: Page, make_account) -> None
     expect(table).not_to_contain_text(name)
 
 
+def test_alert_presets_fill_the_rule_and_the_preview_shows_its_value_now(
+    page: Page, make_account, stack: Stack
+) -> None:  # type: ignore[no-untyped-def]
+    moderator = make_account("moderator")
+    source = f"e2e-{uuid.uuid4().hex[:6]}"
+    with stack.api() as api:
+        headers = bearer(stack, moderator)
+        for _ in range(2):
+            event = {"event_type": "log", "source": source, "level": "error", "message": "x"}
+            assert api.post("/monitoring/events", json=event, headers=headers).status_code == 200
+    login(page, moderator)
+    nav(page, "Alerts")
+    page.get_by_role("button", name="New alert").click()
+    form = page.get_by_role("form", name="Create alert")
+    form.get_by_role("group", name="Presets").get_by_role(
+        "button", name="Pending tasks > 100"
+    ).click()
+    expect(form.get_by_label("Rule")).to_have_value("tasks pending count > 100")
+    expect(form.get_by_label("Name")).to_have_value("Queue backlog")
+    preview = form.get_by_test_id("alert-preview")
+    expect(preview).to_contain_text(re.compile(r"Current value: \d+"))
+    expect(preview).to_contain_text("would not fire now")
+    # Typed by hand: the preview follows, and a rule the server cannot parse says why.
+    form.get_by_label("Rule").fill(f"events source={source} level=error count over 5m > 1")
+    expect(preview).to_contain_text("Current value: 2")
+    expect(preview).to_contain_text("would fire now")
+    shot(page, "alert-preview")
+    form.get_by_label("Rule").fill("events count over 5q")
+    expect(preview).to_contain_text("Query: ")
+    form.get_by_label("Rule").fill(f"events source={source} level=error count over 5m > 1")
+    form.get_by_role("button", name="Create alert").click()
+    toast(page, 'Alert "Queue backlog" saved.')
+
+
 def test_events_filter_by_tag_and_show_the_server_error(
     page: Page, make_account, stack: Stack
 ) -> None:  # type: ignore[no-untyped-def]
@@ -246,9 +280,51 @@ def test_metrics_chart_renders_stored_points(page: Page, make_account, stack: St
     expect(create.get_by_role("alert")).to_contain_text("not authorized")
 
 
-def test_monitoring_overview_for_moderators(page: Page, make_account) -> None:  # type: ignore[no-untyped-def]
-    login(page, make_account("moderator"))
+def test_monitoring_overview_for_moderators(page: Page, make_account, stack: Stack) -> None:  # type: ignore[no-untyped-def]
+    moderator = make_account("moderator")
+    run = uuid.uuid4().hex[:8]
+    ids = []
+    with stack.api() as api:
+        headers = bearer(stack, moderator)
+        for level in ("error", "info", "info"):
+            event = {
+                "event_type": "log",
+                "source": "app-web",
+                "level": level,
+                "message": f"ov-{run}",
+            }
+            response = api.post("/monitoring/events", json=event, headers=headers)
+            assert response.status_code == 200, response.text
+            ids.append(response.json()["data"]["id"])
+    login(page, moderator)
     nav(page, "Overview")
     heading(page, "Monitoring")
     expect(page.get_by_role("region", name="Monitoring statistics")).to_be_visible()
+    # Events per level: a stacked bar per hour, in the levels' own colours (error is red).
+    chart = page.get_by_role("img", name=re.compile("Events per level over the last 24 hours"))
+    expect(chart).to_have_attribute("aria-label", re.compile(r"\d+ error\b.*\d+ info\b"))
+    bars = chart.locator(".recharts-bar-rectangle path")
+    expect(bars.first).to_be_attached(timeout=10_000)
+    fills = {bar.get_attribute("fill") for bar in bars.all()}
+    assert "#dc2626" in fills, fills
+    # The feed shows each event's short id, which opens the event itself.
+    feed = page.get_by_test_id("recent-events")
+    feed.get_by_role("link", name=f"Event {ids[-1][:8]}").click()
+    # The Events page opens with the event's dialog (the page behind it is inert meanwhile).
+    expect(page).to_have_url(re.compile(rf"/admin/monitoring/events#{ids[-1]}$"))
+    dialog = page.get_by_role("dialog", name=f"Event {ids[-1][:8]}")
+    expect(dialog).to_contain_text(ids[-1])
+    expect(dialog).to_contain_text(f"ov-{run}")
+    shot(page, "event-dialog", full_page=False)
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("table", name="Events").get_by_role(
+        "button", name=f"Show event {ids[0][:8]}"
+    ).click()
+    first = page.get_by_role("dialog", name=f"Event {ids[0][:8]}")
+    expect(first).to_contain_text("error")
+    first.get_by_role("button", name="Close").click()
+    nav(page, "Overview")
     shot(page, "monitoring")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, "monitoring-phone")

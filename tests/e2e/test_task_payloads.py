@@ -18,6 +18,7 @@ def test_refused_payload_names_the_field_on_the_form(page: Page, make_account) -
     login(page, account)
     page.goto("/admin/tasks/new")
     page.get_by_label("Task type").select_option("email")
+    page.get_by_label("Edit as JSON").check()
     page.get_by_label("Payload (JSON)").fill('{"to": "nobody", "subject": "Hi", "body": "Hello"}')
     page.get_by_role("button", name="Create task").click()
     # The web app shows "Validation failed for <field>: <detail>" as "<Field>: <detail>".

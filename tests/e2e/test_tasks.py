@@ -35,7 +35,10 @@ def test_register_login_create_task_and_watch_it_complete_live(page: Page) -> No
     nav(page, "New task")
     heading(page, "New task")
     page.get_by_label("Task type").select_option("delay_task")
-    page.get_by_label("Payload (JSON)").fill('{"delay_seconds": 2, "task_id": "e2e"}')
+    # The payload's fields come from the type's schema, typed and with its defaults.
+    fields = page.get_by_role("group", name="Payload fields")
+    fields.get_by_label("Delay Seconds").fill("2")
+    fields.get_by_label("Task Id").fill("e2e")
     shot(page, "task-new")
     page.get_by_role("button", name="Create task").click()
 
@@ -56,6 +59,7 @@ def test_invalid_payload_json_is_caught_before_sending(page: Page, make_account)
     login(page, make_account())
     page.goto("/admin/tasks/new")
     page.get_by_label("Task type").select_option("email")
+    page.get_by_label("Edit as JSON").check()
     expect(page.get_by_label("Payload (JSON)")).to_have_value(re.compile('"subject"'))
     page.get_by_label("Payload (JSON)").fill("{to: nobody}")
     page.get_by_role("button", name="Create task").click()
@@ -89,10 +93,11 @@ def test_task_list_filters_reach_the_api(page: Page, make_account, stack: Stack)
     page.get_by_label("Status").select_option("cancelled")
     expect(table).to_contain_text("No tasks match these filters.")
     page.get_by_label("Status").select_option("")
-    page.get_by_role("button", name=re.compile("^Type")).click()
-    expect(table.get_by_role("columnheader", name=re.compile("Type"))).to_have_attribute(
-        "aria-sort", "ascending"
+    page.get_by_role("button", name=re.compile("^Priority")).click()
+    expect(table.get_by_role("columnheader", name=re.compile("Priority"))).to_have_attribute(
+        "aria-sort", "descending"
     )
+    expect(page.get_by_test_id("task-range")).to_have_text("1–2 of 2")
     shot(page, "tasks")
 
 
@@ -100,6 +105,7 @@ def test_report_task_offers_its_artifact_for_download(page: Page, make_account) 
     login(page, make_account())
     page.goto("/admin/tasks/new")
     page.get_by_label("Task type").select_option("report_generation")
+    page.get_by_label("Edit as JSON").check()
     expect(page.get_by_label("Payload (JSON)")).to_have_value(re.compile('"report_type": "tasks"'))
     page.get_by_role("button", name="Create task").click()
     page.wait_for_url(re.compile(r"/admin/tasks/[0-9a-f-]{36}$"))
@@ -110,3 +116,56 @@ def test_report_task_offers_its_artifact_for_download(page: Page, make_account) 
     assert download.suggested_filename.endswith(".csv"), download.suggested_filename
     content = Path(download.path()).read_text()
     assert content.startswith("id,task_type,status"), content[:200]
+
+
+def test_new_task_form_follows_a_registered_types_payload_schema(
+    page: Page, stack: Stack, admin_account: Account
+) -> None:
+    task_type = f"e2e_form_{uuid.uuid4().hex[:8]}"
+    schema = {
+        "type": "object",
+        "required": ["region", "count"],
+        "properties": {
+            "region": {"type": "string", "enum": ["eu", "us"], "title": "Region"},
+            "count": {"type": "integer", "title": "Count", "default": 3},
+            "dry_run": {"type": "boolean", "title": "Dry run", "default": True},
+            "options": {"type": "object", "title": "Options"},
+        },
+    }
+    with stack.api() as api:
+        token = api.post(
+            "/auth/login",
+            json={"username": admin_account.username, "password": admin_account.password},
+        ).json()["data"]["session_token"]
+        registered = api.post(
+            "/tasks/types",
+            json={"task_type": task_type, "description": "e2e form", "payload_schema": schema},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert registered.status_code == 200, registered.text
+    login(page, admin_account)
+    page.goto("/admin/tasks/new")
+    page.get_by_label("Task type").select_option(task_type)
+    fields = page.get_by_role("group", name="Payload fields")
+    expect(fields.get_by_label("Region *")).to_have_value("eu")
+    expect(fields.get_by_label("Dry run")).to_be_checked()
+    fields.get_by_label("Count *").fill("")
+    page.get_by_role("button", name="Create task").click()
+    expect(fields.get_by_role("alert")).to_have_text("Required.")
+    fields.get_by_label("Region *").select_option("us")
+    fields.get_by_label("Count *").fill("7")
+    fields.get_by_label("Dry run").uncheck()
+    fields.get_by_label("Options").fill('{"fast": true}')
+    shot(page, "task-new-schema-form")
+    # The JSON view carries the same payload, and edits there come back to the fields.
+    page.get_by_label("Edit as JSON").check()
+    payload = page.get_by_label("Payload (JSON)")
+    for pair in ('"region": "us"', '"count": 7', '"dry_run": false', '"fast": true'):
+        expect(payload).to_have_value(re.compile(re.escape(pair)))
+    payload.fill('{"region": "us", "count": 9, "dry_run": false, "options": {"fast": true}}')
+    page.get_by_label("Edit as JSON").uncheck()
+    expect(fields.get_by_label("Count *")).to_have_value("9")
+    page.get_by_role("button", name="Create task").click()
+    page.wait_for_url(re.compile(r"/admin/tasks/[0-9a-f-]{36}$"))
+    expect(page.get_by_role("region", name="Payload")).to_contain_text('"count": 9')
+    expect(page.get_by_role("region", name="Payload")).to_contain_text('"fast": true')

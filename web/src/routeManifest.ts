@@ -24,6 +24,7 @@ export const ADMIN_PATHS = {
   dashboard: "/",
   tasks: "/tasks",
   newTask: "/tasks/new",
+  queue: "/tasks/queue",
   deadLetter: "/tasks/dead-letter",
   task: "/tasks/$taskId",
   users: "/users",

@@ -1071,6 +1071,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/monitoring/alerts/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an alert rule (moderator+)
+         * @description The rule's current value and whether it would fire now, computed as the evaluator does; nothing is saved. A rule that does not parse is a 400 naming the problem, like creating the alert.
+         */
+        post: operations["preview_alert_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/monitoring/alerts": {
         parameters: {
             query?: never;
@@ -1629,6 +1649,17 @@ export interface components {
              */
             success: boolean;
             data: components["schemas"]["NoteResponse"];
+            /** Message */
+            message?: string | null;
+        };
+        /** ApiResponse[PreviewResponse] */
+        ApiResponse_PreviewResponse_: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            data: components["schemas"]["PreviewResponse"];
             /** Message */
             message?: string | null;
         };
@@ -2703,6 +2734,32 @@ export interface components {
             owner_id: string;
             /** Owner Username */
             owner_username: string;
+        };
+        /** PreviewRequest */
+        PreviewRequest: {
+            /**
+             * Query
+             * @example events level=error count over 5m > 10
+             */
+            query: string;
+            /**
+             * Threshold Value
+             * @description Compared with `>` unless the query ends with a comparison.
+             */
+            threshold_value?: number | null;
+        };
+        /** PreviewResponse */
+        PreviewResponse: {
+            /**
+             * Value
+             * @description The rule's value now; null when its window is empty.
+             */
+            value: number | null;
+            /**
+             * Would Fire
+             * @description Whether the value breaches the comparison now.
+             */
+            would_fire: boolean;
         };
         /** ProbeResponse */
         ProbeResponse: {
@@ -7913,6 +7970,93 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database cannot serve the request now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    preview_alert_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiResponse_PreviewResponse_"];
+                };
+            };
+            /** @description Invalid JSON body or a field past its limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The moderator role, an API key's scope or the CSRF check does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body larger than 2 MiB (by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description JSON body of the wrong shape */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

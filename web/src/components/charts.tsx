@@ -3,24 +3,9 @@
  * of the initial bundle. Every chart has a text alternative (aria-label + a caption).
  */
 import type { ReactElement } from "react";
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Cell,
-  Legend,
-  Line,
-  LineChart,
-  Pie,
-  PieChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
-import type { MetricPoint, ThroughputPoint } from "../lib/series";
-
-const COLORS = ["#4f46e5", "#16a34a", "#dc2626", "#d97706", "#0891b2", "#9333ea", "#64748b"];
+import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { MetricPoint } from "../lib/series";
+import { SERIES_HEX as COLORS } from "../lib/statusColors";
 
 function Figure({ label, height = 260, children }: { label: string; height?: number; children: ReactElement }) {
   return (
@@ -29,24 +14,6 @@ function Figure({ label, height = 260, children }: { label: string; height?: num
         {children}
       </ResponsiveContainer>
     </figure>
-  );
-}
-
-export function ThroughputChart({ data }: { data: ThroughputPoint[] }) {
-  const total = data.reduce((sum, point) => sum + point.created, 0);
-  return (
-    <Figure label={`Task throughput per hour over the last ${data.length} hours: ${total} created`}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="hour" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
-        <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-        <Tooltip />
-        <Legend />
-        <Bar dataKey="created" name="Created" fill={COLORS[0]} />
-        <Bar dataKey="completed" name="Completed" fill={COLORS[1]} />
-        <Bar dataKey="failed" name="Failed" fill={COLORS[2]} />
-      </BarChart>
-    </Figure>
   );
 }
 
@@ -85,6 +52,8 @@ export function TimeSeriesChart({ name, points }: { name: string; points: Metric
 export interface Slice {
   name: string;
   value: number;
+  /** A status or level's own colour (lib/statusColors); otherwise the series palette. */
+  color?: string;
 }
 
 export function SimpleBarChart({ label, data }: { label: string; data: Slice[] }) {
@@ -97,7 +66,7 @@ export function SimpleBarChart({ label, data }: { label: string; data: Slice[] }
         <Tooltip />
         <Bar dataKey="value" name={label}>
           {data.map((slice, index) => (
-            <Cell key={slice.name} fill={COLORS[index % COLORS.length]} />
+            <Cell key={slice.name} fill={slice.color ?? COLORS[index % COLORS.length]} />
           ))}
         </Bar>
       </BarChart>
@@ -111,7 +80,7 @@ export function DonutChart({ label, data }: { label: string; data: Slice[] }) {
       <PieChart>
         <Pie data={data} dataKey="value" nameKey="name" innerRadius="55%" outerRadius="85%" isAnimationActive={false}>
           {data.map((slice, index) => (
-            <Cell key={slice.name} fill={COLORS[index % COLORS.length]} />
+            <Cell key={slice.name} fill={slice.color ?? COLORS[index % COLORS.length]} />
           ))}
         </Pie>
         <Tooltip />

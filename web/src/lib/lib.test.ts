@@ -3,11 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/errors";
 import type { Task } from "../api/types";
 import { applyStreamMessage } from "../live/LiveUpdates";
-import { sortTasks } from "../pages/tasks/TasksPage";
-import { filterUsers } from "../pages/users/UsersPage";
 import { errorField, messageFor } from "./fieldErrors";
 import { generatePassword } from "./password";
-import { countByStatus, metricSeries, taskThroughput } from "./series";
+import { metricSeries } from "./series";
 
 function task(overrides: Partial<Task>): Task {
   return {
@@ -32,65 +30,13 @@ function task(overrides: Partial<Task>): Task {
   } as Task;
 }
 
-describe("taskThroughput", () => {
-  it("buckets created and finished tasks per hour", () => {
-    const now = Date.parse("2025-01-01T12:30:00Z");
-    const points = taskThroughput(
-      [
-        task({ created_at: "2025-01-01T10:15:00Z", completed_at: "2025-01-01T11:05:00Z", status: "completed" }),
-        task({ created_at: "2025-01-01T11:20:00Z", completed_at: "2025-01-01T11:21:00Z", status: "failed" }),
-        task({ created_at: "2024-12-30T00:00:00Z" }),
-      ],
-      3,
-      now,
-    );
-    expect(points.map((p) => [p.created, p.completed, p.failed])).toEqual([
-      [1, 0, 0],
-      [1, 1, 1],
-      [0, 0, 0],
-    ]);
-  });
-
-  it("counts every status, zero included", () => {
-    expect(countByStatus([task({ status: "failed" }), task({ status: "failed" })], ["pending", "failed"])).toEqual({
-      pending: 0,
-      failed: 2,
-    });
-  });
-
+describe("metricSeries", () => {
   it("orders a metric's points by time", () => {
     const metric = (value: number, at: string) =>
       ({ id: at, name: "cpu", metric_type: "gauge", value, labels: {}, recorded_at: at, created_at: at }) as never;
     expect(
       metricSeries([metric(2, "2025-01-01T00:02:00Z"), metric(1, "2025-01-01T00:01:00Z")], "cpu").map((p) => p.value),
     ).toEqual([1, 2]);
-  });
-});
-
-describe("sortTasks", () => {
-  it("sorts priority by rank, not alphabetically", () => {
-    const sorted = sortTasks(
-      [
-        task({ id: "a", priority: "low" }),
-        task({ id: "b", priority: "critical" }),
-        task({ id: "c", priority: "normal" }),
-      ],
-      "priority",
-      "asc",
-    );
-    expect(sorted.map((t) => t.priority)).toEqual(["critical", "normal", "low"]);
-  });
-});
-
-describe("filterUsers", () => {
-  const users = [
-    { username: "alice", email: "alice@example.com", role: "admin" },
-    { username: "bob", email: "bob@example.org", role: "user" },
-  ] as never[];
-  it("matches name, email or role case-insensitively", () => {
-    expect(filterUsers(users, "ADMIN")).toHaveLength(1);
-    expect(filterUsers(users, "example.org")).toHaveLength(1);
-    expect(filterUsers(users, " ")).toHaveLength(2);
   });
 });
 

@@ -13,6 +13,9 @@ const tasks = {
   workers: () => [...tasks.all, "workers"] as const,
   metrics: (window: string) => [...tasks.all, "metrics", window] as const,
   deadLetter: (query: unknown) => [...tasks.all, "dead-letter", query] as const,
+  /** A searched list with its total ({rows, total}), not the plain arrays `lists()` holds. */
+  search: (query: unknown) => [...tasks.all, "search", query] as const,
+  attempts: (id: string, status: string) => [...tasks.all, "attempts", id, status] as const,
   types: () => ["task-types"] as const,
 };
 
@@ -41,6 +44,7 @@ const monitoring = {
   events: {
     all: ["monitoring", "events"] as const,
     list: (query: unknown) => ["monitoring", "events", query] as const,
+    detail: (id: string | null) => ["monitoring", "events", "detail", id] as const,
   },
   metrics: {
     all: ["monitoring", "metrics"] as const,
@@ -48,6 +52,7 @@ const monitoring = {
     series: (name: string) => ["monitoring", "metrics", "series", name] as const,
   },
   alerts: () => ["monitoring", "alerts"] as const,
+  alertPreview: (rule: unknown) => ["monitoring", "alerts", "preview", rule] as const,
   incidents,
   incident,
 };

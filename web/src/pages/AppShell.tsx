@@ -29,6 +29,7 @@ export const NAV_SECTIONS: ReadonlyArray<{ title: string; items: NavItem[] }> = 
     items: [
       { to: adminPath("tasks"), label: "All tasks" },
       { to: adminPath("newTask"), label: "New task" },
+      { to: adminPath("queue"), label: "Queue" },
       { to: adminPath("deadLetter"), label: "Dead letter", minimum: "moderator" },
     ],
   },

@@ -1,23 +1,19 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { lazy, Suspense, useMemo } from "react";
+import { useState } from "react";
 import { api, unwrap } from "../api/client";
-import { TASK_STATUSES, type Task } from "../api/types";
 import { atLeast, useSession } from "../auth/session";
 import { StatusBadge } from "../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader, StatCard } from "../components/Layout";
 import { relativeTime, shortId } from "../lib/format";
-import { countByStatus, taskThroughput } from "../lib/series";
 import { useFallbackInterval } from "../live/LiveUpdates";
 import { isGood, runProbe } from "./health/probes";
-
-// recharts loads only for the people who see the chart.
-const ThroughputChart = lazy(() => import("../components/charts").then((module) => ({ default: module.ThroughputChart })));
-
-const RECENT_WINDOW = 1000;
+import { isQuiet, QueueSkeleton, QueueStats, QuietNotice, ThroughputCard, useQueueMetrics, WindowPicker } from "./tasks/queueView";
+import { searchTasks, type MetricWindow } from "./tasks/tasksApi";
+import { queryKeys } from "../lib/queryKeys";
 
 function TaskStatsCards() {
-  const stats = useQuery({ queryKey: ["tasks", "stats"], queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: useFallbackInterval(10_000) });
+  const stats = useQuery({ queryKey: queryKeys.tasks.stats(), queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: useFallbackInterval(10_000) });
   if (stats.error) return <ErrorNotice error={stats.error} />;
   const s = stats.data;
   return (
@@ -31,7 +27,7 @@ function TaskStatsCards() {
 }
 
 function HealthSummary() {
-  const health = useQuery({ queryKey: ["health", "/health/detailed"], queryFn: () => runProbe("/health/detailed"), refetchInterval: 30_000 });
+  const health = useQuery({ queryKey: queryKeys.health("/health/detailed"), queryFn: () => runProbe("/health/detailed"), refetchInterval: 30_000 });
   if (health.isPending) return <Loading label="Checking health…" />;
   const result = health.data;
   return (
@@ -55,11 +51,29 @@ function HealthSummary() {
   );
 }
 
-function RecentTasks({ tasks }: { tasks: Task[] }) {
-  if (tasks.length === 0) return <p className="text-sm text-slate-500">No tasks yet.</p>;
+function RecentTasks() {
+  const tasks = useQuery({
+    queryKey: queryKeys.tasks.search({ limit: 6, offset: 0, sort: "-created_at" }),
+    queryFn: () => searchTasks({ limit: 6, offset: 0, sort: "-created_at" }),
+    refetchInterval: useFallbackInterval(15_000),
+  });
+  if (tasks.error) return <ErrorNotice error={tasks.error} />;
+  if (tasks.isPending) return <Loading label="Loading tasks…" />;
+  const rows = tasks.data.rows;
+  if (rows.length === 0) {
+    return (
+      <p className="text-sm text-slate-500">
+        No tasks yet.{" "}
+        <Link to="/admin/tasks/new" className="text-brand-700 underline">
+          Create one
+        </Link>
+        .
+      </p>
+    );
+  }
   return (
-    <ul className="divide-y divide-slate-100">
-      {tasks.slice(0, 6).map((task) => (
+    <ul className="divide-y divide-slate-100" data-testid="recent-tasks">
+      {rows.map((task) => (
         <li key={task.id} className="flex items-center justify-between gap-2 py-2 text-sm">
           <Link to="/admin/tasks/$taskId" params={{ taskId: task.id }} className="truncate text-brand-700 underline">
             {task.task_type} <span className="font-mono text-xs">{shortId(task.id)}</span>
@@ -74,47 +88,48 @@ function RecentTasks({ tasks }: { tasks: Task[] }) {
   );
 }
 
+function QueueSection({ moderator }: { moderator: boolean }) {
+  const [window, setWindow] = useState<MetricWindow>("24h");
+  const metrics = useQueueMetrics(window);
+  return (
+    <section aria-label="Queue" className="mt-6 flex flex-col gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 className="text-lg font-semibold">Queue</h2>
+        <div className="flex items-center gap-3">
+          <Link to="/admin/tasks/queue" className="text-sm text-brand-700 underline">
+            Queue details
+          </Link>
+          <WindowPicker value={window} onChange={setWindow} />
+        </div>
+      </div>
+      {metrics.error ? <ErrorNotice error={metrics.error} /> : null}
+      {metrics.isPending ? <QueueSkeleton /> : null}
+      {metrics.data ? (
+        <>
+          <QueueStats metrics={metrics.data} showWorkers={moderator} />
+          {isQuiet(metrics.data) ? <QuietNotice window={window} /> : <ThroughputCard metrics={metrics.data} title="Task throughput" />}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
 export function DashboardPage() {
   const { user } = useSession();
   const moderator = atLeast(user?.role, "moderator");
-  const tasks = useQuery({
-    queryKey: ["tasks", "list", { limit: RECENT_WINDOW, offset: 0 }],
-    queryFn: () => unwrap(api.GET("/tasks", { params: { query: { limit: RECENT_WINDOW, offset: 0 } } })),
-    refetchInterval: useFallbackInterval(15_000),
-  });
-  const mine = useMemo(() => (tasks.data ?? []).filter((task) => task.created_by === user?.id).sort((a, b) => b.created_at.localeCompare(a.created_at)), [tasks.data, user?.id]);
-  const counts = countByStatus(mine, TASK_STATUSES);
-  const throughput = useMemo(() => taskThroughput(tasks.data ?? []), [tasks.data]);
-
   return (
     <>
-      <PageHeader title={`Welcome, ${user?.username ?? ""}`} description="Your tasks, the system's health and what is happening now." />
+      <PageHeader title={`Welcome, ${user?.username ?? ""}`} description={moderator ? "The queue, the system's health and what is happening now." : "Your tasks, the system's health and what is happening now."} />
       {moderator ? <TaskStatsCards /> : null}
+      <QueueSection moderator={moderator} />
       <div className="mt-6 grid gap-4 lg:grid-cols-3">
-        <Card title="My tasks by status" className="lg:col-span-2">
-          {tasks.error ? <ErrorNotice error={tasks.error} /> : null}
-          <dl className="mb-4 grid grid-cols-3 gap-3 sm:grid-cols-6" data-testid="my-task-counts">
-            {TASK_STATUSES.map((status) => (
-              <div key={status} className="rounded border border-slate-200 p-2 text-center">
-                <dt className="text-xs text-slate-500">{status}</dt>
-                <dd className="text-xl font-semibold">{counts[status]}</dd>
-              </div>
-            ))}
-          </dl>
-          <RecentTasks tasks={mine} />
+        <Card title={moderator ? "Recent tasks" : "My recent tasks"} className="lg:col-span-2">
+          <RecentTasks />
         </Card>
         <Card title="System health">
           <HealthSummary />
         </Card>
       </div>
-      {moderator ? (
-        <Card title="Task throughput (last 24 hours)" className="mt-6">
-          <Suspense fallback={<Loading label="Loading chart…" />}>
-            <ThroughputChart data={throughput} />
-          </Suspense>
-          <p className="mt-2 text-xs text-slate-500">From the newest {RECENT_WINDOW} tasks' created and finished times.</p>
-        </Card>
-      ) : null}
       <nav aria-label="Quick links" className="mt-6 flex flex-wrap gap-2 text-sm">
         <Link to="/admin/tasks/new" className="rounded-md bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700">
           New task

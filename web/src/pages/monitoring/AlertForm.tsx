@@ -6,6 +6,8 @@ import { SelectField, TextField } from "../../components/Field";
 import { ErrorNotice } from "../../components/Layout";
 import { messageFor } from "../../lib/fieldErrors";
 import { useAction } from "../../lib/useAction";
+import { PresetPicker, RulePreview, type Preset } from "./alertPreview";
+import { queryKeys } from "../../lib/queryKeys";
 
 export const RULE_HELP =
   "metric <name> <avg|min|max|sum|count|last> over <N><s|m|h> [where k=v,…] · events [event_type=…] [level=…] [source=…] count over <N><s|m|h> · tasks <status> count [older than <N><m|h>] — optionally ending with < | <= | > | >= | == <number>";
@@ -47,7 +49,7 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
         : unwrap(api.POST("/monitoring/alerts", { body: common }));
     },
     success: (saved) => `Alert "${saved.name}" saved.`,
-    invalidate: [["monitoring", "alerts"]],
+    invalidate: [queryKeys.monitoring.alerts()],
     onDone,
     toastErrors: false,
   });
@@ -61,13 +63,17 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
   }
 
   const queryError = messageFor(save.error, "query");
+  const threshold = values.threshold.trim() === "" || !Number.isFinite(Number(values.threshold)) ? null : Number(values.threshold);
+  const pick = (preset: Preset) => setValues((v) => ({ ...v, name: v.name || preset.name, description: v.description || preset.description, query: preset.query, threshold: "" }));
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-3" aria-label={alert ? "Edit alert" : "Create alert"}>
       {save.error && !queryError ? <ErrorNotice error={save.error} /> : null}
+      {alert ? null : <PresetPicker onPick={pick} />}
       <TextField label="Name" name="alert_name" required value={values.name} onChange={set("name")} />
       <TextField label="Description" value={values.description} onChange={set("description")} />
       <TextField label="Rule" name="alert_query" required value={values.query} onChange={set("query")} placeholder="metric cpu_usage avg over 5m > 90" hint={RULE_HELP} error={queryError} className="font-mono" />
       <TextField label="Threshold" inputMode="decimal" value={values.threshold} onChange={set("threshold")} hint="Compared with > unless the rule ends with a comparison." error={thresholdError} />
+      <RulePreview query={values.query} threshold={threshold} />
       {alert ? <SelectField label="Status" value={values.status} onChange={set("status")} options={choices(ALERT_STATUSES)} /> : null}
       <div className="flex flex-wrap items-end gap-4">
         <label className="flex items-center gap-2 text-sm">

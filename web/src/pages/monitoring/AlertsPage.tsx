@@ -12,15 +12,16 @@ import { relativeTime } from "../../lib/format";
 import { useAction } from "../../lib/useAction";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { AlertForm } from "./AlertForm";
+import { queryKeys } from "../../lib/queryKeys";
 
 export function AlertsPage() {
-  const alerts = useQuery({ queryKey: ["monitoring", "alerts"], queryFn: () => unwrap(api.GET("/monitoring/alerts")), refetchInterval: useFallbackInterval(15_000) });
+  const alerts = useQuery({ queryKey: queryKeys.monitoring.alerts(), queryFn: () => unwrap(api.GET("/monitoring/alerts")), refetchInterval: useFallbackInterval(15_000) });
   const [editing, setEditing] = useState<Alert | "new" | null>(null);
   const confirm = useConfirm();
   const remove = useAction<Alert, unknown>({
     run: (alert) => unwrap(api.DELETE("/monitoring/alerts/{id}", { params: { path: { id: alert.id } } })),
     success: (_r, alert) => `Alert "${alert.name}" deleted.`,
-    invalidate: [["monitoring", "alerts"]],
+    invalidate: [queryKeys.monitoring.alerts()],
   });
 
   const columns: Column<Alert>[] = [

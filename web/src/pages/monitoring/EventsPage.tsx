@@ -1,4 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useLocation, useNavigate } from "@tanstack/react-router";
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { choices, EVENT_TYPES, type CreateEventBody, type MonitoringEvent } from "../../api/types";
@@ -8,10 +9,12 @@ import { SelectField, TextArea, TextField } from "../../components/Field";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { messageFor } from "../../lib/fieldErrors";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, shortId } from "../../lib/format";
 import { parseJsonObject } from "../../lib/json";
 import { useAction } from "../../lib/useAction";
+import { EventDialog } from "./EventDialog";
 import { formatTags, parseTagFilter } from "./tags";
+import { queryKeys } from "../../lib/queryKeys";
 
 const LIMIT = 50;
 type Filters = { event_type: string; source: string; level: string; tags: string };
@@ -30,7 +33,7 @@ function CreateEvent() {
   const create = useAction<CreateEventBody, MonitoringEvent>({
     run: (body) => unwrap(api.POST("/monitoring/events", { body })),
     success: (event) => `Event recorded from ${event.source}.`,
-    invalidate: [["monitoring", "events"], ["monitoring", "stats"]],
+    invalidate: [queryKeys.monitoring.events.all, queryKeys.monitoring.stats()],
     onDone: () => setValues((v) => ({ ...v, message: "" })),
     toastErrors: false,
   });
@@ -75,15 +78,29 @@ export function EventsPage() {
   const [offset, setOffset] = useState(0);
   const query = eventQuery(filters, offset);
   const events = useQuery({
-    queryKey: ["monitoring", "events", query],
+    queryKey: queryKeys.monitoring.events.list(query),
     queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query } })),
     placeholderData: keepPreviousData,
   });
   const tagCheck = parseTagFilter(draft.tags);
   const tagsError = messageFor(events.error, "tags");
   const set = (key: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
+  // The open event lives in the URL's hash, so a short id elsewhere links straight to it.
+  const hash = useLocation({ select: (location) => location.hash });
+  const navigate = useNavigate();
+  const openEvent = (id: string | null) => void navigate({ to: "/admin/monitoring/events", hash: id ?? "", replace: true });
+  const opened = /^[0-9a-f-]{36}$/.test(hash) ? hash : null;
 
   const columns: Column<MonitoringEvent>[] = [
+    {
+      key: "id",
+      header: "Event",
+      render: (e) => (
+        <button type="button" className="font-mono text-xs text-brand-700 underline" aria-label={`Show event ${shortId(e.id)}`} onClick={() => openEvent(e.id)}>
+          {shortId(e.id)}
+        </button>
+      ),
+    },
     { key: "time", header: "Recorded", render: (e) => formatDateTime(e.recorded_at) },
     { key: "type", header: "Type", render: (e) => e.event_type },
     { key: "source", header: "Source", render: (e) => e.source },
@@ -142,6 +159,7 @@ export function EventsPage() {
         </Button>
       </nav>
       <CreateEvent />
+      <EventDialog id={opened} onClose={() => openEvent(null)} />
     </>
   );
 }

@@ -6,7 +6,9 @@ import { StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { describeRetry, durationSeconds, formatDateTime, prettyJson } from "../../lib/format";
 import { useFallbackInterval } from "../../live/LiveUpdates";
+import { AttemptTimeline } from "./AttemptTimeline";
 import { TaskActions } from "./taskActions";
+import { queryKeys } from "../../lib/queryKeys";
 
 const ACTIVE = new Set(["pending", "running", "retrying"]);
 
@@ -40,7 +42,7 @@ export function TaskDetailPage() {
   const navigate = useNavigate();
   const fallback = useFallbackInterval(3_000);
   const task = useQuery({
-    queryKey: ["tasks", "detail", taskId],
+    queryKey: queryKeys.tasks.detail(taskId),
     queryFn: () => unwrap(api.GET("/tasks/{id}", { params: { path: { id: taskId } } })),
     // Without the live stream, keep an unfinished task fresh by polling.
     refetchInterval: (query) => (query.state.data && ACTIVE.has(query.state.data.status) ? fallback : false),
@@ -100,6 +102,7 @@ export function TaskDetailPage() {
           ) : null}
         </Card>
         <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
+          <AttemptTimeline taskId={t.id} status={t.status} />
           <JsonBlock label="Payload" value={t.payload} />
           <div data-testid="task-result">
             <JsonBlock label="Result" value={t.result ?? null} />

@@ -4,6 +4,7 @@ import type { Task } from "../../api/types";
 import { Button } from "../../components/Button";
 import { useConfirm } from "../../components/Confirm";
 import { useAction } from "../../lib/useAction";
+import { queryKeys } from "../../lib/queryKeys";
 
 export const CANCELLABLE = new Set(["pending", "retrying", "running"]);
 export const DELETABLE = new Set(["completed", "failed", "cancelled"]);
@@ -21,7 +22,7 @@ export function useTaskAction(onDone?: (verb: Verb, id: string) => void) {
   return useAction<{ verb: Verb; id: string }, string>({
     run: ({ verb, id }) => perform(verb, id),
     success: (message) => message,
-    invalidate: [["tasks"]],
+    invalidate: [queryKeys.tasks.all],
     onDone: (_message, { verb, id }) => onDone?.(verb, id),
   });
 }

@@ -3,9 +3,10 @@ import { api, unwrap } from "../../api/client";
 import { DonutChart, SimpleBarChart } from "../../components/charts";
 import { Card, ErrorNotice, Loading, PageHeader, StatCard } from "../../components/Layout";
 import { formatDateTime } from "../../lib/format";
+import { queryKeys } from "../../lib/queryKeys";
 
 export function AnalyticsPage() {
-  const stats = useQuery({ queryKey: ["users", "stats"], queryFn: () => unwrap(api.GET("/admin/users/stats")), refetchInterval: 60_000 });
+  const stats = useQuery({ queryKey: queryKeys.users.stats(), queryFn: () => unwrap(api.GET("/admin/users/stats")), refetchInterval: 60_000 });
   if (stats.isPending) return <Loading />;
   if (stats.error) return <ErrorNotice error={stats.error} />;
   const s = stats.data;

@@ -6,13 +6,15 @@ import { Badge, StatusBadge } from "../../components/Badge";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { formatDateTime } from "../../lib/format";
 import { SessionsCard } from "../account/SessionsCard";
+import { EditProfileButton } from "./EditProfileDialog";
 import { UserActions } from "./userActions";
+import { queryKeys } from "../../lib/queryKeys";
 
 export function UserDetailPage() {
   const { userId } = useParams({ from: "/admin/users/$userId" });
   const { user: me } = useSession();
   const navigate = useNavigate();
-  const user = useQuery({ queryKey: ["users", "detail", userId], queryFn: () => unwrap(api.GET("/users/{id}", { params: { path: { id: userId } } })) });
+  const user = useQuery({ queryKey: queryKeys.users.detail(userId), queryFn: () => unwrap(api.GET("/users/{id}", { params: { path: { id: userId } } })) });
 
   if (user.isPending) return <Loading />;
   if (user.error) return <ErrorNotice error={user.error} />;
@@ -28,7 +30,12 @@ export function UserDetailPage() {
   ];
   return (
     <>
-      <PageHeader title={u.username} description="Account details" actions={atLeast(me?.role, "moderator") ? <UserActions user={u} onGone={() => void navigate({ to: "/admin/users" })} /> : null} />
+      <PageHeader title={u.username} description="Account details" actions={
+          <>
+            {atLeast(me?.role, "admin") ? <EditProfileButton user={u} /> : null}
+            {atLeast(me?.role, "moderator") ? <UserActions user={u} onGone={() => void navigate({ to: "/admin/users" })} /> : null}
+          </>
+        } />
       <Card>
         <dl className="grid gap-3 sm:grid-cols-2">
           {rows.map(([label, value]) => (

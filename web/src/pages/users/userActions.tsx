@@ -8,6 +8,7 @@ import { useConfirm } from "../../components/Confirm";
 import { Dialog } from "../../components/Dialog";
 import { SelectField } from "../../components/Field";
 import { generatePassword } from "../../lib/password";
+import { queryKeys } from "../../lib/queryKeys";
 import { useAction } from "../../lib/useAction";
 
 type Role = UserProfile["role"];
@@ -23,7 +24,7 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
   const [shownPassword, setShownPassword] = useState<string | null>(null);
   const [roleOpen, setRoleOpen] = useState(false);
   const [role, setRole] = useState<Role>(user.role);
-  const invalidate = [["users"]];
+  const invalidate = [queryKeys.users.all];
 
   const status = useAction<boolean, string>({
     run: async (active) => (await unwrapWithMessage(api.PUT("/users/{id}/status", { params: { path: { id: user.id } }, body: { is_active: active } }))).message ?? "Updated",
