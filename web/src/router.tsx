@@ -107,30 +107,107 @@ function page<const P extends string>(path: P, component: RouteComponent, minimu
 }
 
 const adminPages = [
-  page(ADMIN_PATHS.dashboard, lazyRouteComponent(() => import("./pages/DashboardPage"), "DashboardPage")),
-  page(ADMIN_PATHS.tasks, lazyRouteComponent(() => import("./pages/tasks/TasksPage"), "TasksPage")),
-  page(ADMIN_PATHS.newTask, lazyRouteComponent(() => import("./pages/tasks/NewTaskPage"), "NewTaskPage")),
-  page(ADMIN_PATHS.queue, lazyRouteComponent(() => import("./pages/tasks/QueuePage"), "QueuePage")),
-  page(ADMIN_PATHS.deadLetter, lazyRouteComponent(() => import("./pages/tasks/DeadLetterPage"), "DeadLetterPage")),
-  page(ADMIN_PATHS.task, lazyRouteComponent(() => import("./pages/tasks/TaskDetailPage"), "TaskDetailPage")),
-  page(ADMIN_PATHS.users, lazyRouteComponent(() => import("./pages/users/UsersPage"), "UsersPage"), "moderator"),
-  page(ADMIN_PATHS.newUser, lazyRouteComponent(() => import("./pages/users/NewUserPage"), "NewUserPage"), "admin"),
-  page(ADMIN_PATHS.user, lazyRouteComponent(() => import("./pages/users/UserDetailPage"), "UserDetailPage")),
-  page(ADMIN_PATHS.analytics, lazyRouteComponent(() => import("./pages/users/AnalyticsPage"), "AnalyticsPage"), "admin"),
-  page(ADMIN_PATHS.notes, lazyRouteComponent(() => import("./pages/notes/NotesPage"), "NotesPage")),
-  page(ADMIN_PATHS.newNote, lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NewNotePage")),
-  page(ADMIN_PATHS.noteSearch, lazyRouteComponent(() => import("./pages/notes/NoteSearchPage"), "NoteSearchPage")),
-  page(ADMIN_PATHS.note, lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NoteEditorPage")),
-  page(ADMIN_PATHS.noteHistory, lazyRouteComponent(() => import("./pages/notes/NoteHistoryPage"), "NoteHistoryPage")),
-  page(ADMIN_PATHS.profile, lazyRouteComponent(() => import("./pages/ProfilePage"), "ProfilePage")),
-  page(ADMIN_PATHS.health, lazyRouteComponent(() => import("./pages/HealthPage"), "HealthPage")),
-  page(ADMIN_PATHS.monitoring, lazyRouteComponent(() => import("./pages/monitoring/MonitoringPage"), "MonitoringPage")),
-  page(ADMIN_PATHS.events, lazyRouteComponent(() => import("./pages/monitoring/EventsPage"), "EventsPage")),
-  page(ADMIN_PATHS.metrics, lazyRouteComponent(() => import("./pages/monitoring/MetricsPage"), "MetricsPage")),
-  page(ADMIN_PATHS.alerts, lazyRouteComponent(() => import("./pages/monitoring/AlertsPage"), "AlertsPage"), "moderator"),
-  page(ADMIN_PATHS.incidents, lazyRouteComponent(() => import("./pages/monitoring/IncidentsPage"), "IncidentsPage")),
-  page(ADMIN_PATHS.incident, lazyRouteComponent(() => import("./pages/monitoring/IncidentDetailPage"), "IncidentDetailPage")),
-  page(ADMIN_PATHS.stats, lazyRouteComponent(() => import("./pages/monitoring/StatsPage"), "StatsPage"), "moderator"),
+  page(
+    ADMIN_PATHS.dashboard,
+    lazyRouteComponent(() => import("./pages/DashboardPage"), "DashboardPage"),
+  ),
+  page(
+    ADMIN_PATHS.tasks,
+    lazyRouteComponent(() => import("./pages/tasks/TasksPage"), "TasksPage"),
+  ),
+  page(
+    ADMIN_PATHS.newTask,
+    lazyRouteComponent(() => import("./pages/tasks/NewTaskPage"), "NewTaskPage"),
+  ),
+  page(
+    ADMIN_PATHS.queue,
+    lazyRouteComponent(() => import("./pages/tasks/QueuePage"), "QueuePage"),
+  ),
+  page(
+    ADMIN_PATHS.deadLetter,
+    lazyRouteComponent(() => import("./pages/tasks/DeadLetterPage"), "DeadLetterPage"),
+  ),
+  page(
+    ADMIN_PATHS.task,
+    lazyRouteComponent(() => import("./pages/tasks/TaskDetailPage"), "TaskDetailPage"),
+  ),
+  page(
+    ADMIN_PATHS.users,
+    lazyRouteComponent(() => import("./pages/users/UsersPage"), "UsersPage"),
+    "moderator",
+  ),
+  page(
+    ADMIN_PATHS.newUser,
+    lazyRouteComponent(() => import("./pages/users/NewUserPage"), "NewUserPage"),
+    "admin",
+  ),
+  page(
+    ADMIN_PATHS.user,
+    lazyRouteComponent(() => import("./pages/users/UserDetailPage"), "UserDetailPage"),
+  ),
+  page(
+    ADMIN_PATHS.analytics,
+    lazyRouteComponent(() => import("./pages/users/AnalyticsPage"), "AnalyticsPage"),
+    "admin",
+  ),
+  page(
+    ADMIN_PATHS.notes,
+    lazyRouteComponent(() => import("./pages/notes/NotesPage"), "NotesPage"),
+  ),
+  page(
+    ADMIN_PATHS.newNote,
+    lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NewNotePage"),
+  ),
+  page(
+    ADMIN_PATHS.noteSearch,
+    lazyRouteComponent(() => import("./pages/notes/NoteSearchPage"), "NoteSearchPage"),
+  ),
+  page(
+    ADMIN_PATHS.note,
+    lazyRouteComponent(() => import("./pages/notes/NoteEditorPage"), "NoteEditorPage"),
+  ),
+  page(
+    ADMIN_PATHS.noteHistory,
+    lazyRouteComponent(() => import("./pages/notes/NoteHistoryPage"), "NoteHistoryPage"),
+  ),
+  page(
+    ADMIN_PATHS.profile,
+    lazyRouteComponent(() => import("./pages/ProfilePage"), "ProfilePage"),
+  ),
+  page(
+    ADMIN_PATHS.health,
+    lazyRouteComponent(() => import("./pages/HealthPage"), "HealthPage"),
+  ),
+  page(
+    ADMIN_PATHS.monitoring,
+    lazyRouteComponent(() => import("./pages/monitoring/MonitoringPage"), "MonitoringPage"),
+  ),
+  page(
+    ADMIN_PATHS.events,
+    lazyRouteComponent(() => import("./pages/monitoring/EventsPage"), "EventsPage"),
+  ),
+  page(
+    ADMIN_PATHS.metrics,
+    lazyRouteComponent(() => import("./pages/monitoring/MetricsPage"), "MetricsPage"),
+  ),
+  page(
+    ADMIN_PATHS.alerts,
+    lazyRouteComponent(() => import("./pages/monitoring/AlertsPage"), "AlertsPage"),
+    "moderator",
+  ),
+  page(
+    ADMIN_PATHS.incidents,
+    lazyRouteComponent(() => import("./pages/monitoring/IncidentsPage"), "IncidentsPage"),
+  ),
+  page(
+    ADMIN_PATHS.incident,
+    lazyRouteComponent(() => import("./pages/monitoring/IncidentDetailPage"), "IncidentDetailPage"),
+  ),
+  page(
+    ADMIN_PATHS.stats,
+    lazyRouteComponent(() => import("./pages/monitoring/StatsPage"), "StatsPage"),
+    "moderator",
+  ),
   ...FEATURE_MODULES.flatMap((module) => module.pages.map((p) => page(p.path, p.component, p.minimum))),
 ];
 

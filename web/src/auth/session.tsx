@@ -42,7 +42,9 @@ interface SessionApi {
 /** Drop every cached answer of the previous user but keep the `me` query object itself:
  * `clear()` would orphan the mounted observer of ME_KEY, which would then never see the change. */
 export function resetCache(queryClient: QueryClient, user: SessionUser | null): void {
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] || query.queryKey[1] !== ME_KEY[1] });
+  queryClient.removeQueries({
+    predicate: (query) => query.queryKey[0] !== ME_KEY[0] || query.queryKey[1] !== ME_KEY[1],
+  });
   queryClient.setQueryData(ME_KEY, user);
 }
 
@@ -64,9 +66,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(
     async (identifier: string, password: string) => {
-      const result = await unwrap(api.POST("/auth/login", { body: { username_or_email: identifier, password, user_agent: navigator.userAgent.slice(0, 1024) } }));
+      const result = await unwrap(
+        api.POST("/auth/login", {
+          body: { username_or_email: identifier, password, user_agent: navigator.userAgent.slice(0, 1024) },
+        }),
+      );
       sessionStorage.setItem(EXPIRY_KEY, result.expires_at);
-      const signedIn: SessionUser = { id: result.user.id, username: result.user.username, email: result.user.email, role: result.user.role };
+      const signedIn: SessionUser = {
+        id: result.user.id,
+        username: result.user.username,
+        email: result.user.email,
+        role: result.user.role,
+      };
       resetCache(queryClient, signedIn);
       return signedIn;
     },
@@ -109,7 +120,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.clearTimeout(timer);
   }, [user, forget]);
 
-  const value = useMemo(() => ({ user, loading: me.isPending, login, logout, logoutAll }), [user, me.isPending, login, logout, logoutAll]);
+  const value = useMemo(
+    () => ({ user, loading: me.isPending, login, logout, logoutAll }),
+    [user, me.isPending, login, logout, logoutAll],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -13,10 +13,30 @@ export interface Series {
 
 export type BucketRow = { label: string } & Record<string, number | string>;
 
-export function SeriesChart({ label, rows, series, stacked = false, height = 240 }: { label: string; rows: BucketRow[]; series: Series[]; stacked?: boolean; height?: number }) {
-  const totals = series.map((s) => `${rows.reduce((sum, row) => sum + Number(row[s.key] ?? 0), 0)} ${s.name.toLowerCase()}`);
+export function SeriesChart({
+  label,
+  rows,
+  series,
+  stacked = false,
+  height = 240,
+}: {
+  label: string;
+  rows: BucketRow[];
+  series: Series[];
+  stacked?: boolean;
+  height?: number;
+}) {
+  const totals = series.map(
+    (s) => `${rows.reduce((sum, row) => sum + Number(row[s.key] ?? 0), 0)} ${s.name.toLowerCase()}`,
+  );
   return (
-    <figure role="img" aria-label={`${label}: ${totals.join(", ")}`} className="w-full" style={{ height }} data-testid="chart">
+    <figure
+      role="img"
+      aria-label={`${label}: ${totals.join(", ")}`}
+      className="w-full"
+      style={{ height }}
+      data-testid="chart"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -25,7 +45,14 @@ export function SeriesChart({ label, rows, series, stacked = false, height = 240
           <Tooltip />
           <Legend itemSorter={null} />
           {series.map((s) => (
-            <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} isAnimationActive={false} {...(stacked ? { stackId: "all" } : {})} />
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.name}
+              fill={s.color}
+              isAnimationActive={false}
+              {...(stacked ? { stackId: "all" } : {})}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

@@ -3,7 +3,21 @@
  * of the initial bundle. Every chart has a text alternative (aria-label + a caption).
  */
 import type { ReactElement } from "react";
-import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { MetricPoint } from "../lib/series";
 import { SERIES_HEX as COLORS } from "../lib/statusColors";
 

@@ -70,4 +70,12 @@ export function levelColor(level: string): string {
 }
 
 /** Colours for series that are not statuses (metric names, task types), in a fixed order. */
-export const SERIES_HEX: readonly string[] = [TONE_HEX.brand, TONE_HEX.blue, TONE_HEX.green, TONE_HEX.yellow, TONE_HEX.red, TONE_HEX.purple, TONE_HEX.gray];
+export const SERIES_HEX: readonly string[] = [
+  TONE_HEX.brand,
+  TONE_HEX.blue,
+  TONE_HEX.green,
+  TONE_HEX.yellow,
+  TONE_HEX.red,
+  TONE_HEX.purple,
+  TONE_HEX.gray,
+];

@@ -32,7 +32,8 @@ export function applyStreamMessage(queryClient: QueryClient, kind: StreamEvent, 
   }
   if (kind === "incident") {
     void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.incidents.all });
-    if (typeof data.id === "string") void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.incident.detail(data.id) });
+    if (typeof data.id === "string")
+      void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.incident.detail(data.id) });
   } else if (kind === "alert") {
     void queryClient.invalidateQueries({ queryKey: queryKeys.monitoring.alerts() });
   } else {
@@ -102,7 +103,13 @@ export function LiveIndicator() {
   const label = state === "live" ? "Live" : state === "connecting" ? "Connecting…" : "Offline (polling)";
   const dot = state === "live" ? "bg-green-500" : state === "connecting" ? "bg-amber-400" : "bg-slate-400";
   return (
-    <span role="status" data-testid="live-indicator" data-state={state} className="inline-flex items-center gap-1.5 text-xs text-slate-600" title="Live updates from the server">
+    <span
+      role="status"
+      data-testid="live-indicator"
+      data-state={state}
+      className="inline-flex items-center gap-1.5 text-xs text-slate-600"
+      title="Live updates from the server"
+    >
       <span aria-hidden="true" className={`h-2 w-2 rounded-full ${dot} ${state === "live" ? "animate-pulse" : ""}`} />
       {label}
     </span>

@@ -10,7 +10,8 @@ describe("visibleSections", () => {
     const shown = labels("user");
     expect(shown).toContain("Dashboard");
     expect(shown).toContain("Incidents");
-    for (const hidden of ["Dead letter", "Users", "Create user", "User analytics", "Alerts", "System stats"]) expect(shown).not.toContain(hidden);
+    for (const hidden of ["Dead letter", "Users", "Create user", "User analytics", "Alerts", "System stats"])
+      expect(shown).not.toContain(hidden);
     expect(visibleSections("user").map((section) => section.title)).not.toContain("Users");
   });
 

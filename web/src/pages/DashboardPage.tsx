@@ -8,18 +8,34 @@ import { Card, ErrorNotice, Loading, PageHeader, StatCard } from "../components/
 import { relativeTime, shortId } from "../lib/format";
 import { useFallbackInterval } from "../live/LiveUpdates";
 import { isGood, runProbe } from "./health/probes";
-import { isQuiet, QueueSkeleton, QueueStats, QuietNotice, ThroughputCard, useQueueMetrics, WindowPicker } from "./tasks/queueView";
+import {
+  isQuiet,
+  QueueSkeleton,
+  QueueStats,
+  QuietNotice,
+  ThroughputCard,
+  useQueueMetrics,
+  WindowPicker,
+} from "./tasks/queueView";
 import { searchTasks, type MetricWindow } from "./tasks/tasksApi";
 import { queryKeys } from "../lib/queryKeys";
 
 function TaskStatsCards() {
-  const stats = useQuery({ queryKey: queryKeys.tasks.stats(), queryFn: () => unwrap(api.GET("/tasks/stats")), refetchInterval: useFallbackInterval(10_000) });
+  const stats = useQuery({
+    queryKey: queryKeys.tasks.stats(),
+    queryFn: () => unwrap(api.GET("/tasks/stats")),
+    refetchInterval: useFallbackInterval(10_000),
+  });
   if (stats.error) return <ErrorNotice error={stats.error} />;
   const s = stats.data;
   return (
     <section aria-label="Task statistics" className="grid grid-cols-2 gap-4 sm:grid-cols-4">
       <StatCard label="All tasks" value={s?.total ?? "…"} />
-      <StatCard label="Running" value={s ? s.running + s.pending + s.retrying : "…"} hint="pending, running or retrying" />
+      <StatCard
+        label="Running"
+        value={s ? s.running + s.pending + s.retrying : "…"}
+        hint="pending, running or retrying"
+      />
       <StatCard label="Completed" value={s?.completed ?? "…"} />
       <StatCard label="Failed" value={s?.failed ?? "…"} hint={s ? `${s.cancelled} cancelled` : undefined} />
     </section>
@@ -27,7 +43,11 @@ function TaskStatsCards() {
 }
 
 function HealthSummary() {
-  const health = useQuery({ queryKey: queryKeys.health("/health/detailed"), queryFn: () => runProbe("/health/detailed"), refetchInterval: 30_000 });
+  const health = useQuery({
+    queryKey: queryKeys.health("/health/detailed"),
+    queryFn: () => runProbe("/health/detailed"),
+    refetchInterval: 30_000,
+  });
   if (health.isPending) return <Loading label="Checking health…" />;
   const result = health.data;
   return (
@@ -107,7 +127,11 @@ function QueueSection({ moderator }: { moderator: boolean }) {
       {metrics.data ? (
         <>
           <QueueStats metrics={metrics.data} showWorkers={moderator} />
-          {isQuiet(metrics.data) ? <QuietNotice window={window} /> : <ThroughputCard metrics={metrics.data} title="Task throughput" />}
+          {isQuiet(metrics.data) ? (
+            <QuietNotice window={window} />
+          ) : (
+            <ThroughputCard metrics={metrics.data} title="Task throughput" />
+          )}
         </>
       ) : null}
     </section>
@@ -119,7 +143,14 @@ export function DashboardPage() {
   const moderator = atLeast(user?.role, "moderator");
   return (
     <>
-      <PageHeader title={`Welcome, ${user?.username ?? ""}`} description={moderator ? "The queue, the system's health and what is happening now." : "Your tasks, the system's health and what is happening now."} />
+      <PageHeader
+        title={`Welcome, ${user?.username ?? ""}`}
+        description={
+          moderator
+            ? "The queue, the system's health and what is happening now."
+            : "Your tasks, the system's health and what is happening now."
+        }
+      />
       {moderator ? <TaskStatsCards /> : null}
       <QueueSection moderator={moderator} />
       <div className="mt-6 grid gap-4 lg:grid-cols-3">
@@ -131,13 +162,22 @@ export function DashboardPage() {
         </Card>
       </div>
       <nav aria-label="Quick links" className="mt-6 flex flex-wrap gap-2 text-sm">
-        <Link to="/admin/tasks/new" className="rounded-md bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700">
+        <Link
+          to="/admin/tasks/new"
+          className="rounded-md bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700"
+        >
           New task
         </Link>
-        <Link to="/admin/monitoring/incidents" className="rounded-md border border-slate-300 bg-white px-3 py-2 font-medium hover:bg-slate-100">
+        <Link
+          to="/admin/monitoring/incidents"
+          className="rounded-md border border-slate-300 bg-white px-3 py-2 font-medium hover:bg-slate-100"
+        >
           Incidents
         </Link>
-        <Link to="/admin/profile" className="rounded-md border border-slate-300 bg-white px-3 py-2 font-medium hover:bg-slate-100">
+        <Link
+          to="/admin/profile"
+          className="rounded-md border border-slate-300 bg-white px-3 py-2 font-medium hover:bg-slate-100"
+        >
           My profile
         </Link>
       </nav>

@@ -29,7 +29,8 @@ function initial(alert?: Alert): Values {
     name: alert?.name ?? "",
     description: alert?.description ?? "",
     query: alert?.query ?? "",
-    threshold: alert?.threshold_value === null || alert?.threshold_value === undefined ? "" : String(alert.threshold_value),
+    threshold:
+      alert?.threshold_value === null || alert?.threshold_value === undefined ? "" : String(alert.threshold_value),
     status: alert?.status ?? "active",
     open_incident: alert?.open_incident ?? false,
     incident_severity: alert?.incident_severity ?? "high",
@@ -43,9 +44,21 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
   const save = useAction<Values, Alert>({
     run: (v) => {
       const threshold = v.threshold.trim() === "" ? null : Number(v.threshold);
-      const common = { name: v.name, description: v.description || null, query: v.query, threshold_value: threshold, open_incident: v.open_incident, incident_severity: v.incident_severity };
+      const common = {
+        name: v.name,
+        description: v.description || null,
+        query: v.query,
+        threshold_value: threshold,
+        open_incident: v.open_incident,
+        incident_severity: v.incident_severity,
+      };
       return alert
-        ? unwrap(api.PUT("/monitoring/alerts/{id}", { params: { path: { id: alert.id } }, body: { ...common, status: v.status } }))
+        ? unwrap(
+            api.PUT("/monitoring/alerts/{id}", {
+              params: { path: { id: alert.id } },
+              body: { ...common, status: v.status },
+            }),
+          )
         : unwrap(api.POST("/monitoring/alerts", { body: common }));
     },
     success: (saved) => `Alert "${saved.name}" saved.`,
@@ -53,7 +66,8 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
     onDone,
     toastErrors: false,
   });
-  const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: keyof Values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [key]: e.target.value }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -63,25 +77,66 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
   }
 
   const queryError = messageFor(save.error, "query");
-  const threshold = values.threshold.trim() === "" || !Number.isFinite(Number(values.threshold)) ? null : Number(values.threshold);
-  const pick = (preset: Preset) => setValues((v) => ({ ...v, name: v.name || preset.name, description: v.description || preset.description, query: preset.query, threshold: "" }));
+  const threshold =
+    values.threshold.trim() === "" || !Number.isFinite(Number(values.threshold)) ? null : Number(values.threshold);
+  const pick = (preset: Preset) =>
+    setValues((v) => ({
+      ...v,
+      name: v.name || preset.name,
+      description: v.description || preset.description,
+      query: preset.query,
+      threshold: "",
+    }));
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-3" aria-label={alert ? "Edit alert" : "Create alert"}>
+    <form
+      onSubmit={submit}
+      noValidate
+      className="flex flex-col gap-3"
+      aria-label={alert ? "Edit alert" : "Create alert"}
+    >
       {save.error && !queryError ? <ErrorNotice error={save.error} /> : null}
       {alert ? null : <PresetPicker onPick={pick} />}
       <TextField label="Name" name="alert_name" required value={values.name} onChange={set("name")} />
       <TextField label="Description" value={values.description} onChange={set("description")} />
-      <TextField label="Rule" name="alert_query" required value={values.query} onChange={set("query")} placeholder="metric cpu_usage avg over 5m > 90" hint={RULE_HELP} error={queryError} className="font-mono" />
-      <TextField label="Threshold" inputMode="decimal" value={values.threshold} onChange={set("threshold")} hint="Compared with > unless the rule ends with a comparison." error={thresholdError} />
+      <TextField
+        label="Rule"
+        name="alert_query"
+        required
+        value={values.query}
+        onChange={set("query")}
+        placeholder="metric cpu_usage avg over 5m > 90"
+        hint={RULE_HELP}
+        error={queryError}
+        className="font-mono"
+      />
+      <TextField
+        label="Threshold"
+        inputMode="decimal"
+        value={values.threshold}
+        onChange={set("threshold")}
+        hint="Compared with > unless the rule ends with a comparison."
+        error={thresholdError}
+      />
       <RulePreview query={values.query} threshold={threshold} />
-      {alert ? <SelectField label="Status" value={values.status} onChange={set("status")} options={choices(ALERT_STATUSES)} /> : null}
+      {alert ? (
+        <SelectField label="Status" value={values.status} onChange={set("status")} options={choices(ALERT_STATUSES)} />
+      ) : null}
       <div className="flex flex-wrap items-end gap-4">
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={values.open_incident} onChange={(e) => setValues((v) => ({ ...v, open_incident: e.target.checked }))} />
+          <input
+            type="checkbox"
+            checked={values.open_incident}
+            onChange={(e) => setValues((v) => ({ ...v, open_incident: e.target.checked }))}
+          />
           Open an incident when it fires
         </label>
         <div className="w-40">
-          <SelectField label="Incident severity" value={values.incident_severity} onChange={set("incident_severity")} options={choices(SEVERITIES)} />
+          <SelectField
+            label="Incident severity"
+            value={values.incident_severity}
+            onChange={set("incident_severity")}
+            options={choices(SEVERITIES)}
+          />
         </div>
       </div>
       <div className="flex gap-2">

@@ -12,12 +12,27 @@ import { queryKeys } from "../../lib/queryKeys";
 
 function Body({ event }: { event: MonitoringEvent }) {
   const rows: Array<[string, React.ReactNode]> = [
-    ["Id", <span key="id" className="break-all font-mono text-xs">{event.id}</span>],
+    [
+      "Id",
+      <span key="id" className="break-all font-mono text-xs">
+        {event.id}
+      </span>,
+    ],
     ["Recorded", formatDateTime(event.recorded_at)],
     ["Type", event.event_type],
-    ["Source", <span key="source" className="break-all">{event.source}</span>],
+    [
+      "Source",
+      <span key="source" className="break-all">
+        {event.source}
+      </span>,
+    ],
     ["Level", event.level ? <LevelBadge key="level" level={event.level} /> : "—"],
-    ["Message", <span key="message" className="break-words">{event.message ?? "—"}</span>],
+    [
+      "Message",
+      <span key="message" className="break-words">
+        {event.message ?? "—"}
+      </span>,
+    ],
   ];
   return (
     <div className="flex flex-col gap-3 text-sm">
@@ -33,7 +48,13 @@ function Body({ event }: { event: MonitoringEvent }) {
         ["Tags", event.tags],
         ["Payload", event.payload],
       ].map(([label, value]) => (
-        <pre key={String(label)} className="max-h-60 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100" tabIndex={0} aria-label={String(label)}>
+        <pre
+          key={String(label)}
+          className="max-h-60 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100"
+          role="region"
+          tabIndex={0}
+          aria-label={String(label)}
+        >
           {prettyJson(value)}
         </pre>
       ))}
@@ -48,7 +69,12 @@ export function EventDialog({ id, onClose }: { id: string | null; onClose: () =>
     enabled: id !== null,
   });
   return (
-    <Dialog open={id !== null} title={id ? `Event ${shortId(id)}` : "Event"} onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
+    <Dialog
+      open={id !== null}
+      title={id ? `Event ${shortId(id)}` : "Event"}
+      onClose={onClose}
+      footer={<Button onClick={onClose}>Close</Button>}
+    >
       {event.isPending ? <Loading label="Loading event…" /> : null}
       {event.error ? <ErrorNotice error={event.error} /> : null}
       {event.data ? <Body event={event.data} /> : null}
@@ -59,7 +85,12 @@ export function EventDialog({ id, onClose }: { id: string | null; onClose: () =>
 /** A short id that opens the event on the Events page (the page reads the id from the hash). */
 export function EventLink({ id }: { id: string }) {
   return (
-    <Link to="/admin/monitoring/events" hash={id} className="font-mono text-xs text-brand-700 underline" aria-label={`Event ${shortId(id)}`}>
+    <Link
+      to="/admin/monitoring/events"
+      hash={id}
+      className="font-mono text-xs text-brand-700 underline"
+      aria-label={`Event ${shortId(id)}`}
+    >
       {shortId(id)}
     </Link>
   );

@@ -28,7 +28,14 @@ export function eventQuery(filters: Filters, offset: number) {
 }
 
 function CreateEvent() {
-  const [values, setValues] = useState({ event_type: "log", source: "", level: "info", message: "", tags: "", payload: "" });
+  const [values, setValues] = useState({
+    event_type: "log",
+    source: "",
+    level: "info",
+    message: "",
+    tags: "",
+    payload: "",
+  });
   const [problems, setProblems] = useState<Record<string, string>>({});
   const create = useAction<CreateEventBody, MonitoringEvent>({
     run: (body) => unwrap(api.POST("/monitoring/events", { body })),
@@ -37,7 +44,8 @@ function CreateEvent() {
     onDone: () => setValues((v) => ({ ...v, message: "" })),
     toastErrors: false,
   });
-  const set = (key: keyof typeof values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: keyof typeof values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [key]: e.target.value }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -45,7 +53,14 @@ function CreateEvent() {
     const payload = parseJsonObject(values.payload, "Payload");
     setProblems({ ...(tags.ok ? {} : { tags: tags.error }), ...(payload.ok ? {} : { payload: payload.error }) });
     if (!tags.ok || !payload.ok) return;
-    create.mutate({ event_type: values.event_type, source: values.source, level: values.level || null, message: values.message || null, tags: tags.value, payload: payload.value });
+    create.mutate({
+      event_type: values.event_type,
+      source: values.source,
+      level: values.level || null,
+      message: values.message || null,
+      tags: tags.value,
+      payload: payload.value,
+    });
   }
 
   return (
@@ -56,12 +71,37 @@ function CreateEvent() {
             <ErrorNotice error={create.error} />
           </div>
         ) : null}
-        <SelectField label="Event type" value={values.event_type} onChange={set("event_type")} options={choices(EVENT_TYPES)} />
-        <TextField label="Source" value={values.source} onChange={set("source")} placeholder="app-web or yourname-service" required />
+        <SelectField
+          label="Event type"
+          value={values.event_type}
+          onChange={set("event_type")}
+          options={choices(EVENT_TYPES)}
+        />
+        <TextField
+          label="Source"
+          value={values.source}
+          onChange={set("source")}
+          placeholder="app-web or yourname-service"
+          required
+        />
         <TextField label="Level" value={values.level} onChange={set("level")} placeholder="info, warn, error" />
         <TextField label="Message" value={values.message} onChange={set("message")} />
-        <TextArea label="Tags (JSON object)" rows={3} value={values.tags} onChange={set("tags")} placeholder='{"env": "prod"}' error={problems.tags ?? messageFor(create.error, "tags")} />
-        <TextArea label="Payload (JSON object)" rows={3} value={values.payload} onChange={set("payload")} placeholder="{}" error={problems.payload ?? messageFor(create.error, "payload")} />
+        <TextArea
+          label="Tags (JSON object)"
+          rows={3}
+          value={values.tags}
+          onChange={set("tags")}
+          placeholder='{"env": "prod"}'
+          error={problems.tags ?? messageFor(create.error, "tags")}
+        />
+        <TextArea
+          label="Payload (JSON object)"
+          rows={3}
+          value={values.payload}
+          onChange={set("payload")}
+          placeholder="{}"
+          error={problems.payload ?? messageFor(create.error, "payload")}
+        />
         <div className="sm:col-span-2">
           <Button type="submit" busy={create.isPending}>
             Record event
@@ -84,11 +124,13 @@ export function EventsPage() {
   });
   const tagCheck = parseTagFilter(draft.tags);
   const tagsError = messageFor(events.error, "tags");
-  const set = (key: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
+  const set = (key: keyof Filters) => (e: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: e.target.value }));
   // The open event lives in the URL's hash, so a short id elsewhere links straight to it.
   const hash = useLocation({ select: (location) => location.hash });
   const navigate = useNavigate();
-  const openEvent = (id: string | null) => void navigate({ to: "/admin/monitoring/events", hash: id ?? "", replace: true });
+  const openEvent = (id: string | null) =>
+    void navigate({ to: "/admin/monitoring/events", hash: id ?? "", replace: true });
   const opened = /^[0-9a-f-]{36}$/.test(hash) ? hash : null;
 
   const columns: Column<MonitoringEvent>[] = [
@@ -96,7 +138,12 @@ export function EventsPage() {
       key: "id",
       header: "Event",
       render: (e) => (
-        <button type="button" className="font-mono text-xs text-brand-700 underline" aria-label={`Show event ${shortId(e.id)}`} onClick={() => openEvent(e.id)}>
+        <button
+          type="button"
+          className="font-mono text-xs text-brand-700 underline"
+          aria-label={`Show event ${shortId(e.id)}`}
+          onClick={() => openEvent(e.id)}
+        >
           {shortId(e.id)}
         </button>
       ),
@@ -106,12 +153,20 @@ export function EventsPage() {
     { key: "source", header: "Source", render: (e) => e.source },
     { key: "level", header: "Level", render: (e) => (e.level ? <LevelBadge level={e.level} /> : "—") },
     { key: "message", header: "Message", className: "max-w-md break-words", render: (e) => e.message ?? "" },
-    { key: "tags", header: "Tags", className: "max-w-xs break-words font-mono text-xs", render: (e) => formatTags(e.tags as Record<string, unknown>) },
+    {
+      key: "tags",
+      header: "Tags",
+      className: "max-w-xs break-words font-mono text-xs",
+      render: (e) => formatTags(e.tags as Record<string, unknown>),
+    },
   ];
 
   return (
     <>
-      <PageHeader title="Events" description="Logs, metrics, traces and alerts recorded by the platform and its users." />
+      <PageHeader
+        title="Events"
+        description="Logs, metrics, traces and alerts recorded by the platform and its users."
+      />
       <form
         role="search"
         aria-label="Filter events"
@@ -122,7 +177,12 @@ export function EventsPage() {
           setOffset(0);
         }}
       >
-        <SelectField label="Type" value={draft.event_type} onChange={set("event_type")} options={choices(EVENT_TYPES, "Any type")} />
+        <SelectField
+          label="Type"
+          value={draft.event_type}
+          onChange={set("event_type")}
+          options={choices(EVENT_TYPES, "Any type")}
+        />
         <TextField label="Source" value={draft.source} onChange={set("source")} />
         <TextField label="Level" value={draft.level} onChange={set("level")} />
         <TextField
@@ -131,7 +191,15 @@ export function EventsPage() {
           value={draft.tags}
           onChange={set("tags")}
           placeholder="key:value,key:value"
-          hint={tagsError ? undefined : tagCheck.ok ? (tagCheck.pairs.length ? `${tagCheck.pairs.length} tag(s), all must match` : "key:value pairs, comma separated") : tagCheck.error}
+          hint={
+            tagsError
+              ? undefined
+              : tagCheck.ok
+                ? tagCheck.pairs.length
+                  ? `${tagCheck.pairs.length} tag(s), all must match`
+                  : "key:value pairs, comma separated"
+                : tagCheck.error
+          }
           error={tagsError}
         />
         <div className="flex items-end gap-2">
@@ -149,12 +217,26 @@ export function EventsPage() {
         </div>
       </form>
       {events.error && !tagsError ? <ErrorNotice error={events.error} /> : null}
-      {events.isPending ? <Loading /> : <Table caption="Events" columns={columns} rows={events.isError ? [] : (events.data ?? [])} rowKey={(e) => e.id} empty="No events match." />}
+      {events.isPending ? (
+        <Loading />
+      ) : (
+        <Table
+          caption="Events"
+          columns={columns}
+          rows={events.isError ? [] : (events.data ?? [])}
+          rowKey={(e) => e.id}
+          empty="No events match."
+        />
+      )}
       <nav aria-label="Pagination" className="mb-6 mt-4 flex justify-between">
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
           Previous
         </Button>
-        <Button variant="secondary" disabled={(events.data?.length ?? 0) < LIMIT} onClick={() => setOffset(offset + LIMIT)}>
+        <Button
+          variant="secondary"
+          disabled={(events.data?.length ?? 0) < LIMIT}
+          onClick={() => setOffset(offset + LIMIT)}
+        >
           Next
         </Button>
       </nav>

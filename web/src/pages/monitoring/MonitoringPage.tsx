@@ -12,21 +12,37 @@ import { alertStates, eventsPerLevel, incidentsBySeverity } from "./overview";
 import { queryKeys } from "../../lib/queryKeys";
 
 // recharts loads only with the charts.
-const SeriesChart = lazy(() => import("../../components/SeriesChart").then((module) => ({ default: module.SeriesChart })));
-const SimpleBarChart = lazy(() => import("../../components/charts").then((module) => ({ default: module.SimpleBarChart })));
+const SeriesChart = lazy(() =>
+  import("../../components/SeriesChart").then((module) => ({ default: module.SeriesChart })),
+);
+const SimpleBarChart = lazy(() =>
+  import("../../components/charts").then((module) => ({ default: module.SimpleBarChart })),
+);
 const DonutChart = lazy(() => import("../../components/charts").then((module) => ({ default: module.DonutChart })));
 
 const CHART_HOURS = 24;
 const CHART_EVENTS = 1000;
 
 function StatsCards() {
-  const stats = useQuery({ queryKey: queryKeys.monitoring.stats(), queryFn: () => unwrap(api.GET("/monitoring/stats")), refetchInterval: useFallbackInterval(15_000) });
+  const stats = useQuery({
+    queryKey: queryKeys.monitoring.stats(),
+    queryFn: () => unwrap(api.GET("/monitoring/stats")),
+    refetchInterval: useFallbackInterval(15_000),
+  });
   if (stats.error) return <ErrorNotice error={stats.error} />;
   const s = stats.data;
   return (
     <section aria-label="Monitoring statistics" className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-4">
-      <StatCard label="Events (last hour)" value={s?.events_last_hour ?? "…"} hint={s ? `${s.total_events} in total` : undefined} />
-      <StatCard label="Metrics (last hour)" value={s?.metrics_last_hour ?? "…"} hint={s ? `${s.total_metrics} in total` : undefined} />
+      <StatCard
+        label="Events (last hour)"
+        value={s?.events_last_hour ?? "…"}
+        hint={s ? `${s.total_events} in total` : undefined}
+      />
+      <StatCard
+        label="Metrics (last hour)"
+        value={s?.metrics_last_hour ?? "…"}
+        hint={s ? `${s.total_metrics} in total` : undefined}
+      />
       <StatCard label="Active alerts" value={s?.active_alerts ?? "…"} />
       <StatCard label="Open incidents" value={s?.open_incidents ?? "…"} />
     </section>
@@ -40,7 +56,11 @@ function ChartFallback() {
 function EventsChart() {
   const since = useMemo(() => new Date(Date.now() - CHART_HOURS * 3_600_000).toISOString(), []);
   const query = { limit: CHART_EVENTS, offset: 0, start_time: since };
-  const events = useQuery({ queryKey: queryKeys.monitoring.events.list(query), queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query } })), refetchInterval: useFallbackInterval(30_000) });
+  const events = useQuery({
+    queryKey: queryKeys.monitoring.events.list(query),
+    queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query } })),
+    refetchInterval: useFallbackInterval(30_000),
+  });
   const series = useMemo(() => eventsPerLevel(events.data ?? [], CHART_HOURS), [events.data]);
   const capped = (events.data?.length ?? 0) >= CHART_EVENTS;
   return (
@@ -58,10 +78,19 @@ function EventsChart() {
       ) : null}
       {events.data && events.data.length > 0 ? (
         <Suspense fallback={<ChartFallback />}>
-          <SeriesChart label="Events per level over the last 24 hours" rows={series.rows} series={series.series} stacked />
+          <SeriesChart
+            label="Events per level over the last 24 hours"
+            rows={series.rows}
+            series={series.series}
+            stacked
+          />
         </Suspense>
       ) : null}
-      {capped ? <p className="mt-2 text-xs text-slate-500">From the newest {CHART_EVENTS.toLocaleString("en-US")} events of the period.</p> : null}
+      {capped ? (
+        <p className="mt-2 text-xs text-slate-500">
+          From the newest {CHART_EVENTS.toLocaleString("en-US")} events of the period.
+        </p>
+      ) : null}
     </Card>
   );
 }
@@ -69,9 +98,21 @@ function EventsChart() {
 export function MonitoringPage() {
   const { user } = useSession();
   const fallback = useFallbackInterval(15_000);
-  const events = useQuery({ queryKey: queryKeys.monitoring.events.list({ limit: 8, offset: 0 }), queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query: { limit: 8, offset: 0 } } })), refetchInterval: fallback });
-  const incidents = useQuery({ queryKey: queryKeys.monitoring.incidents.list(0), queryFn: () => unwrap(api.GET("/monitoring/incidents", { params: { query: { limit: 50, offset: 0 } } })), refetchInterval: fallback });
-  const alerts = useQuery({ queryKey: queryKeys.monitoring.alerts(), queryFn: () => unwrap(api.GET("/monitoring/alerts")), refetchInterval: fallback });
+  const events = useQuery({
+    queryKey: queryKeys.monitoring.events.list({ limit: 8, offset: 0 }),
+    queryFn: () => unwrap(api.GET("/monitoring/events", { params: { query: { limit: 8, offset: 0 } } })),
+    refetchInterval: fallback,
+  });
+  const incidents = useQuery({
+    queryKey: queryKeys.monitoring.incidents.list(0),
+    queryFn: () => unwrap(api.GET("/monitoring/incidents", { params: { query: { limit: 50, offset: 0 } } })),
+    refetchInterval: fallback,
+  });
+  const alerts = useQuery({
+    queryKey: queryKeys.monitoring.alerts(),
+    queryFn: () => unwrap(api.GET("/monitoring/alerts")),
+    refetchInterval: fallback,
+  });
   const open = (incidents.data ?? []).filter((i) => i.status === "open" || i.status === "investigating");
   const firing = (alerts.data ?? []).filter((a) => a.firing);
   const states = alertStates(alerts.data ?? []);
@@ -115,7 +156,11 @@ export function MonitoringPage() {
           <ul className="divide-y divide-slate-100 text-sm">
             {open.slice(0, 8).map((i) => (
               <li key={i.id} className="flex items-center justify-between gap-2 py-1.5">
-                <Link to="/admin/monitoring/incidents/$incidentId" params={{ incidentId: i.id }} className="min-w-0 truncate text-brand-700 underline">
+                <Link
+                  to="/admin/monitoring/incidents/$incidentId"
+                  params={{ incidentId: i.id }}
+                  className="min-w-0 truncate text-brand-700 underline"
+                >
                   {i.title || "(untitled)"}
                 </Link>
                 <StatusBadge value={i.severity} />
@@ -141,21 +186,32 @@ export function MonitoringPage() {
                 <Badge tone="red">{a.last_value === null ? "firing" : `firing: ${a.last_value}`}</Badge>
               </li>
             ))}
-            {firing.length === 0 && !alerts.isPending ? <li className="py-1.5 text-slate-500">Nothing firing.</li> : null}
+            {firing.length === 0 && !alerts.isPending ? (
+              <li className="py-1.5 text-slate-500">Nothing firing.</li>
+            ) : null}
           </ul>
           <p className="mt-2 text-xs text-slate-500">{(alerts.data ?? []).length} alert rule(s) defined.</p>
         </Card>
       </div>
       <nav aria-label="Monitoring sections" className="mt-6 flex flex-wrap gap-2 text-sm">
-        <Link to="/admin/monitoring/metrics" className="rounded-md border border-slate-300 bg-white px-3 py-2 hover:bg-slate-100">
+        <Link
+          to="/admin/monitoring/metrics"
+          className="rounded-md border border-slate-300 bg-white px-3 py-2 hover:bg-slate-100"
+        >
           Metrics
         </Link>
         {atLeast(user?.role, "moderator") ? (
-          <Link to="/admin/monitoring/alerts" className="rounded-md border border-slate-300 bg-white px-3 py-2 hover:bg-slate-100">
+          <Link
+            to="/admin/monitoring/alerts"
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 hover:bg-slate-100"
+          >
             Alerts
           </Link>
         ) : null}
-        <a href="/api/v1/monitoring/metrics/prometheus" className="rounded-md border border-slate-300 bg-white px-3 py-2 hover:bg-slate-100">
+        <a
+          href="/api/v1/monitoring/metrics/prometheus"
+          className="rounded-md border border-slate-300 bg-white px-3 py-2 hover:bg-slate-100"
+        >
           Prometheus export
         </a>
       </nav>

@@ -6,7 +6,11 @@ export function useIncidentUpdate(onDone?: (incident: Incident) => void) {
   return useAction<{ id: string; body: UpdateIncidentBody }, Incident>({
     run: ({ id, body }) => unwrap(api.PUT("/monitoring/incidents/{id}", { params: { path: { id } }, body })),
     success: (incident) => `Incident "${incident.title}" is ${incident.status}.`,
-    invalidate: [["monitoring", "incidents"], ["monitoring", "incident"], ["monitoring", "stats"]],
+    invalidate: [
+      ["monitoring", "incidents"],
+      ["monitoring", "incident"],
+      ["monitoring", "stats"],
+    ],
     onDone,
   });
 }

@@ -7,7 +7,17 @@ const event = (level: string | null, recorded_at: string) => ({ id: recorded_at,
 describe("eventsPerLevel", () => {
   it("counts events per level per hour, worst level first, in the levels' colours", () => {
     const now = Date.parse("2026-12-02T12:30:00Z");
-    const { rows, series } = eventsPerLevel([event("INFO", "2026-12-02T12:05:00Z"), event("error", "2026-12-02T12:10:00Z"), event("error", "2026-12-02T11:10:00Z"), event(null, "2026-12-02T12:11:00Z"), event("info", "2026-11-01T00:00:00Z")], 2, now);
+    const { rows, series } = eventsPerLevel(
+      [
+        event("INFO", "2026-12-02T12:05:00Z"),
+        event("error", "2026-12-02T12:10:00Z"),
+        event("error", "2026-12-02T11:10:00Z"),
+        event(null, "2026-12-02T12:11:00Z"),
+        event("info", "2026-11-01T00:00:00Z"),
+      ],
+      2,
+      now,
+    );
     expect(series.map((s) => s.key)).toEqual(["error", "info", "none"]);
     expect(series[0]?.color).toBe(levelColor("error"));
     expect(rows.map((row) => [row.error, row.info, row.none])).toEqual([

@@ -11,7 +11,11 @@ export const NO_LEVEL = "none";
 const NO_LEVEL_HEX = "#cbd5e1";
 
 /** Events per level per hour over the last `hours` hours, oldest first, one series per level seen. */
-export function eventsPerLevel(events: readonly MonitoringEvent[], hours: number, now: number = Date.now()): { rows: BucketRow[]; series: Series[] } {
+export function eventsPerLevel(
+  events: readonly MonitoringEvent[],
+  hours: number,
+  now: number = Date.now(),
+): { rows: BucketRow[]; series: Series[] } {
   const end = Math.floor(now / HOUR) * HOUR + HOUR;
   const start = end - hours * HOUR;
   const rows: BucketRow[] = Array.from({ length: hours }, (_, index) => {
@@ -33,14 +37,25 @@ export function eventsPerLevel(events: readonly MonitoringEvent[], hours: number
   };
   const ordered = [...levels].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const row of rows) for (const level of ordered) row[level] ??= 0;
-  return { rows, series: ordered.map((level) => ({ key: level, name: level, color: level === NO_LEVEL ? NO_LEVEL_HEX : levelColor(level) })) };
+  return {
+    rows,
+    series: ordered.map((level) => ({
+      key: level,
+      name: level,
+      color: level === NO_LEVEL ? NO_LEVEL_HEX : levelColor(level),
+    })),
+  };
 }
 
 const SEVERITY_ORDER = ["critical", "high", "medium", "low"];
 
 export function incidentsBySeverity(incidents: readonly Incident[]): Slice[] {
   const open = incidents.filter((incident) => incident.status === "open" || incident.status === "investigating");
-  return SEVERITY_ORDER.map((severity) => ({ name: severity, value: open.filter((incident) => incident.severity === severity).length, color: statusColor(severity) }));
+  return SEVERITY_ORDER.map((severity) => ({
+    name: severity,
+    value: open.filter((incident) => incident.severity === severity).length,
+    color: statusColor(severity),
+  }));
 }
 
 export function alertStates(alerts: readonly Alert[]): Slice[] {

@@ -4,7 +4,14 @@ import { formatTags, parseTagFilter } from "./tags";
 
 describe("parseTagFilter", () => {
   it("parses pairs, trimming spaces and skipping empty ones", () => {
-    expect(parseTagFilter(" env:prod , ,service: api ")).toEqual({ ok: true, pairs: [["env", "prod"], ["service", "api"]], query: "env:prod,service:api" });
+    expect(parseTagFilter(" env:prod , ,service: api ")).toEqual({
+      ok: true,
+      pairs: [
+        ["env", "prod"],
+        ["service", "api"],
+      ],
+      query: "env:prod,service:api",
+    });
     expect(parseTagFilter("")).toEqual({ ok: true, pairs: [], query: "" });
   });
 
@@ -33,6 +40,11 @@ describe("parseTagFilter", () => {
 
 describe("eventQuery", () => {
   it("sends only the filters that are set", () => {
-    expect(eventQuery({ event_type: "log", source: " ", level: "", tags: "env:prod" }, 50)).toEqual({ limit: 50, offset: 50, event_type: "log", tags: "env:prod" });
+    expect(eventQuery({ event_type: "log", source: " ", level: "", tags: "env:prod" }, 50)).toEqual({
+      limit: 50,
+      offset: 50,
+      event_type: "log",
+      tags: "env:prod",
+    });
   });
 });

@@ -23,7 +23,8 @@ export function parseTagFilter(input: string): TagFilter {
     if (key === "" || value === "") return { ok: false, error: "Tag keys and values cannot be empty" };
     if (encoder.encode(key).length > 100) return { ok: false, error: "Tag key too long (maximum 100 characters)" };
     if (encoder.encode(value).length > 500) return { ok: false, error: "Tag value too long (maximum 500 characters)" };
-    if (!KEY.test(key)) return { ok: false, error: "Tag keys must contain only alphanumeric characters, underscores, hyphens, and dots" };
+    if (!KEY.test(key))
+      return { ok: false, error: "Tag keys must contain only alphanumeric characters, underscores, hyphens, and dots" };
     if (seen.has(key)) return { ok: false, error: "Duplicate tag keys are not allowed" };
     seen.add(key);
     pairs.push([key, value]);

@@ -11,7 +11,10 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
   const took = durationSeconds(attempt.started_at, attempt.finished_at);
   return (
     <li className="relative border-l-2 border-slate-200 pb-4 pl-4 last:pb-0" data-testid="attempt">
-      <span aria-hidden="true" className="absolute -left-[7px] top-1 h-3 w-3 rounded-full border-2 border-white bg-slate-400" />
+      <span
+        aria-hidden="true"
+        className="absolute -left-[7px] top-1 h-3 w-3 rounded-full border-2 border-white bg-slate-400"
+      />
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="font-medium">Attempt {attempt.attempt}</span>
         <StatusBadge value={attempt.outcome} />
@@ -24,7 +27,12 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
       {attempt.traceback ? (
         <details className="mt-1">
           <summary className="cursor-pointer text-xs font-medium text-slate-600">Traceback</summary>
-          <pre className="mt-1 max-h-80 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100" tabIndex={0} aria-label={`Traceback of attempt ${attempt.attempt}`}>
+          <pre
+            className="mt-1 max-h-80 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100"
+            role="region"
+            tabIndex={0}
+            aria-label={`Traceback of attempt ${attempt.attempt}`}
+          >
             {attempt.traceback}
           </pre>
         </details>
@@ -35,7 +43,10 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
 
 export function AttemptTimeline({ taskId, status }: { taskId: string; status: string }) {
   // The status is part of the key: a finished or retried task refetches its history.
-  const attempts = useQuery({ queryKey: queryKeys.tasks.attempts(taskId, status), queryFn: () => fetchAttempts(taskId) });
+  const attempts = useQuery({
+    queryKey: queryKeys.tasks.attempts(taskId, status),
+    queryFn: () => fetchAttempts(taskId),
+  });
   const unsupported = attempts.error instanceof ApiError && attempts.error.status === 404;
   return (
     <Card title="Attempts">

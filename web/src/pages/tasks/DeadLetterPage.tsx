@@ -41,7 +41,8 @@ function RetryAllMatching({ filter, total }: { filter: BulkFilter; total: number
   const confirm = useConfirm();
   const bulk = useBulkAction();
   const scope = filter.task_type ? `failed ${filter.task_type} task` : "failed task";
-  const counted = total === null ? `every ${scope}` : `${total.toLocaleString("en-US")} ${scope}${total === 1 ? "" : "s"}`;
+  const counted =
+    total === null ? `every ${scope}` : `${total.toLocaleString("en-US")} ${scope}${total === 1 ? "" : "s"}`;
   return (
     <>
       <Button
@@ -69,7 +70,11 @@ export function DeadLetterPage() {
   const types = useTaskTypes();
   const filter: BulkFilter = taskType ? { task_type: taskType } : {};
   const query = { limit: LIMIT, offset, status: "failed", sort: "-created_at", ...filter };
-  const tasks = useQuery({ queryKey: queryKeys.tasks.search(query), queryFn: () => searchTasks(query), placeholderData: keepPreviousData });
+  const tasks = useQuery({
+    queryKey: queryKeys.tasks.search(query),
+    queryFn: () => searchTasks(query),
+    placeholderData: keepPreviousData,
+  });
   const rows = tasks.data?.rows ?? [];
   const total = tasks.data?.total ?? null;
   const selection = useSelection();
@@ -77,8 +82,17 @@ export function DeadLetterPage() {
 
   return (
     <>
-      <PageHeader title="Dead letter queue" description="Tasks that failed for good. Retry re-queues them with fresh attempts." actions={<RetryAllMatching filter={filter} total={total} />} />
-      <form role="search" aria-label="Filter failed tasks" className="mb-4 max-w-xs" onSubmit={(event) => event.preventDefault()}>
+      <PageHeader
+        title="Dead letter queue"
+        description="Tasks that failed for good. Retry re-queues them with fresh attempts."
+        actions={<RetryAllMatching filter={filter} total={total} />}
+      />
+      <form
+        role="search"
+        aria-label="Filter failed tasks"
+        className="mb-4 max-w-xs"
+        onSubmit={(event) => event.preventDefault()}
+      >
         <SelectField
           label="Type"
           value={taskType}
@@ -87,12 +101,27 @@ export function DeadLetterPage() {
             setOffset(0);
             selection.clear();
           }}
-          options={choices((types.data ?? []).map((type) => type.task_type), "Any type")}
+          options={choices(
+            (types.data ?? []).map((type) => type.task_type),
+            "Any type",
+          )}
         />
       </form>
       {tasks.error ? <ErrorNotice error={tasks.error} /> : null}
       <BulkBar selection={selection} actions={["retry", "delete"]} />
-      {tasks.isPending ? <Loading /> : <Table caption="Failed tasks" columns={columns()} rows={rows} rowKey={(task) => task.id} selected={selection.selected} onSelectionChange={selection.set} empty="No failed tasks." />}
+      {tasks.isPending ? (
+        <Loading />
+      ) : (
+        <Table
+          caption="Failed tasks"
+          columns={columns()}
+          rows={rows}
+          rowKey={(task) => task.id}
+          selected={selection.selected}
+          onSelectionChange={selection.set}
+          empty="No failed tasks."
+        />
+      )}
       <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-2 text-sm">
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
           Previous

@@ -29,7 +29,11 @@ interface Draft {
 
 function draftFor(type: TaskType | undefined, fields: SchemaField[] | null): Draft {
   const payload = startingPayload(type);
-  return { json: fields === null, text: JSON.stringify(payload, null, 2), raw: fields ? rawValues(fields, payload) : {} };
+  return {
+    json: fields === null,
+    text: JSON.stringify(payload, null, 2),
+    raw: fields ? rawValues(fields, payload) : {},
+  };
 }
 
 export function NewTaskPage() {
@@ -94,7 +98,11 @@ export function NewTaskPage() {
     setBusy(true);
     setError(null);
     try {
-      const task = await unwrap(api.POST("/tasks", { body: { task_type: taskType, payload: payload.value, priority, scheduled_at: schedule.value } }));
+      const task = await unwrap(
+        api.POST("/tasks", {
+          body: { task_type: taskType, payload: payload.value, priority, scheduled_at: schedule.value },
+        }),
+      );
       toast.show(`Task ${task.id.slice(0, 8)} created.`, "success");
       await navigate({ to: "/admin/tasks/$taskId", params: { taskId: task.id } });
     } catch (failure) {
@@ -107,32 +115,76 @@ export function NewTaskPage() {
   const showJson = draft.json || !fields;
   return (
     <>
-      <PageHeader title="New task" description="Queue a background job. The fields follow the type's payload schema; switch to JSON for anything else." />
+      <PageHeader
+        title="New task"
+        description="Queue a background job. The fields follow the type's payload schema; switch to JSON for anything else."
+      />
       <Card>
         <form onSubmit={submit} noValidate className="flex max-w-2xl flex-col gap-4" aria-label="Create task">
           {error ? <ErrorNotice error={error} /> : null}
           {types.error ? <ErrorNotice error={types.error} /> : null}
-          <SelectField label="Task type" name="task_type" value={taskType} onChange={(e) => chooseType(e.target.value)} options={choices((types.data ?? []).map((t) => t.task_type))} hint={selected?.description ?? undefined} required />
+          <SelectField
+            label="Task type"
+            name="task_type"
+            value={taskType}
+            onChange={(e) => chooseType(e.target.value)}
+            options={choices((types.data ?? []).map((t) => t.task_type))}
+            hint={selected?.description ?? undefined}
+            required
+          />
           {fields ? (
             <label className="inline-flex items-center gap-2 self-start text-sm">
-              <input type="checkbox" role="switch" checked={draft.json} onChange={(e) => toggleJson(e.target.checked)} className="h-4 w-4" />
+              <input
+                type="checkbox"
+                role="switch"
+                aria-checked={draft.json}
+                checked={draft.json}
+                onChange={(e) => toggleJson(e.target.checked)}
+                className="h-4 w-4"
+              />
               Edit as JSON
             </label>
           ) : taskType ? (
             <p className="text-sm text-slate-500">This type publishes no payload schema: write its payload as JSON.</p>
           ) : null}
           {showJson ? (
-            <TextArea label="Payload (JSON)" name="payload" rows={10} value={draft.text} onChange={(e) => setDraft({ ...draft, text: e.target.value })} error={problems.payload} spellCheck={false} />
+            <TextArea
+              label="Payload (JSON)"
+              name="payload"
+              rows={10}
+              value={draft.text}
+              onChange={(e) => setDraft({ ...draft, text: e.target.value })}
+              error={problems.payload}
+              spellCheck={false}
+            />
           ) : (
-            <SchemaFields fields={fields} values={draft.raw} errors={problems.fields ?? {}} onChange={(name, value) => {
+            <SchemaFields
+              fields={fields}
+              values={draft.raw}
+              errors={problems.fields ?? {}}
+              onChange={(name, value) => {
                 setDraft({ ...draft, raw: { ...draft.raw, [name]: value } });
                 setProblems(({ fields: { [name]: _fixed, ...rest } = {}, ...others }) => ({ ...others, fields: rest }));
               }}
             />
           )}
           <div className="grid gap-4 sm:grid-cols-2">
-            <SelectField label="Priority" name="priority" value={priority} onChange={(e) => setPriority(e.target.value)} options={choices(PRIORITIES)} />
-            <TextField label="Start after (seconds)" name="delay" inputMode="numeric" placeholder="0 = now" value={delay} onChange={(e) => setDelay(e.target.value)} error={problems.delay} />
+            <SelectField
+              label="Priority"
+              name="priority"
+              value={priority}
+              onChange={(e) => setPriority(e.target.value)}
+              options={choices(PRIORITIES)}
+            />
+            <TextField
+              label="Start after (seconds)"
+              name="delay"
+              inputMode="numeric"
+              placeholder="0 = now"
+              value={delay}
+              onChange={(e) => setDelay(e.target.value)}
+              error={problems.delay}
+            />
           </div>
           <div className="flex gap-2">
             <Button type="submit" busy={busy} disabled={!taskType}>

@@ -2,7 +2,17 @@ import { useState } from "react";
 import { atLeast, useSession } from "../../auth/session";
 import { Card, ErrorNotice, PageHeader } from "../../components/Layout";
 import type { MetricWindow } from "./tasksApi";
-import { isQuiet, QueueSkeleton, QueueStats, QuietNotice, ThroughputCard, TypesTable, useQueueMetrics, WindowPicker, WorkersTable } from "./queueView";
+import {
+  isQuiet,
+  QueueSkeleton,
+  QueueStats,
+  QuietNotice,
+  ThroughputCard,
+  TypesTable,
+  useQueueMetrics,
+  WindowPicker,
+  WorkersTable,
+} from "./queueView";
 
 export function QueuePage() {
   const [window, setWindow] = useState<MetricWindow>("1h");
@@ -12,7 +22,15 @@ export function QueuePage() {
   const moderator = atLeast(user?.role, "moderator");
   return (
     <>
-      <PageHeader title="Queue" description={moderator ? "How deep the queue is, how long tasks wait and what is failing." : "Your tasks: how many wait, how long they wait and what is failing."} actions={<WindowPicker value={window} onChange={setWindow} />} />
+      <PageHeader
+        title="Queue"
+        description={
+          moderator
+            ? "How deep the queue is, how long tasks wait and what is failing."
+            : "Your tasks: how many wait, how long they wait and what is failing."
+        }
+        actions={<WindowPicker value={window} onChange={setWindow} />}
+      />
       {metrics.error ? <ErrorNotice error={metrics.error} /> : null}
       {metrics.isPending ? <QueueSkeleton /> : null}
       {data ? (

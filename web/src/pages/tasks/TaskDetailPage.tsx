@@ -15,7 +15,12 @@ const ACTIVE = new Set(["pending", "running", "retrying"]);
 /** Report tasks store a downloadable artifact; their result says so. */
 export function hasArtifact(task: Task): boolean {
   const result = task.result as { download_url?: unknown; artifacts?: unknown } | null | undefined;
-  return task.status === "completed" && !!result && typeof result === "object" && (typeof result.download_url === "string" || Array.isArray(result.artifacts));
+  return (
+    task.status === "completed" &&
+    !!result &&
+    typeof result === "object" &&
+    (typeof result.download_url === "string" || Array.isArray(result.artifacts))
+  );
 }
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -30,7 +35,12 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 function JsonBlock({ label, value }: { label: string; value: unknown }) {
   return (
     <Card title={label}>
-      <pre className="max-h-96 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" tabIndex={0} aria-label={label}>
+      <pre
+        className="max-h-96 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100"
+        role="region"
+        tabIndex={0}
+        aria-label={label}
+      >
         {prettyJson(value)}
       </pre>
     </Card>
@@ -58,7 +68,12 @@ export function TaskDetailPage() {
       <PageHeader
         title={`Task ${t.id.slice(0, 8)}`}
         description={t.task_type}
-        actions={<TaskActions task={t} onDone={(verb) => (verb === "delete" ? void navigate({ to: "/admin/tasks" }) : undefined)} />}
+        actions={
+          <TaskActions
+            task={t}
+            onDone={(verb) => (verb === "delete" ? void navigate({ to: "/admin/tasks" }) : undefined)}
+          />
+        }
       />
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Summary" className="lg:col-span-1">
@@ -96,7 +111,11 @@ export function TaskDetailPage() {
             </div>
           ) : null}
           {hasArtifact(t) ? (
-            <a href={`${API_BASE}/tasks/${t.id}/artifact`} download className="mt-4 inline-flex rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700">
+            <a
+              href={`${API_BASE}/tasks/${t.id}/artifact`}
+              download
+              className="mt-4 inline-flex rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700"
+            >
               Download artifact
             </a>
           ) : null}

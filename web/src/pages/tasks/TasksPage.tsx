@@ -22,7 +22,11 @@ const SORTABLE = new Set(["status", "priority", "created_at"]);
 type Sort = { key: string; direction: "asc" | "desc" };
 
 export function useTaskTypes() {
-  return useQuery({ queryKey: queryKeys.tasks.types(), queryFn: () => unwrap(api.GET("/tasks/types")), staleTime: 60_000 });
+  return useQuery({
+    queryKey: queryKeys.tasks.types(),
+    queryFn: () => unwrap(api.GET("/tasks/types")),
+    staleTime: 60_000,
+  });
 }
 
 /** `{key: "created_at", direction: "desc"}` → `-created_at`, the API's sort parameter. */
@@ -68,24 +72,58 @@ function columns(): Column<Task>[] {
     { key: "status", header: "Status", sortable: true, render: (task) => <StatusBadge value={task.status} /> },
     { key: "priority", header: "Priority", sortable: true, render: (task) => <StatusBadge value={task.priority} /> },
     { key: "attempts", header: "Attempts", render: (task) => `${task.current_attempt}/${task.max_attempts}` },
-    { key: "created_at", header: "Created", sortable: true, render: (task) => <time dateTime={task.created_at}>{relativeTime(task.created_at)}</time> },
+    {
+      key: "created_at",
+      header: "Created",
+      sortable: true,
+      render: (task) => <time dateTime={task.created_at}>{relativeTime(task.created_at)}</time>,
+    },
     { key: "actions", header: "Actions", pinned: true, render: (task) => <TaskActions task={task} compact /> },
   ];
 }
 
-function FilterForm({ filters, onChange }: { filters: Filters; onChange: (key: keyof Filters, value: string) => void }) {
+function FilterForm({
+  filters,
+  onChange,
+}: {
+  filters: Filters;
+  onChange: (key: keyof Filters, value: string) => void;
+}) {
   const types = useTaskTypes();
-  const field = (key: keyof Filters) => ({ value: filters[key], onChange: (event: { target: { value: string } }) => onChange(key, event.target.value) });
+  const field = (key: keyof Filters) => ({
+    value: filters[key],
+    onChange: (event: { target: { value: string } }) => onChange(key, event.target.value),
+  });
   return (
-    <form role="search" aria-label="Filter tasks" className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" onSubmit={(event) => event.preventDefault()}>
+    <form
+      role="search"
+      aria-label="Filter tasks"
+      className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4"
+      onSubmit={(event) => event.preventDefault()}
+    >
       <TextField label="Search" type="search" placeholder="Text in the payload or last error" {...field("q")} />
       <SelectField label="Status" options={choices(TASK_STATUSES, "Any status")} {...field("status")} />
-      <SelectField label="Type" options={choices((types.data ?? []).map((type) => type.task_type), "Any type")} {...field("task_type")} />
+      <SelectField
+        label="Type"
+        options={choices(
+          (types.data ?? []).map((type) => type.task_type),
+          "Any type",
+        )}
+        {...field("task_type")}
+      />
       <SelectField label="Priority" options={choices(PRIORITIES, "Any priority")} {...field("priority")} />
-      <details className="sm:col-span-2 lg:col-span-4" open={Boolean(filters.id || filters.created_after || filters.created_before)}>
+      <details
+        className="sm:col-span-2 lg:col-span-4"
+        open={Boolean(filters.id || filters.created_after || filters.created_before)}
+      >
         <summary className="cursor-pointer text-sm font-medium text-slate-700">By id or creation time</summary>
         <div className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-3">
-          <TextField label="Task id" placeholder="Leading characters, e.g. 3f2a9c" spellCheck={false} {...field("id")} />
+          <TextField
+            label="Task id"
+            placeholder="Leading characters, e.g. 3f2a9c"
+            spellCheck={false}
+            {...field("id")}
+          />
           <TextField label="Created after" type="datetime-local" {...field("created_after")} />
           <TextField label="Created before" type="datetime-local" {...field("created_before")} />
         </div>
@@ -129,7 +167,10 @@ export function TasksPage() {
         title="Tasks"
         description="Background jobs. Search, sort and act on many at once; status changes arrive live."
         actions={
-          <Link to="/admin/tasks/new" className="rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            to="/admin/tasks/new"
+            className="rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700"
+          >
             New task
           </Link>
         }
@@ -137,7 +178,9 @@ export function TasksPage() {
       <FilterForm filters={filters} onChange={onFilter} />
       {tasks.error ? <ErrorNotice error={tasks.error} /> : null}
       <BulkBar selection={selection} actions={["retry", "cancel", "delete"]} />
-      {tasks.isPending ? <Loading /> : (
+      {tasks.isPending ? (
+        <Loading />
+      ) : (
         <Table
           caption="Tasks"
           columns={columns()}

@@ -16,8 +16,11 @@ export function bulkSummary(action: BulkAction, result: BulkResult): string {
   const done = `${result.succeeded.toLocaleString("en-US")} ${PAST[action]}`;
   if (result.failed === 0) return done;
   const skipped = result.results.filter((row) => row.outcome !== "ok");
-  const named = skipped.slice(0, NAMED).map((row) => `${shortId(row.id)} (${row.message ?? OUTCOME_WORDS[row.outcome] ?? row.outcome})`);
-  const more = result.failed > named.length ? ` and ${(result.failed - named.length).toLocaleString("en-US")} more` : "";
+  const named = skipped
+    .slice(0, NAMED)
+    .map((row) => `${shortId(row.id)} (${row.message ?? OUTCOME_WORDS[row.outcome] ?? row.outcome})`);
+  const more =
+    result.failed > named.length ? ` and ${(result.failed - named.length).toLocaleString("en-US")} more` : "";
   return `${done}, ${result.failed.toLocaleString("en-US")} skipped: ${named.join("; ")}${more}`;
 }
 
@@ -67,7 +70,14 @@ export function BulkBar({ selection, actions }: { selection: Selection; actions:
     <div className="mb-2 flex flex-wrap items-center gap-3 text-sm" data-testid="bulk-bar">
       <span aria-live="polite">{count === 0 ? "None selected" : `${count} selected`}</span>
       {actions.map((action) => (
-        <Button key={action} variant={action === "delete" ? "danger" : "secondary"} className="px-2 py-1 text-xs" disabled={count === 0} busy={bulk.isPending && bulk.variables?.action === action} onClick={() => ask(action)}>
+        <Button
+          key={action}
+          variant={action === "delete" ? "danger" : "secondary"}
+          className="px-2 py-1 text-xs"
+          disabled={count === 0}
+          busy={bulk.isPending && bulk.variables?.action === action}
+          onClick={() => ask(action)}
+        >
           {ACTION_LABELS[action]} selected
         </Button>
       ))}

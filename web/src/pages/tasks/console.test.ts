@@ -11,19 +11,38 @@ const ID = "3f2a9c1e-0000-4000-8000-000000000001";
 
 describe("bulkSummary", () => {
   it("counts what was done and names what was skipped", () => {
-    const result = { action: "retry", matched: 13, succeeded: 12, failed: 1, results: [{ id: ID, outcome: "invalid_state" as const, message: "is not failed" }] };
+    const result = {
+      action: "retry",
+      matched: 13,
+      succeeded: 12,
+      failed: 1,
+      results: [{ id: ID, outcome: "invalid_state" as const, message: "is not failed" }],
+    };
     expect(bulkSummary("retry", result)).toBe("12 retried, 1 skipped: 3f2a9c1e (is not failed)");
     expect(bulkSummary("delete", { ...result, failed: 0, results: [] })).toBe("12 deleted");
   });
 
   it("names three skipped rows and counts the rest", () => {
-    const results = Array.from({ length: 5 }, (_, index) => ({ id: `${index}`.repeat(8), outcome: "not_found" as const }));
-    expect(bulkSummary("cancel", { action: "cancel", matched: 5, succeeded: 0, failed: 5, results })).toBe("0 cancelled, 5 skipped: 00000000 (not found); 11111111 (not found); 22222222 (not found) and 2 more");
+    const results = Array.from({ length: 5 }, (_, index) => ({
+      id: `${index}`.repeat(8),
+      outcome: "not_found" as const,
+    }));
+    expect(bulkSummary("cancel", { action: "cancel", matched: 5, succeeded: 0, failed: 5, results })).toBe(
+      "0 cancelled, 5 skipped: 00000000 (not found); 11111111 (not found); 22222222 (not found) and 2 more",
+    );
   });
 
   it("names skipped users by username", () => {
-    const result = { action: "deactivate", matched: 2, succeeded: 1, failed: 1, results: [{ id: ID, outcome: "invalid_state" }] };
-    expect(userBulkSummary("deactivate", result, new Map([[ID, "alice"]]))).toBe("1 deactivated, 1 skipped: alice (already so)");
+    const result = {
+      action: "deactivate",
+      matched: 2,
+      succeeded: 1,
+      failed: 1,
+      results: [{ id: ID, outcome: "invalid_state" }],
+    };
+    expect(userBulkSummary("deactivate", result, new Map([[ID, "alice"]]))).toBe(
+      "1 deactivated, 1 skipped: alice (already so)",
+    );
   });
 });
 
@@ -37,8 +56,22 @@ describe("rangeLabel", () => {
 
 describe("task list query", () => {
   it("sends only the filters given, trimmed, and the sort", () => {
-    const filters = { q: " timeout ", id: "", status: "failed", task_type: "", priority: "", created_after: "", created_before: "" };
-    expect(taskQuery(filters, { key: "priority", direction: "asc" }, 25, 50)).toEqual({ limit: 25, offset: 50, sort: "priority", q: "timeout", status: "failed" });
+    const filters = {
+      q: " timeout ",
+      id: "",
+      status: "failed",
+      task_type: "",
+      priority: "",
+      created_after: "",
+      created_before: "",
+    };
+    expect(taskQuery(filters, { key: "priority", direction: "asc" }, 25, 50)).toEqual({
+      limit: 25,
+      offset: 50,
+      sort: "priority",
+      q: "timeout",
+      status: "failed",
+    });
     expect(sortParam({ key: "created_at", direction: "desc" })).toBe("-created_at");
   });
 
@@ -53,8 +86,32 @@ const metrics: QueueMetrics = {
   bucket_seconds: 300,
   buckets: [{ start: "2026-12-02T10:00:00Z", created: 3, completed: 2, failed: 1 }],
   types: [
-    { task_type: "email", pending: 4, running: 1, oldest_pending_age_seconds: 90, wait_p50_ms: 1500, wait_p95_ms: 4000, run_p50_ms: 20, run_p95_ms: 80, completed: 2, failed: 1, failure_rate: 1 / 3 },
-    { task_type: "report", pending: 2, running: 0, oldest_pending_age_seconds: 600, wait_p50_ms: null, wait_p95_ms: null, run_p50_ms: null, run_p95_ms: null, completed: 0, failed: 0, failure_rate: null },
+    {
+      task_type: "email",
+      pending: 4,
+      running: 1,
+      oldest_pending_age_seconds: 90,
+      wait_p50_ms: 1500,
+      wait_p95_ms: 4000,
+      run_p50_ms: 20,
+      run_p95_ms: 80,
+      completed: 2,
+      failed: 1,
+      failure_rate: 1 / 3,
+    },
+    {
+      task_type: "report",
+      pending: 2,
+      running: 0,
+      oldest_pending_age_seconds: 600,
+      wait_p50_ms: null,
+      wait_p95_ms: null,
+      run_p50_ms: null,
+      run_p95_ms: null,
+      completed: 0,
+      failed: 0,
+      failure_rate: null,
+    },
   ],
   workers: [],
   generated_at: "2026-12-02T10:05:00Z",
@@ -64,7 +121,13 @@ describe("queue figures", () => {
   it("sums depth and takes the oldest wait across types", () => {
     expect(totals(metrics)).toEqual({ pending: 6, running: 1, oldest: 600, created: 3 });
     expect(isQuiet(metrics)).toBe(false);
-    expect(isQuiet({ ...metrics, types: [], buckets: [{ start: metrics.generated_at, created: 0, completed: 0, failed: 0 }] })).toBe(true);
+    expect(
+      isQuiet({
+        ...metrics,
+        types: [],
+        buckets: [{ start: metrics.generated_at, created: 0, completed: 0, failed: 0 }],
+      }),
+    ).toBe(true);
   });
 
   it("formats waits, ages and rates, a dash when unknown", () => {

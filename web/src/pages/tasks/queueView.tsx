@@ -8,20 +8,42 @@ import { Table, type Column } from "../../components/Table";
 import { humanDuration, relativeTime, shortId } from "../../lib/format";
 import { statusColor } from "../../lib/statusColors";
 import { useFallbackInterval } from "../../live/LiveUpdates";
-import { fetchQueueMetrics, METRIC_WINDOWS, type MetricBucket, type MetricWindow, type QueueMetrics, type TypeMetrics, type WorkerMetrics } from "./tasksApi";
+import {
+  fetchQueueMetrics,
+  METRIC_WINDOWS,
+  type MetricBucket,
+  type MetricWindow,
+  type QueueMetrics,
+  type TypeMetrics,
+  type WorkerMetrics,
+} from "./tasksApi";
 import { queryKeys } from "../../lib/queryKeys";
 
-const SeriesChart = lazy(() => import("../../components/SeriesChart").then((module) => ({ default: module.SeriesChart })));
+const SeriesChart = lazy(() =>
+  import("../../components/SeriesChart").then((module) => ({ default: module.SeriesChart })),
+);
 
-const WINDOW_WORDS: Record<MetricWindow, string> = { "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days" };
+const WINDOW_WORDS: Record<MetricWindow, string> = {
+  "1h": "the last hour",
+  "24h": "the last 24 hours",
+  "7d": "the last 7 days",
+};
 
 export function useQueueMetrics(window: MetricWindow) {
-  return useQuery({ queryKey: queryKeys.tasks.metrics(window), queryFn: () => fetchQueueMetrics(window), refetchInterval: useFallbackInterval(15_000) });
+  return useQuery({
+    queryKey: queryKeys.tasks.metrics(window),
+    queryFn: () => fetchQueueMetrics(window),
+    refetchInterval: useFallbackInterval(15_000),
+  });
 }
 
 export function WindowPicker({ value, onChange }: { value: MetricWindow; onChange: (window: MetricWindow) => void }) {
   return (
-    <div role="group" aria-label="Time window" className="inline-flex overflow-hidden rounded-md border border-slate-300 text-sm">
+    <div
+      role="group"
+      aria-label="Time window"
+      className="inline-flex overflow-hidden rounded-md border border-slate-300 text-sm"
+    >
       {METRIC_WINDOWS.map((window) => (
         <button
           key={window}
@@ -61,9 +83,16 @@ export function bucketRows(buckets: readonly MetricBucket[], window: MetricWindo
 
 export function totals(metrics: QueueMetrics) {
   const sum = (pick: (type: TypeMetrics) => number) => metrics.types.reduce((total, type) => total + pick(type), 0);
-  const ages = metrics.types.map((type) => type.oldest_pending_age_seconds).filter((value): value is number => value !== null);
+  const ages = metrics.types
+    .map((type) => type.oldest_pending_age_seconds)
+    .filter((value): value is number => value !== null);
   const created = metrics.buckets.reduce((total, bucket) => total + bucket.created, 0);
-  return { pending: sum((type) => type.pending), running: sum((type) => type.running), oldest: ages.length ? Math.max(...ages) : null, created };
+  return {
+    pending: sum((type) => type.pending),
+    running: sum((type) => type.running),
+    oldest: ages.length ? Math.max(...ages) : null,
+    created,
+  };
 }
 
 /** True when the window holds no task activity and nothing waits or runs. */
@@ -89,7 +118,10 @@ export function QueueSkeleton() {
 
 export function QuietNotice({ window }: { window: MetricWindow }) {
   return (
-    <div className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600" data-testid="queue-empty">
+    <div
+      className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600"
+      data-testid="queue-empty"
+    >
       <p className="font-medium text-slate-800">No tasks in {WINDOW_WORDS[window]}.</p>
       <p className="mt-1">
         Nothing is waiting or running either.{" "}
@@ -110,7 +142,15 @@ export function QueueStats({ metrics, showWorkers }: { metrics: QueueMetrics; sh
       <StatCard label="Waiting" value={sums.pending.toLocaleString("en-US")} hint="pending tasks" />
       <StatCard label="Running" value={sums.running.toLocaleString("en-US")} />
       <StatCard label="Oldest waiting" value={age(sums.oldest)} />
-      {showWorkers ? <StatCard label="Workers online" value={metrics.workers.length} hint={`${metrics.workers.reduce((n, w) => n + w.in_flight, 0)} tasks in flight`} /> : <StatCard label="Created" value={sums.created.toLocaleString("en-US")} hint="your tasks in this window" />}
+      {showWorkers ? (
+        <StatCard
+          label="Workers online"
+          value={metrics.workers.length}
+          hint={`${metrics.workers.reduce((n, w) => n + w.in_flight, 0)} tasks in flight`}
+        />
+      ) : (
+        <StatCard label="Created" value={sums.created.toLocaleString("en-US")} hint="your tasks in this window" />
+      )}
     </section>
   );
 }
@@ -134,7 +174,11 @@ export function ThroughputCard({ metrics, title = "Throughput" }: { metrics: Que
       </Card>
       <Card title={`Failures (${WINDOW_WORDS[metrics.window]})`}>
         <Suspense fallback={fallback}>
-          <SeriesChart label={`Tasks failed over ${WINDOW_WORDS[metrics.window]}`} rows={rows} series={[{ key: "failed", name: "Failed", color: statusColor("failed") }]} />
+          <SeriesChart
+            label={`Tasks failed over ${WINDOW_WORDS[metrics.window]}`}
+            rows={rows}
+            series={[{ key: "failed", name: "Failed", color: statusColor("failed") }]}
+          />
         </Suspense>
       </Card>
     </div>
@@ -146,7 +190,11 @@ const TYPE_COLUMNS: Column<TypeMetrics>[] = [
   { key: "pending", header: "Waiting", render: (type) => type.pending.toLocaleString("en-US") },
   { key: "running", header: "Running", render: (type) => type.running.toLocaleString("en-US") },
   { key: "oldest", header: "Oldest waiting", render: (type) => age(type.oldest_pending_age_seconds) },
-  { key: "wait", header: "Wait p50 / p95", render: (type) => `${millis(type.wait_p50_ms)} / ${millis(type.wait_p95_ms)}` },
+  {
+    key: "wait",
+    header: "Wait p50 / p95",
+    render: (type) => `${millis(type.wait_p50_ms)} / ${millis(type.wait_p95_ms)}`,
+  },
   { key: "run", header: "Run p50 / p95", render: (type) => `${millis(type.run_p50_ms)} / ${millis(type.run_p95_ms)}` },
   { key: "done", header: "Completed", render: (type) => type.completed.toLocaleString("en-US") },
   { key: "failed", header: "Failed", render: (type) => type.failed.toLocaleString("en-US") },
@@ -154,16 +202,36 @@ const TYPE_COLUMNS: Column<TypeMetrics>[] = [
 ];
 
 export function TypesTable({ metrics }: { metrics: QueueMetrics }) {
-  return <Table caption="Queue by task type" columns={TYPE_COLUMNS} rows={metrics.types} rowKey={(type) => type.task_type} empty="No task types have tasks in this window." />;
+  return (
+    <Table
+      caption="Queue by task type"
+      columns={TYPE_COLUMNS}
+      rows={metrics.types}
+      rowKey={(type) => type.task_type}
+      empty="No task types have tasks in this window."
+    />
+  );
 }
 
 const WORKER_COLUMNS: Column<WorkerMetrics>[] = [
   { key: "hostname", header: "Host", className: "break-all", render: (worker) => worker.hostname },
   { key: "id", header: "Worker", render: (worker) => <span className="font-mono text-xs">{shortId(worker.id)}</span> },
-  { key: "heartbeat", header: "Last heartbeat", render: (worker) => <time dateTime={worker.last_heartbeat_at}>{relativeTime(worker.last_heartbeat_at)}</time> },
+  {
+    key: "heartbeat",
+    header: "Last heartbeat",
+    render: (worker) => <time dateTime={worker.last_heartbeat_at}>{relativeTime(worker.last_heartbeat_at)}</time>,
+  },
   { key: "in_flight", header: "In flight", render: (worker) => worker.in_flight },
 ];
 
 export function WorkersTable({ metrics }: { metrics: QueueMetrics }) {
-  return <Table caption="Workers online" columns={WORKER_COLUMNS} rows={metrics.workers} rowKey={(worker) => worker.id} empty="No worker is online: pending tasks wait until one starts (`starter worker`)." />;
+  return (
+    <Table
+      caption="Workers online"
+      columns={WORKER_COLUMNS}
+      rows={metrics.workers}
+      rowKey={(worker) => worker.id}
+      empty="No worker is online: pending tasks wait until one starts (`starter worker`)."
+    />
+  );
 }

@@ -37,13 +37,26 @@ describe("schemaFields", () => {
   it("round-trips a payload and leaves blank optional fields to the server's defaults", () => {
     const fields = schemaFields(schema) ?? [];
     const raw = rawValues(fields, { to: "a@example.com", count: 3, data: [1, 2], label: "demo" });
-    expect(raw).toMatchObject({ to: "a@example.com", count: "3", ratio: "", dry_run: true, data: JSON.stringify([1, 2], null, 2), label: "demo" });
-    expect(buildPayload(fields, raw)).toEqual({ ok: true, value: { to: "a@example.com", count: 3, dry_run: true, data: [1, 2], label: "demo" } });
+    expect(raw).toMatchObject({
+      to: "a@example.com",
+      count: "3",
+      ratio: "",
+      dry_run: true,
+      data: JSON.stringify([1, 2], null, 2),
+      label: "demo",
+    });
+    expect(buildPayload(fields, raw)).toEqual({
+      ok: true,
+      value: { to: "a@example.com", count: 3, dry_run: true, data: [1, 2], label: "demo" },
+    });
   });
 
   it("names each field's problem", () => {
     const fields = schemaFields(schema) ?? [];
     const raw = { ...rawValues(fields, {}), count: "2.5", ratio: "lots", data: "[1," };
-    expect(buildPayload(fields, raw)).toEqual({ ok: false, errors: { to: "Required.", count: "Enter a whole number.", ratio: "Enter a number.", data: "Invalid JSON." } });
+    expect(buildPayload(fields, raw)).toEqual({
+      ok: false,
+      errors: { to: "Required.", count: "Enter a whole number.", ratio: "Enter a number.", data: "Invalid JSON." },
+    });
   });
 });

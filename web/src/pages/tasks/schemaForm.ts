@@ -73,7 +73,8 @@ export function schemaFields(schema: unknown): SchemaField[] | null {
 export function toRaw(field: SchemaField, value: unknown): RawValue {
   if (field.kind === "boolean") return value === undefined ? field.defaultValue === true : value === true;
   // A required choice starts on its default (or first) option, as the select shows it.
-  if (value === undefined && field.kind === "enum" && field.required) return String(field.defaultValue ?? field.options?.[0] ?? "");
+  if (value === undefined && field.kind === "enum" && field.required)
+    return String(field.defaultValue ?? field.options?.[0] ?? "");
   if (value === undefined || value === null) return "";
   if (field.kind === "json") return typeof value === "string" && field.lenient ? value : JSON.stringify(value, null, 2);
   return String(value);
@@ -91,8 +92,10 @@ export function fromRaw(field: SchemaField, raw: RawValue): Parsed {
   if (field.kind === "boolean") return { ok: true, value: raw === true };
   const text = String(raw).trim();
   if (text === "") return field.required ? { ok: false, error: "Required." } : { ok: true, value: undefined };
-  if (field.kind === "number") return Number.isFinite(Number(text)) ? { ok: true, value: Number(text) } : { ok: false, error: "Enter a number." };
-  if (field.kind === "integer") return /^-?\d+$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, error: "Enter a whole number." };
+  if (field.kind === "number")
+    return Number.isFinite(Number(text)) ? { ok: true, value: Number(text) } : { ok: false, error: "Enter a number." };
+  if (field.kind === "integer")
+    return /^-?\d+$/.test(text) ? { ok: true, value: Number(text) } : { ok: false, error: "Enter a whole number." };
   if (field.kind === "json") {
     try {
       return { ok: true, value: JSON.parse(text) as unknown };
@@ -104,7 +107,10 @@ export function fromRaw(field: SchemaField, raw: RawValue): Parsed {
 }
 
 /** The payload the form describes, or each field's problem. */
-export function buildPayload(fields: readonly SchemaField[], raw: Record<string, RawValue>): { ok: true; value: Json } | { ok: false; errors: Record<string, string> } {
+export function buildPayload(
+  fields: readonly SchemaField[],
+  raw: Record<string, RawValue>,
+): { ok: true; value: Json } | { ok: false; errors: Record<string, string> } {
   const payload: Json = {};
   const errors: Record<string, string> = {};
   for (const field of fields) {

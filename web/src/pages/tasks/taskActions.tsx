@@ -13,7 +13,12 @@ type Verb = "cancel" | "retry" | "delete";
 
 async function perform(verb: Verb, id: string): Promise<string> {
   const params = { params: { path: { id } } };
-  const call = verb === "cancel" ? api.POST("/tasks/{id}/cancel", params) : verb === "retry" ? api.POST("/tasks/{id}/retry", params) : api.DELETE("/tasks/{id}", params);
+  const call =
+    verb === "cancel"
+      ? api.POST("/tasks/{id}/cancel", params)
+      : verb === "retry"
+        ? api.POST("/tasks/{id}/retry", params)
+        : api.DELETE("/tasks/{id}", params);
   const { data, message } = await unwrapWithMessage(call);
   return message ?? data;
 }
@@ -28,7 +33,15 @@ export function useTaskAction(onDone?: (verb: Verb, id: string) => void) {
 }
 
 /** The buttons that make sense for the task's current status. */
-export function TaskActions({ task, onDone, compact = false }: { task: Task; onDone?: (verb: Verb, id: string) => void; compact?: boolean }) {
+export function TaskActions({
+  task,
+  onDone,
+  compact = false,
+}: {
+  task: Task;
+  onDone?: (verb: Verb, id: string) => void;
+  compact?: boolean;
+}) {
   const action = useTaskAction(onDone);
   const confirm = useConfirm();
   const busy = (verb: Verb) => action.isPending && action.variables?.verb === verb;
@@ -37,12 +50,24 @@ export function TaskActions({ task, onDone, compact = false }: { task: Task; onD
   return (
     <div className="flex flex-wrap gap-2">
       {CANCELLABLE.has(task.status) ? (
-        <Button variant="secondary" className={size} aria-label={compact ? label("Cancel") : undefined} busy={busy("cancel")} onClick={() => action.mutate({ verb: "cancel", id: task.id })}>
+        <Button
+          variant="secondary"
+          className={size}
+          aria-label={compact ? label("Cancel") : undefined}
+          busy={busy("cancel")}
+          onClick={() => action.mutate({ verb: "cancel", id: task.id })}
+        >
           Cancel
         </Button>
       ) : null}
       {task.status === "failed" ? (
-        <Button variant="secondary" className={size} aria-label={compact ? label("Retry") : undefined} busy={busy("retry")} onClick={() => action.mutate({ verb: "retry", id: task.id })}>
+        <Button
+          variant="secondary"
+          className={size}
+          aria-label={compact ? label("Retry") : undefined}
+          busy={busy("retry")}
+          onClick={() => action.mutate({ verb: "retry", id: task.id })}
+        >
           Retry
         </Button>
       ) : null}

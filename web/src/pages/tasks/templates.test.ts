@@ -29,7 +29,10 @@ describe("payload templates", () => {
 
   it("uses a date range ending today for reports", () => {
     const now = new Date("2025-03-10T12:00:00Z");
-    expect(payloadTemplate("report_generation", now)).toMatchObject({ start_date: "2025-03-03", end_date: "2025-03-10" });
+    expect(payloadTemplate("report_generation", now)).toMatchObject({
+      start_date: "2025-03-03",
+      end_date: "2025-03-10",
+    });
   });
 
   it("falls back to an empty object for unknown types", () => {
@@ -69,6 +72,9 @@ describe("scheduleFromDelay", () => {
 
   it("rejects non-numbers and delays beyond a year", () => {
     expect(scheduleFromDelay("-5")).toEqual({ ok: false, error: "Enter a whole number of seconds." });
-    expect(scheduleFromDelay(String(366 * 86_400))).toEqual({ ok: false, error: "Tasks cannot be scheduled more than 365 days ahead." });
+    expect(scheduleFromDelay(String(366 * 86_400))).toEqual({
+      ok: false,
+      error: "Tasks cannot be scheduled more than 365 days ahead.",
+    });
   });
 });

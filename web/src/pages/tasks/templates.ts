@@ -8,7 +8,11 @@ export function payloadTemplate(taskType: string, now: Date = new Date()): unkno
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
   switch (taskType) {
     case "email":
-      return { to: "someone@example.com", subject: "Hello from starter", body: "This message was sent by a background task." };
+      return {
+        to: "someone@example.com",
+        subject: "Hello from starter",
+        body: "This message was sent by a background task.",
+      };
     case "webhook":
       return { url: "https://example.com/hooks/starter", method: "POST", payload: { event: "ping" }, headers: {} };
     case "data_processing":
@@ -29,7 +33,10 @@ export function templateText(taskType: string, now?: Date): string {
 }
 
 /** `scheduled_at` for "run in N seconds" (null = now), or an error for a bad number. */
-export function scheduleFromDelay(delay: string, now: number = Date.now()): { ok: true; value: string | null } | { ok: false; error: string } {
+export function scheduleFromDelay(
+  delay: string,
+  now: number = Date.now(),
+): { ok: true; value: string | null } | { ok: false; error: string } {
   const text = delay.trim();
   if (text === "" || text === "0") return { ok: true, value: null };
   if (!/^\d+$/.test(text)) return { ok: false, error: "Enter a whole number of seconds." };

@@ -6,7 +6,11 @@ import { formatDateTime } from "../../lib/format";
 import { queryKeys } from "../../lib/queryKeys";
 
 export function AnalyticsPage() {
-  const stats = useQuery({ queryKey: queryKeys.users.stats(), queryFn: () => unwrap(api.GET("/admin/users/stats")), refetchInterval: 60_000 });
+  const stats = useQuery({
+    queryKey: queryKeys.users.stats(),
+    queryFn: () => unwrap(api.GET("/admin/users/stats")),
+    refetchInterval: 60_000,
+  });
   if (stats.isPending) return <Loading />;
   if (stats.error) return <ErrorNotice error={stats.error} />;
   const s = stats.data;

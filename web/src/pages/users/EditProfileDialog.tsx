@@ -13,7 +13,10 @@ import { queryKeys } from "../../lib/queryKeys";
 type Changes = { username?: string; email?: string; email_verified?: boolean };
 
 /** Only what changed is sent: an unchanged email keeps its verified flag. */
-export function profileChanges(user: Pick<UserProfile, "username" | "email" | "email_verified">, form: { username: string; email: string; email_verified: boolean }): Changes {
+export function profileChanges(
+  user: Pick<UserProfile, "username" | "email" | "email_verified">,
+  form: { username: string; email: string; email_verified: boolean },
+): Changes {
   const changes: Changes = {};
   if (form.username.trim() !== user.username) changes.username = form.username.trim();
   if (form.email.trim() !== user.email) changes.email = form.email.trim();
@@ -45,7 +48,12 @@ export function EditProfileButton({ user }: { user: UserProfile }) {
   const field = errorField(save.error);
   return (
     <>
-      <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`Edit profile of ${user.username}`} onClick={begin}>
+      <Button
+        variant="secondary"
+        className="px-2 py-1 text-xs"
+        aria-label={`Edit profile of ${user.username}`}
+        onClick={begin}
+      >
         Edit profile
       </Button>
       <Dialog
@@ -64,10 +72,28 @@ export function EditProfileButton({ user }: { user: UserProfile }) {
         }
       >
         <form id="edit-profile" noValidate className="flex flex-col gap-3" onSubmit={submit}>
-          <TextField label="Username" value={form.username} required onChange={(e) => setForm({ ...form, username: e.target.value })} error={messageFor(save.error, "username")} />
-          <TextField label="Email" type="email" value={form.email} required onChange={(e) => setForm({ ...form, email: e.target.value })} error={messageFor(save.error, "email")} />
+          <TextField
+            label="Username"
+            value={form.username}
+            required
+            onChange={(e) => setForm({ ...form, username: e.target.value })}
+            error={messageFor(save.error, "username")}
+          />
+          <TextField
+            label="Email"
+            type="email"
+            value={form.email}
+            required
+            onChange={(e) => setForm({ ...form, email: e.target.value })}
+            error={messageFor(save.error, "email")}
+          />
           <label className="inline-flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={form.email_verified} onChange={(e) => setForm({ ...form, email_verified: e.target.checked })} className="h-4 w-4" />
+            <input
+              type="checkbox"
+              checked={form.email_verified}
+              onChange={(e) => setForm({ ...form, email_verified: e.target.checked })}
+              className="h-4 w-4"
+            />
             Email verified
           </label>
           {save.error && field !== "username" && field !== "email" ? <ErrorNotice error={save.error} /> : null}

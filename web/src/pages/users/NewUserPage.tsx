@@ -16,7 +16,8 @@ export function NewUserPage() {
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const set = (key: keyof typeof values) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const set = (key: keyof typeof values) => (event: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [key]: event.target.value }));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -42,11 +43,35 @@ export function NewUserPage() {
       <Card>
         <form onSubmit={submit} noValidate className="flex max-w-md flex-col gap-4" aria-label="Create user">
           {error ? <ErrorNotice error={error} /> : null}
-          <TextField label="Username" name="username" required value={values.username} onChange={set("username")} error={problems.username} />
-          <TextField label="Email" name="email" type="email" required value={values.email} onChange={set("email")} error={problems.email} />
+          <TextField
+            label="Username"
+            name="username"
+            required
+            value={values.username}
+            onChange={set("username")}
+            error={problems.username}
+          />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            required
+            value={values.email}
+            onChange={set("email")}
+            error={problems.email}
+          />
           <div className="flex items-end gap-2">
             <div className="flex-1">
-              <TextField label="Password" name="password" type="text" autoComplete="off" required value={values.password} onChange={set("password")} error={problems.password} />
+              <TextField
+                label="Password"
+                name="password"
+                type="text"
+                autoComplete="off"
+                required
+                value={values.password}
+                onChange={set("password")}
+                error={problems.password}
+              />
             </div>
             <Button variant="secondary" onClick={() => setValues((v) => ({ ...v, password: generatePassword() }))}>
               Generate

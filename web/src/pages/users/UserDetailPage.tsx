@@ -14,28 +14,47 @@ export function UserDetailPage() {
   const { userId } = useParams({ from: "/admin/users/$userId" });
   const { user: me } = useSession();
   const navigate = useNavigate();
-  const user = useQuery({ queryKey: queryKeys.users.detail(userId), queryFn: () => unwrap(api.GET("/users/{id}", { params: { path: { id: userId } } })) });
+  const user = useQuery({
+    queryKey: queryKeys.users.detail(userId),
+    queryFn: () => unwrap(api.GET("/users/{id}", { params: { path: { id: userId } } })),
+  });
 
   if (user.isPending) return <Loading />;
   if (user.error) return <ErrorNotice error={user.error} />;
   const u = user.data;
   const rows: Array<[string, React.ReactNode]> = [
     ["Email", u.email],
-    ["Role", <Badge key="role" tone={u.role === "admin" ? "purple" : u.role === "moderator" ? "blue" : "gray"}>{u.role}</Badge>],
+    [
+      "Role",
+      <Badge key="role" tone={u.role === "admin" ? "purple" : u.role === "moderator" ? "blue" : "gray"}>
+        {u.role}
+      </Badge>,
+    ],
     ["Status", <StatusBadge key="status" value={u.is_active ? "active" : "inactive"} />],
     ["Email verified", u.email_verified ? "yes" : "no"],
     ["Created", formatDateTime(u.created_at)],
     ["Last login", formatDateTime(u.last_login_at)],
-    ["Id", <span key="id" className="font-mono text-xs">{u.id}</span>],
+    [
+      "Id",
+      <span key="id" className="font-mono text-xs">
+        {u.id}
+      </span>,
+    ],
   ];
   return (
     <>
-      <PageHeader title={u.username} description="Account details" actions={
+      <PageHeader
+        title={u.username}
+        description="Account details"
+        actions={
           <>
             {atLeast(me?.role, "admin") ? <EditProfileButton user={u} /> : null}
-            {atLeast(me?.role, "moderator") ? <UserActions user={u} onGone={() => void navigate({ to: "/admin/users" })} /> : null}
+            {atLeast(me?.role, "moderator") ? (
+              <UserActions user={u} onGone={() => void navigate({ to: "/admin/users" })} />
+            ) : null}
           </>
-        } />
+        }
+      />
       <Card>
         <dl className="grid gap-3 sm:grid-cols-2">
           {rows.map(([label, value]) => (

@@ -27,14 +27,21 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
   const invalidate = [queryKeys.users.all];
 
   const status = useAction<boolean, string>({
-    run: async (active) => (await unwrapWithMessage(api.PUT("/users/{id}/status", { params: { path: { id: user.id } }, body: { is_active: active } }))).message ?? "Updated",
+    run: async (active) =>
+      (
+        await unwrapWithMessage(
+          api.PUT("/users/{id}/status", { params: { path: { id: user.id } }, body: { is_active: active } }),
+        )
+      ).message ?? "Updated",
     success: (_message, active) => `${user.username} ${active ? "reactivated" : "deactivated"}.`,
     invalidate,
     onDone: (_message, active) => (active ? undefined : onGone?.()),
   });
   const reset = useAction<string, string>({
     run: async (password) => {
-      await unwrap(api.POST("/users/{id}/reset-password", { params: { path: { id: user.id } }, body: { new_password: password } }));
+      await unwrap(
+        api.POST("/users/{id}/reset-password", { params: { path: { id: user.id } }, body: { new_password: password } }),
+      );
       return password;
     },
     success: "Password reset. All of the user's sessions were ended.",
@@ -47,7 +54,9 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
     onDone: () => setRoleOpen(false),
   });
   const remove = useAction<void, string>({
-    run: async () => (await unwrapWithMessage(api.DELETE("/users/{id}", { params: { path: { id: user.id } }, body: {} }))).message ?? "Deleted",
+    run: async () =>
+      (await unwrapWithMessage(api.DELETE("/users/{id}", { params: { path: { id: user.id } }, body: {} }))).message ??
+      "Deleted",
     success: (message) => message,
     invalidate,
     onDone: () => onGone?.(),
@@ -67,7 +76,8 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
               onClick={() =>
                 confirm.ask({
                   title: `Deactivate ${name}?`,
-                  message: "They are signed out everywhere and cannot sign in until an account manager reactivates them.",
+                  message:
+                    "They are signed out everywhere and cannot sign in until an account manager reactivates them.",
                   confirmLabel: "Deactivate",
                   danger: true,
                   onConfirm: () => status.mutate(false),
@@ -78,7 +88,13 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
             </Button>
           ) : null}
           {!user.is_active ? (
-            <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`Reactivate ${name}`} busy={status.isPending} onClick={() => status.mutate(true)}>
+            <Button
+              variant="secondary"
+              className="px-2 py-1 text-xs"
+              aria-label={`Reactivate ${name}`}
+              busy={status.isPending}
+              onClick={() => status.mutate(true)}
+            >
               Reactivate
             </Button>
           ) : null}
@@ -103,7 +119,12 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
       ) : null}
       {isAdmin ? (
         <>
-          <Button variant="secondary" className="px-2 py-1 text-xs" aria-label={`Change role of ${name}`} onClick={() => setRoleOpen(true)}>
+          <Button
+            variant="secondary"
+            className="px-2 py-1 text-xs"
+            aria-label={`Change role of ${name}`}
+            onClick={() => setRoleOpen(true)}
+          >
             Role
           </Button>
           {!isSelf && user.is_active ? (
@@ -127,10 +148,18 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
           ) : null}
         </>
       ) : null}
-      <Dialog open={shownPassword !== null} title={`New password for ${name}`} onClose={() => setShownPassword(null)} footer={<Button onClick={() => setShownPassword(null)}>Done</Button>}>
+      <Dialog
+        open={shownPassword !== null}
+        title={`New password for ${name}`}
+        onClose={() => setShownPassword(null)}
+        footer={<Button onClick={() => setShownPassword(null)}>Done</Button>}
+      >
         <p className="mb-2 text-sm text-slate-600">Shown once. Give it to the user over a safe channel.</p>
         <div className="flex items-center gap-2">
-          <code className="flex-1 break-all rounded bg-slate-100 p-2 font-mono text-sm" data-testid="generated-password">
+          <code
+            className="flex-1 break-all rounded bg-slate-100 p-2 font-mono text-sm"
+            data-testid="generated-password"
+          >
             {shownPassword}
           </code>
           <Button variant="secondary" onClick={() => void navigator.clipboard?.writeText(shownPassword ?? "")}>
@@ -153,7 +182,12 @@ export function UserActions({ user, onGone }: { user: UserProfile; onGone?: () =
           </>
         }
       >
-        <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} options={choices(ROLES)} />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role)}
+          options={choices(ROLES)}
+        />
       </Dialog>
       {confirm.dialog}
     </div>

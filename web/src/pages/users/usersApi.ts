@@ -32,14 +32,24 @@ export function bulkUsers(action: UserBulkAction, ids: string[]): Promise<UserBu
 }
 
 const PAST: Record<UserBulkAction, string> = { activate: "activated", deactivate: "deactivated" };
-const OUTCOMES: Record<string, string> = { not_found: "not found", invalid_state: "already so", forbidden: "not yours to change" };
+const OUTCOMES: Record<string, string> = {
+  not_found: "not found",
+  invalid_state: "already so",
+  forbidden: "not yours to change",
+};
 
 /** "3 deactivated, 1 skipped: alice (your own account)"; names the skipped by username when known. */
-export function userBulkSummary(action: UserBulkAction, result: UserBulkResult, names: ReadonlyMap<string, string>): string {
+export function userBulkSummary(
+  action: UserBulkAction,
+  result: UserBulkResult,
+  names: ReadonlyMap<string, string>,
+): string {
   const done = `${result.succeeded} ${PAST[action]}`;
   if (result.failed === 0) return done;
   const skipped = result.results.filter((row) => row.outcome !== "ok").slice(0, 3);
-  const listed = skipped.map((row) => `${names.get(row.id) ?? row.id.slice(0, 8)} (${row.message ?? OUTCOMES[row.outcome] ?? row.outcome})`);
+  const listed = skipped.map(
+    (row) => `${names.get(row.id) ?? row.id.slice(0, 8)} (${row.message ?? OUTCOMES[row.outcome] ?? row.outcome})`,
+  );
   const more = result.failed > skipped.length ? ` and ${result.failed - skipped.length} more` : "";
   return `${done}, ${result.failed} skipped: ${listed.join("; ")}${more}`;
 }
