@@ -15,16 +15,6 @@ from tests.support.settings import make_settings
 from tests.support.users import PASSWORD
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{64}$")
-PROFILE_FIELDS = {
-    "id",
-    "username",
-    "email",
-    "role",
-    "is_active",
-    "email_verified",
-    "created_at",
-    "last_login_at",
-}
 
 
 async def register(
