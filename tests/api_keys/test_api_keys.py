@@ -15,9 +15,9 @@ import pytest
 from fastapi import FastAPI
 
 from starter import app as app_module
-from starter.app import create_app
 from starter.core.config import Settings
 from tests.support.errors import assert_error
+from tests.support.http import asgi_client, started_app
 from tests.support.users import PASSWORD, AppUser, MakeUser
 
 URL = "/api/v1/api-keys"
@@ -323,11 +323,8 @@ async def quiet_app(
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     """The app with its periodic usage flush pushed out of the test's way."""
     monkeypatch.setattr(app_module, "API_KEY_USAGE_FLUSH_SECS", 3600.0)
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield application, http
+    async with started_app(settings) as application, asgi_client(application) as http:
+        yield application, http
 
 
 async def _key_owner(http: httpx.AsyncClient) -> tuple[AppUser, dict[str, Any]]:
@@ -383,12 +380,9 @@ async def test_usage_is_flushed_at_shutdown(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, db: asyncpg.Connection
 ) -> None:
     monkeypatch.setattr(app_module, "API_KEY_USAGE_FLUSH_SECS", 3600.0)
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            _, key = await _key_owner(http)
-            for _ in range(2):
-                assert (await http.get(ME, headers=as_bearer(key["key"]))).status_code == 200
-            assert (await db.fetchrow(USAGE, UUID(key["id"])))["usage_count"] == 0
+    async with started_app(settings) as application, asgi_client(application) as http:
+        _, key = await _key_owner(http)
+        for _ in range(2):
+            assert (await http.get(ME, headers=as_bearer(key["key"]))).status_code == 200
+        assert (await db.fetchrow(USAGE, UUID(key["id"])))["usage_count"] == 0
     assert (await db.fetchrow(USAGE, UUID(key["id"])))["usage_count"] == 2

@@ -10,22 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from starter.app import create_app
-from starter.core.config import Settings
+from tests.support.http import app_client
 from tests.support.settings import make_settings
 from tests.support.users import PASSWORD
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{64}$")
-PROFILE_FIELDS = {
-    "id",
-    "username",
-    "email",
-    "role",
-    "is_active",
-    "email_verified",
-    "created_at",
-    "last_login_at",
-}
 
 
 async def register(
@@ -71,11 +60,7 @@ def client_for(database_url: str) -> ClientFor:
 
     @asynccontextmanager
     async def build(**sections: Any) -> AsyncIterator[httpx.AsyncClient]:
-        settings: Settings = make_settings(database_url, **sections)
-        application = create_app(settings)
-        async with application.router.lifespan_context(application):
-            transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-                yield c
+        async with app_client(make_settings(database_url, **sections)) as c:
+            yield c
 
     return build

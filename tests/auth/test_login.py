@@ -14,9 +14,9 @@ import pytest
 
 from starter.auth import passwords, repository
 from starter.core.config import AuthSettings
-from tests.auth.conftest import PROFILE_FIELDS, TOKEN_RE, ClientFor, login, register
+from tests.auth.conftest import TOKEN_RE, ClientFor, login, register
 from tests.support.errors import assert_error
-from tests.support.users import PASSWORD, AppUser
+from tests.support.users import PASSWORD, PROFILE_KEYS, AppUser
 
 URL = "/api/v1/auth/login"
 
@@ -36,7 +36,7 @@ async def test_login_by_username_returns_token_expiry_and_profile(
     data = body["data"]
     assert set(data) == {"session_token", "expires_at", "user"}
     assert TOKEN_RE.match(data["session_token"])
-    assert set(data["user"]) == PROFILE_FIELDS
+    assert set(data["user"]) == PROFILE_KEYS
     assert data["user"]["username"] == "loginuser"
     remaining = _parse(data["expires_at"]) - datetime.now(UTC)
     assert timedelta(hours=23, minutes=59) < remaining <= timedelta(hours=24)

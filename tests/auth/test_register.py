@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from starter.core.input_limits import NUL_DETAIL
-from tests.auth.conftest import PROFILE_FIELDS, register
+from tests.auth.conftest import register
 from tests.support.errors import assert_error
+from tests.support.users import PROFILE_KEYS
 
 URL = "/api/v1/auth/register"
 USERNAME_LENGTH = "Validation failed for username: Username must be between 3 and 50 characters"
@@ -65,7 +66,7 @@ async def test_register_returns_the_profile(client: httpx.AsyncClient) -> None:
     body = response.json()
     assert body["message"] is None
     data = body["data"]
-    assert set(data) == PROFILE_FIELDS
+    assert set(data) == PROFILE_KEYS
     UUID(data["id"])
     assert data["username"] == "alice"
     assert data["email"] == "alice@example.com"

@@ -18,6 +18,7 @@ from starter.core.config import Settings
 from starter.core.envelope import ApiResponse, RequestModel, ok
 from starter.core.pagination import Page, page_params
 from starter.core.routing import api_router
+from tests.support.http import asgi_client, running
 
 SECRET_DETAIL = "secret internals: /etc/passwd at 0xdeadbeef"
 
@@ -66,8 +67,8 @@ def build_probe_app(settings: Settings) -> FastAPI:
 
 @pytest.fixture
 async def probe_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    application = build_probe_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with (
+        running(build_probe_app(settings)) as application,
+        asgi_client(application, raise_app_exceptions=False) as http,
+    ):
+        yield http

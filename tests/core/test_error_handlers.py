@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from starter.core.error_handlers import install_error_handlers
 from starter.core.errors import AppError, Unauthorized
 from tests.support.errors import assert_error
+from tests.support.http import asgi_client
 
 
 def _app(wrong_method: object = None) -> FastAPI:
@@ -27,8 +28,7 @@ def _app(wrong_method: object = None) -> FastAPI:
 
 
 async def _delete(app: FastAPI, headers: dict[str, str]) -> httpx.Response:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with asgi_client(app) as client:
         return await client.delete("/thing", headers=headers)
 
 

@@ -8,11 +8,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from starter.app import create_app
 from starter.core.config import ServerSettings
 from tests.core.logcapture import captured_logs
+from tests.support.http import app_client
 from tests.support.settings import make_settings
 from tests.support.users import AppUser
 
@@ -110,11 +109,8 @@ async def restricted_client(database_url: str) -> AsyncIterator[httpx.AsyncClien
     settings = make_settings(
         database_url, server=ServerSettings(cors_origins=["https://a.example"], access_log=False)
     )
-    application: FastAPI = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with app_client(settings) as http:
+        yield http
 
 
 async def test_configured_origin_is_echoed(restricted_client: httpx.AsyncClient) -> None:
@@ -143,13 +139,10 @@ async def test_foreign_origin_gets_no_allow_origin(restricted_client: httpx.Asyn
 
 async def test_access_log_lines_carry_the_request_id(database_url: str) -> None:
     settings = make_settings(database_url, server=ServerSettings(access_log=True))
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            with captured_logs() as logs:
-                first = await http.get(LIVE)
-                second = await http.get("/api/v1/nope", headers={"X-Request-ID": "corr-0001-abc"})
+    async with app_client(settings) as http:
+        with captured_logs() as logs:
+            first = await http.get(LIVE)
+            second = await http.get("/api/v1/nope", headers={"X-Request-ID": "corr-0001-abc"})
     access = [entry for entry in logs if entry["event"] == "http.request"]
     assert [(e["request_id"], e["path"], e["status"]) for e in access] == [
         (first.headers["x-request-id"], LIVE, 200),

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import httpx
 import pytest
 
 from starter import __version__
-from starter.app import create_app
-from starter.core import db as dbmod
 from tests.core.dbproxy import DatabaseProxy, database_proxy
+from tests.support.database import temporary_database
 from tests.support.errors import assert_error
+from tests.support.http import app_client, asgi_client, started_app
 from tests.support.settings import make_settings
 from tests.support.users import AppUser
 
@@ -132,13 +130,13 @@ async def test_admin_health_for_admin(client: httpx.AsyncClient, admin: AppUser)
 @pytest.fixture
 async def cut_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """An app whose database went away after start-up."""
-    async with database_proxy(database_url) as proxy:
-        application = create_app(make_settings(proxy.url))
-        async with application.router.lifespan_context(application):
-            await _cut(proxy)
-            transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-                yield http
+    async with (
+        database_proxy(database_url) as proxy,
+        started_app(make_settings(proxy.url)) as application,
+    ):
+        await _cut(proxy)
+        async with asgi_client(application) as http:
+            yield http
 
 
 async def _cut(proxy: DatabaseProxy) -> None:
@@ -202,25 +200,8 @@ async def test_live_stays_200_when_database_is_down(cut_client: httpx.AsyncClien
 
 @pytest.fixture
 async def unmigrated_client(pg_server: tuple[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    admin_url, _template = pg_server
-    name = f"t_empty_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        application = create_app(make_settings(dbmod.with_database(admin_url, name)))
-        async with application.router.lifespan_context(application):
-            transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-                yield http
-    finally:
-        admin = await asyncpg.connect(admin_url)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    async with temporary_database(pg_server[0]) as url, app_client(make_settings(url)) as http:
+        yield http
 
 
 async def test_startup_is_503_when_schema_is_missing(

@@ -14,6 +14,17 @@ from starter.auth import repository as auth_repository
 from starter.core.security import digest, new_session_token
 
 PASSWORD = "SecurePass123!"
+# What the API shows of an account, wherever it shows one.
+PROFILE_KEYS = {
+    "id",
+    "username",
+    "email",
+    "role",
+    "is_active",
+    "email_verified",
+    "created_at",
+    "last_login_at",
+}
 
 
 @dataclass

@@ -9,11 +9,11 @@ import asyncpg
 import httpx
 import pytest
 
-from starter.app import create_app
 from starter.core.config import TasksSettings
 from starter.tasks.registry import BUILTIN_HANDLERS
 from starter.tasks.service import register_builtin_types
 from tests.support.errors import assert_error
+from tests.support.http import app_client
 from tests.support.settings import make_settings
 from tests.support.users import AppUser, MakeUser
 from tests.tasks.conftest import API, data, post_task
@@ -187,11 +187,8 @@ async def test_api_keys_without_register_scope(
 @pytest.fixture
 async def open_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = make_settings(database_url, tasks=TasksSettings(open_type_registration=True))
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with app_client(settings) as http:
+        yield http
 
 
 async def test_open_registration_setting_makes_it_public(

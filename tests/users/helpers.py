@@ -54,15 +54,3 @@ def envelope(response: httpx.Response) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert list(body) == ["success", "data", "message"]
     return body
-
-
-PROFILE_KEYS = {
-    "id",
-    "username",
-    "email",
-    "role",
-    "is_active",
-    "email_verified",
-    "created_at",
-    "last_login_at",
-}

@@ -8,8 +8,8 @@ import asyncpg
 import httpx
 
 from tests.support.errors import assert_error
-from tests.support.users import PASSWORD, AppUser, MakeUser
-from tests.users.helpers import API, PROFILE_KEYS, data, envelope, login, user_row
+from tests.support.users import PASSWORD, PROFILE_KEYS, AppUser, MakeUser
+from tests.users.helpers import API, data, envelope, login, user_row
 
 USERS = f"{API}/users"
 ADMIN_GATE = "Admin access required"

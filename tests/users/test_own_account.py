@@ -6,10 +6,9 @@ import asyncpg
 import httpx
 
 from tests.support.errors import assert_error
-from tests.support.users import PASSWORD, AppUser, MakeUser
+from tests.support.users import PASSWORD, PROFILE_KEYS, AppUser, MakeUser
 from tests.users.helpers import (
     API,
-    PROFILE_KEYS,
     STRONG,
     active_sessions,
     data,

@@ -9,8 +9,8 @@ import asyncpg
 import httpx
 
 from tests.support.errors import assert_error
-from tests.support.users import AppUser, MakeUser
-from tests.users.helpers import API, PROFILE_KEYS, data, envelope
+from tests.support.users import PROFILE_KEYS, AppUser, MakeUser
+from tests.users.helpers import API, data, envelope
 
 USERS = f"{API}/users"
 MOD_GATE = "Access denied: moderator role or higher required"

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from starter.app import create_app
 from starter.core.config import ServerSettings
 from starter.spa import IMMUTABLE, PACKAGED_DIST
 from tests.support.errors import assert_error
+from tests.support.http import app_client
 from tests.support.settings import make_settings
 
 INDEX = "<!DOCTYPE html><html><head><title>starter</title></head><body>app</body></html>"
@@ -35,11 +35,8 @@ async def serve(database_url: str, dist: Path) -> AsyncIterator[httpx.AsyncClien
     settings = make_settings(
         database_url, server=ServerSettings(web_build_path=str(dist), access_log=False)
     )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with app_client(settings) as http:
+        yield http
 
 
 @pytest.fixture
@@ -121,11 +118,8 @@ async def test_disabled_static_serving_leaves_only_json(database_url: str) -> No
     settings = make_settings(
         database_url, server=ServerSettings(web_build_path="", access_log=False)
     )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            assert_error(await http.get("/admin"), 404, "NOT_FOUND")
+    async with app_client(settings) as http:
+        assert_error(await http.get("/admin"), 404, "NOT_FOUND")
 
 
 BUILT = PACKAGED_DIST / "index.html"
