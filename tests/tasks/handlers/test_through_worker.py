@@ -129,11 +129,13 @@ async def stored_before_its_rule(conn: asyncpg.Connection, task_type: str, paylo
 
 def _web_templates() -> dict[str, Any]:
     """The web app's starting payloads (web/src/pages/tasks/templates.ts), read as JSON: the
-    object literal of each `case "<type>": return {…};`, with its dates replaced by ours."""
+    object literal of each `case "<type>": return {…};` (one line or several, as the formatter
+    lays it out), with its dates replaced by ours."""
     source = (ROOT / "web" / "src" / "pages" / "tasks" / "templates.ts").read_text()
     found: dict[str, Any] = {}
-    for task_type, literal in re.findall(r'case "(\w+)":\s*return (\{.*?\});', source):
+    for task_type, literal in re.findall(r'case "(\w+)":\s*return (\{.*?\});', source, re.S):
         dated = re.sub(r"isoDate\((\w+)\)", lambda m: f'"{m.group(1)}"', literal)
+        dated = re.sub(r",(\s*)\}", r"\1}", dated)  # a trailing comma is not JSON
         found[task_type] = json.loads(re.sub(r"([{,]\s*)(\w+):", r'\1"\2":', dated))
     return found
 
