@@ -1,10 +1,9 @@
-import { useState, type FormEvent } from "react";
+import { z } from "zod";
 import { api, unwrap } from "../../api/client";
-import { choices, SEVERITIES, type Alert, type Severity } from "../../api/types";
+import { choices, SEVERITIES, type Alert } from "../../api/types";
+import { severitySchema, zEnum } from "../../api/validation";
 import { Button } from "../../components/Button";
-import { SelectField, TextField } from "../../components/Field";
-import { ErrorNotice } from "../../components/Layout";
-import { messageFor } from "../../lib/fieldErrors";
+import { FormError, FormSelectField, FormTextField, showServerError, useZodForm } from "../../components/Form";
 import { useAction } from "../../lib/useAction";
 import { PresetPicker, RulePreview, type Preset } from "./alertPreview";
 import { queryKeys } from "../../lib/queryKeys";
@@ -14,15 +13,19 @@ export const RULE_HELP =
 
 const ALERT_STATUSES = ["active", "silenced", "resolved"] as const;
 
-interface Values {
-  name: string;
-  description: string;
-  query: string;
-  threshold: string;
-  status: Alert["status"];
-  open_incident: boolean;
-  incident_severity: Severity;
-}
+const isNumber = (text: string) => text.trim() !== "" && Number.isFinite(Number(text));
+
+const alertSchema = z.object({
+  name: z.string().trim().min(1, "Name is required."),
+  description: z.string(),
+  query: z.string().trim().min(1, "Rule is required."),
+  threshold: z.string().refine((text) => text.trim() === "" || isNumber(text), "Enter a number or leave empty."),
+  status: zEnum(ALERT_STATUSES),
+  open_incident: z.boolean(),
+  incident_severity: severitySchema,
+});
+
+type Values = z.output<typeof alertSchema>;
 
 function initial(alert?: Alert): Values {
   return {
@@ -39,16 +42,14 @@ function initial(alert?: Alert): Values {
 
 /** Create (no `alert`) or edit an alert; the server parses the rule and its errors show inline. */
 export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void }) {
-  const [values, setValues] = useState<Values>(() => initial(alert));
-  const [thresholdError, setThresholdError] = useState<string | undefined>();
+  const form = useZodForm(alertSchema, { defaultValues: initial(alert) });
   const save = useAction<Values, Alert>({
     run: (v) => {
-      const threshold = v.threshold.trim() === "" ? null : Number(v.threshold);
       const common = {
         name: v.name,
         description: v.description || null,
         query: v.query,
-        threshold_value: threshold,
+        threshold_value: isNumber(v.threshold) ? Number(v.threshold) : null,
         open_incident: v.open_incident,
         incident_severity: v.incident_severity,
       };
@@ -64,29 +65,21 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
     success: (saved) => `Alert "${saved.name}" saved.`,
     invalidate: [queryKeys.monitoring.alerts()],
     onDone,
+    onError: (error) => showServerError(form, error),
     toastErrors: false,
   });
-  const set = (key: keyof Values) => (e: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [key]: e.target.value }));
+  const submit = form.handleSubmit((values) => save.mutate(values));
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const bad = values.threshold.trim() !== "" && !Number.isFinite(Number(values.threshold));
-    setThresholdError(bad ? "Enter a number or leave empty." : undefined);
-    if (!bad) save.mutate(values);
-  }
-
-  const queryError = messageFor(save.error, "query");
-  const threshold =
-    values.threshold.trim() === "" || !Number.isFinite(Number(values.threshold)) ? null : Number(values.threshold);
-  const pick = (preset: Preset) =>
-    setValues((v) => ({
-      ...v,
-      name: v.name || preset.name,
-      description: v.description || preset.description,
-      query: preset.query,
-      threshold: "",
-    }));
+  const [query, thresholdText] = form.watch(["query", "threshold"]);
+  const threshold = isNumber(thresholdText) ? Number(thresholdText) : null;
+  const pick = (preset: Preset) => {
+    const { name, description } = form.getValues();
+    const options = { shouldDirty: true } as const;
+    form.setValue("name", name || preset.name, options);
+    form.setValue("description", description || preset.description, options);
+    form.setValue("query", preset.query, { ...options, shouldValidate: form.formState.isSubmitted });
+    form.setValue("threshold", "", options);
+  };
   return (
     <form
       onSubmit={submit}
@@ -94,47 +87,38 @@ export function AlertForm({ alert, onDone }: { alert?: Alert; onDone: () => void
       className="flex flex-col gap-3"
       aria-label={alert ? "Edit alert" : "Create alert"}
     >
-      {save.error && !queryError ? <ErrorNotice error={save.error} /> : null}
+      <FormError form={form} />
       {alert ? null : <PresetPicker onPick={pick} />}
-      <TextField label="Name" name="alert_name" required value={values.name} onChange={set("name")} />
-      <TextField label="Description" value={values.description} onChange={set("description")} />
-      <TextField
+      <FormTextField form={form} name="name" label="Name" required />
+      <FormTextField form={form} name="description" label="Description" />
+      <FormTextField
+        form={form}
+        name="query"
         label="Rule"
-        name="alert_query"
         required
-        value={values.query}
-        onChange={set("query")}
         placeholder="metric cpu_usage avg over 5m > 90"
         hint={RULE_HELP}
-        error={queryError}
         className="font-mono"
       />
-      <TextField
+      <FormTextField
+        form={form}
+        name="threshold"
         label="Threshold"
         inputMode="decimal"
-        value={values.threshold}
-        onChange={set("threshold")}
         hint="Compared with > unless the rule ends with a comparison."
-        error={thresholdError}
       />
-      <RulePreview query={values.query} threshold={threshold} />
-      {alert ? (
-        <SelectField label="Status" value={values.status} onChange={set("status")} options={choices(ALERT_STATUSES)} />
-      ) : null}
+      <RulePreview query={query} threshold={threshold} />
+      {alert ? <FormSelectField form={form} name="status" label="Status" options={choices(ALERT_STATUSES)} /> : null}
       <div className="flex flex-wrap items-end gap-4">
         <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            checked={values.open_incident}
-            onChange={(e) => setValues((v) => ({ ...v, open_incident: e.target.checked }))}
-          />
+          <input type="checkbox" {...form.register("open_incident")} />
           Open an incident when it fires
         </label>
         <div className="w-40">
-          <SelectField
+          <FormSelectField
+            form={form}
+            name="incident_severity"
             label="Incident severity"
-            value={values.incident_severity}
-            onChange={set("incident_severity")}
             options={choices(SEVERITIES)}
           />
         </div>

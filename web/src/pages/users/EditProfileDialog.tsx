@@ -1,16 +1,19 @@
 /** An admin edits another account's username, email and verified flag. */
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { z } from "zod";
 import { api, unwrap } from "../../api/client";
 import type { UserProfile } from "../../api/types";
+import { emailSchema } from "../../api/validation";
 import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
-import { TextField } from "../../components/Field";
-import { ErrorNotice } from "../../components/Layout";
-import { errorField, messageFor } from "../../lib/fieldErrors";
+import { FormError, FormTextField, showServerError, useZodForm } from "../../components/Form";
+import { usernameSchema } from "../../lib/accountSchemas";
 import { useAction } from "../../lib/useAction";
 import { queryKeys } from "../../lib/queryKeys";
 
 type Changes = { username?: string; email?: string; email_verified?: boolean };
+
+const profileSchema = z.object({ username: usernameSchema, email: emailSchema, email_verified: z.boolean() });
 
 /** Only what changed is sent: an unchanged email keeps its verified flag. */
 export function profileChanges(
@@ -26,26 +29,26 @@ export function profileChanges(
 
 export function EditProfileButton({ user }: { user: UserProfile }) {
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({ username: user.username, email: user.email, email_verified: user.email_verified });
+  const current = () => ({ username: user.username, email: user.email, email_verified: user.email_verified });
+  const form = useZodForm(profileSchema, { defaultValues: current() });
   const save = useAction<Changes, UserProfile>({
     run: (body) => unwrap(api.PUT("/users/{id}/profile", { params: { path: { id: user.id } }, body })),
     success: (updated) => `Saved the profile of ${updated.username}.`,
     invalidate: [queryKeys.users.all],
     onDone: () => setOpen(false),
+    onError: (error) => showServerError(form, error),
     toastErrors: false,
   });
   const begin = () => {
-    setForm({ username: user.username, email: user.email, email_verified: user.email_verified });
+    form.reset(current());
     save.reset();
     setOpen(true);
   };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const changes = profileChanges(user, form);
+  const submit = form.handleSubmit((values) => {
+    const changes = profileChanges(user, values);
     if (Object.keys(changes).length === 0) setOpen(false);
     else save.mutate(changes);
-  };
-  const field = errorField(save.error);
+  });
   return (
     <>
       <Button
@@ -72,31 +75,13 @@ export function EditProfileButton({ user }: { user: UserProfile }) {
         }
       >
         <form id="edit-profile" noValidate className="flex flex-col gap-3" onSubmit={submit}>
-          <TextField
-            label="Username"
-            value={form.username}
-            required
-            onChange={(e) => setForm({ ...form, username: e.target.value })}
-            error={messageFor(save.error, "username")}
-          />
-          <TextField
-            label="Email"
-            type="email"
-            value={form.email}
-            required
-            onChange={(e) => setForm({ ...form, email: e.target.value })}
-            error={messageFor(save.error, "email")}
-          />
+          <FormTextField form={form} name="username" label="Username" required />
+          <FormTextField form={form} name="email" label="Email" type="email" required />
           <label className="inline-flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={form.email_verified}
-              onChange={(e) => setForm({ ...form, email_verified: e.target.checked })}
-              className="h-4 w-4"
-            />
+            <input type="checkbox" {...form.register("email_verified")} className="h-4 w-4" />
             Email verified
           </label>
-          {save.error && field !== "username" && field !== "email" ? <ErrorNotice error={save.error} /> : null}
+          <FormError form={form} />
         </form>
       </Dialog>
     </>

@@ -1,84 +1,59 @@
 import { useNavigate } from "@tanstack/react-router";
-import { useState, type FormEvent } from "react";
+import { z } from "zod";
 import { api, unwrap } from "../../api/client";
-import { choices, ROLES, type UserProfile } from "../../api/types";
+import { choices, ROLES } from "../../api/types";
+import { roleSchema } from "../../api/validation";
 import { Button } from "../../components/Button";
-import { SelectField, TextField } from "../../components/Field";
-import { Card, ErrorNotice, PageHeader } from "../../components/Layout";
+import { FormError, FormSelectField, FormTextField, showServerError, useZodForm } from "../../components/Form";
+import { Card, PageHeader } from "../../components/Layout";
 import { useToast } from "../../components/Toast";
+import { registrationSchema } from "../../lib/accountSchemas";
 import { generatePassword } from "../../lib/password";
-import { registrationProblems } from "../RegisterPage";
+
+/** The registration rules (no confirmation: the admin sees the password) plus the role. */
+const newUserSchema = z.object({
+  username: registrationSchema.shape.username,
+  email: registrationSchema.shape.email,
+  password: registrationSchema.shape.password,
+  role: roleSchema,
+});
 
 export function NewUserPage() {
   const navigate = useNavigate();
   const toast = useToast();
-  const [values, setValues] = useState({ username: "", email: "", password: "", role: "user" as UserProfile["role"] });
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (key: keyof typeof values) => (event: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [key]: event.target.value }));
+  const form = useZodForm(newUserSchema, { defaultValues: { username: "", email: "", password: "", role: "user" } });
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const found = registrationProblems({ ...values, confirm: values.password });
-    setProblems(found);
-    if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    setError(null);
+  const submit = form.handleSubmit(async (values) => {
     try {
       const user = await unwrap(api.POST("/users", { body: values }));
       toast.show(`Created ${user.username} (${user.role}).`, "success");
       await navigate({ to: "/admin/users/$userId", params: { userId: user.id } });
     } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
+      showServerError(form, failure);
     }
-  }
+  });
 
   return (
     <>
       <PageHeader title="Create user" description="Admins can create accounts with any role." />
       <Card>
         <form onSubmit={submit} noValidate className="flex max-w-md flex-col gap-4" aria-label="Create user">
-          {error ? <ErrorNotice error={error} /> : null}
-          <TextField
-            label="Username"
-            name="username"
-            required
-            value={values.username}
-            onChange={set("username")}
-            error={problems.username}
-          />
-          <TextField
-            label="Email"
-            name="email"
-            type="email"
-            required
-            value={values.email}
-            onChange={set("email")}
-            error={problems.email}
-          />
+          <FormError form={form} />
+          <FormTextField form={form} name="username" label="Username" required />
+          <FormTextField form={form} name="email" label="Email" type="email" required />
           <div className="flex items-end gap-2">
             <div className="flex-1">
-              <TextField
-                label="Password"
-                name="password"
-                type="text"
-                autoComplete="off"
-                required
-                value={values.password}
-                onChange={set("password")}
-                error={problems.password}
-              />
+              <FormTextField form={form} name="password" label="Password" type="text" autoComplete="off" required />
             </div>
-            <Button variant="secondary" onClick={() => setValues((v) => ({ ...v, password: generatePassword() }))}>
+            <Button
+              variant="secondary"
+              onClick={() => form.setValue("password", generatePassword(), { shouldValidate: true })}
+            >
               Generate
             </Button>
           </div>
-          <SelectField label="Role" name="role" value={values.role} onChange={set("role")} options={choices(ROLES)} />
-          <Button type="submit" busy={busy}>
+          <FormSelectField form={form} name="role" label="Role" options={choices(ROLES)} />
+          <Button type="submit" busy={form.formState.isSubmitting}>
             Create user
           </Button>
         </form>
