@@ -1,18 +1,20 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { z } from "zod";
 import { api, unwrap } from "../../api/client";
-import {
-  choices,
-  INCIDENT_STATUSES,
-  SEVERITIES,
-  type Incident,
-  type IncidentStatus,
-  type Severity,
-} from "../../api/types";
+import { choices, INCIDENT_STATUSES, SEVERITIES, type Incident, type IncidentStatus } from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
-import { SelectField, TextArea, TextField } from "../../components/Field";
+import {
+  FormError,
+  FormSelectField,
+  FormTextArea,
+  FormTextField,
+  showServerError,
+  useZodForm,
+} from "../../components/Form";
+import { requiredText, severitySchema } from "../../api/validation";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { relativeTime } from "../../lib/format";
@@ -23,10 +25,16 @@ import { queryKeys } from "../../lib/queryKeys";
 
 const LIMIT = 50;
 
+const incidentSchema = z.object({
+  title: requiredText("Title", 200),
+  description: z.string(),
+  severity: severitySchema,
+});
+
 function CreateIncident() {
   const navigate = useNavigate();
-  const [values, setValues] = useState({ title: "", description: "", severity: "medium" as Severity });
-  const create = useAction<typeof values, Incident>({
+  const form = useZodForm(incidentSchema, { defaultValues: { title: "", description: "", severity: "medium" } });
+  const create = useAction<z.output<typeof incidentSchema>, Incident>({
     run: (v) =>
       unwrap(
         api.POST("/monitoring/incidents", {
@@ -37,41 +45,20 @@ function CreateIncident() {
     invalidate: [queryKeys.monitoring.incidents.all, queryKeys.monitoring.stats()],
     onDone: (incident) =>
       void navigate({ to: "/admin/monitoring/incidents/$incidentId", params: { incidentId: incident.id } }),
+    onError: (error) => showServerError(form, error),
     toastErrors: false,
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (values.title.trim()) create.mutate(values);
-  };
+  const submit = form.handleSubmit((values) => create.mutate(values));
   return (
     <Card title="Open an incident">
-      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2" aria-label="Create incident">
-        {create.error ? (
-          <div className="sm:col-span-2">
-            <ErrorNotice error={create.error} />
-          </div>
-        ) : null}
-        <TextField
-          label="Title"
-          name="incident_title"
-          required
-          value={values.title}
-          onChange={(e) => setValues((v) => ({ ...v, title: e.target.value }))}
-        />
-        <SelectField
-          label="Severity"
-          value={values.severity}
-          onChange={(e) => setValues((v) => ({ ...v, severity: e.target.value as Severity }))}
-          options={choices(SEVERITIES)}
-        />
+      <form onSubmit={submit} noValidate className="grid gap-3 sm:grid-cols-2" aria-label="Create incident">
+        <div className="sm:col-span-2 empty:hidden">
+          <FormError form={form} />
+        </div>
+        <FormTextField form={form} name="title" label="Title" required />
+        <FormSelectField form={form} name="severity" label="Severity" options={choices(SEVERITIES)} />
         <div className="sm:col-span-2">
-          <TextArea
-            label="Description"
-            rows={3}
-            value={values.description}
-            onChange={(e) => setValues((v) => ({ ...v, description: e.target.value }))}
-            className="font-sans"
-          />
+          <FormTextArea form={form} name="description" label="Description" rows={3} className="font-sans" />
         </div>
         <div>
           <Button type="submit" busy={create.isPending}>
