@@ -1,16 +1,25 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
+import { z } from "zod";
 import { api, unwrap } from "../../api/client";
-import { choices, INCIDENT_STATUSES, SEVERITIES, type IncidentStatus, type Severity } from "../../api/types";
+import { choices, INCIDENT_STATUSES, SEVERITIES } from "../../api/types";
+import { incidentStatusSchema, severitySchema } from "../../api/validation";
 import { StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
-import { SelectField, TextArea } from "../../components/Field";
+import { SelectField } from "../../components/Field";
+import { FormSelectField, FormTextArea, useZodForm } from "../../components/Form";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { formatDateTime } from "../../lib/format";
 import { useIncidentUpdate } from "./incidentUpdate";
 import { formatTags } from "./tags";
 import { queryKeys } from "../../lib/queryKeys";
+
+const updateSchema = z.object({
+  status: incidentStatusSchema,
+  severity: severitySchema,
+  root_cause: z.string().max(10_000, "Root cause is at most 10000 characters."),
+});
 
 const LOOKBACKS = ["0", "1", "6", "24", "168"];
 
@@ -79,35 +88,24 @@ export function IncidentDetailPage() {
     queryKey: queryKeys.monitoring.incident.detail(incidentId),
     queryFn: () => unwrap(api.GET("/monitoring/incidents/{id}", { params: { path: { id: incidentId } } })),
   });
-  const [form, setForm] = useState({
-    status: "open" as IncidentStatus,
-    severity: "medium" as Severity,
-    root_cause: "",
-  });
+  const form = useZodForm(updateSchema, { defaultValues: { status: "open", severity: "medium", root_cause: "" } });
+  const { reset } = form;
   useEffect(() => {
     if (incident.data)
-      setForm({
+      reset({
         status: incident.data.status,
         severity: incident.data.severity,
         root_cause: incident.data.root_cause ?? "",
       });
-  }, [incident.data]);
+  }, [incident.data, reset]);
   const update = useIncidentUpdate();
 
   if (incident.isPending) return <Loading />;
   if (incident.error) return <ErrorNotice error={incident.error} />;
   const i = incident.data;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    update.mutate({
-      id: i.id,
-      body: {
-        status: form.status,
-        severity: form.severity,
-        ...(form.root_cause.trim() ? { root_cause: form.root_cause } : {}),
-      },
-    });
-  };
+  const submit = form.handleSubmit(({ status, severity, root_cause }) =>
+    update.mutate({ id: i.id, body: { status, severity, ...(root_cause.trim() ? { root_cause } : {}) } }),
+  );
 
   return (
     <>
@@ -132,30 +130,14 @@ export function IncidentDetailPage() {
           </dl>
           <form
             onSubmit={submit}
+            noValidate
             className="mt-4 flex flex-col gap-3 border-t border-slate-200 pt-4"
             aria-label="Update incident"
           >
             {update.error ? <ErrorNotice error={update.error} /> : null}
-            <SelectField
-              label="Status"
-              name="incident_status"
-              value={form.status}
-              onChange={(e) => setForm((f) => ({ ...f, status: e.target.value as IncidentStatus }))}
-              options={choices(INCIDENT_STATUSES)}
-            />
-            <SelectField
-              label="Severity"
-              value={form.severity}
-              onChange={(e) => setForm((f) => ({ ...f, severity: e.target.value as Severity }))}
-              options={choices(SEVERITIES)}
-            />
-            <TextArea
-              label="Root cause"
-              rows={3}
-              value={form.root_cause}
-              onChange={(e) => setForm((f) => ({ ...f, root_cause: e.target.value }))}
-              className="font-sans"
-            />
+            <FormSelectField form={form} name="status" label="Status" options={choices(INCIDENT_STATUSES)} />
+            <FormSelectField form={form} name="severity" label="Severity" options={choices(SEVERITIES)} />
+            <FormTextArea form={form} name="root_cause" label="Root cause" rows={3} className="font-sans" />
             <Button type="submit" busy={update.isPending} className="self-start">
               Update incident
             </Button>
