@@ -93,9 +93,10 @@ def test_task_list_filters_reach_the_api(page: Page, make_account, stack: Stack)
     page.get_by_label("Status").select_option("cancelled")
     expect(table).to_contain_text("No tasks match these filters.")
     page.get_by_label("Status").select_option("")
+    # A newly clicked column sorts ascending first.
     page.get_by_role("button", name=re.compile("^Priority")).click()
     expect(table.get_by_role("columnheader", name=re.compile("Priority"))).to_have_attribute(
-        "aria-sort", "descending"
+        "aria-sort", "ascending"
     )
     expect(page.get_by_test_id("task-range")).to_have_text("1–2 of 2")
     shot(page, "tasks")

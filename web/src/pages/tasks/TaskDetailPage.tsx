@@ -34,13 +34,9 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 
 function JsonBlock({ label, value }: { label: string; value: unknown }) {
   return (
+    // The card is the named region; the block is focusable so a keyboard can scroll it.
     <Card title={label}>
-      <pre
-        className="max-h-96 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100"
-        role="region"
-        tabIndex={0}
-        aria-label={label}
-      >
+      <pre className="max-h-96 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" tabIndex={0}>
         {prettyJson(value)}
       </pre>
     </Card>
