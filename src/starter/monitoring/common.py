@@ -85,25 +85,3 @@ def too_long(value: str | None, limit: int) -> bool:
 async def notify(conn: Connection, payload: dict[str, Any]) -> None:
     """Tell live-stream moderators (sent on commit, like every NOTIFY)."""
     await conn.execute("SELECT pg_notify($1, $2::jsonb::text)", MONITORING, payload)
-
-
-class Where:
-    """AND-ed conditions over positional parameters; only the filters given appear in the SQL
-    (a `$n IS NULL OR …` form would let a cached generic plan ignore the indexes)."""
-
-    def __init__(self) -> None:
-        self.conditions: list[str] = []
-        self.args: list[Any] = []
-
-    def add(self, template: str, value: Any) -> None:
-        if value is None:
-            return
-        self.args.append(value)
-        self.conditions.append(template.format(f"${len(self.args)}"))
-
-    def sql(self) -> str:
-        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
-
-    def page(self, limit: int, offset: int) -> str:
-        self.args += [limit, offset]
-        return f"LIMIT ${len(self.args) - 1} OFFSET ${len(self.args)}"

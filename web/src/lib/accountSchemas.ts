@@ -49,15 +49,3 @@ export const changePasswordSchema = matching(
   }),
   "new_password",
 );
-
-/** Each field's first problem, keyed by field name (for forms not built on useZodForm). */
-export function problemsOf(schema: z.ZodType, values: unknown): Record<string, string> {
-  const result = schema.safeParse(values);
-  const problems: Record<string, string> = {};
-  if (result.success) return problems;
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? "");
-    problems[field] ??= issue.message;
-  }
-  return problems;
-}

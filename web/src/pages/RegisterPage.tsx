@@ -3,19 +3,9 @@ import { api, unwrap } from "../api/client";
 import { Button } from "../components/Button";
 import { FormError, FormTextField, showServerError, useZodForm } from "../components/Form";
 import { useToast } from "../components/Toast";
-import { problemsOf, registrationSchema } from "../lib/accountSchemas";
+import { registrationSchema } from "../lib/accountSchemas";
 import { usePageTitle } from "../lib/usePageTitle";
 import { PUBLIC_PATHS } from "../routeManifest";
-
-/** Client-side hints mirroring the server's rules; the server's message is authoritative. */
-export function registrationProblems(values: {
-  username: string;
-  email: string;
-  password: string;
-  confirm: string;
-}): Record<string, string> {
-  return problemsOf(registrationSchema, values);
-}
 
 export function RegisterPage() {
   const navigate = useNavigate();

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from starter.core.channels import MONITORING
 from starter.core.db import Connection, Record
-from starter.monitoring.common import Where
+from starter.core.query import Where
 
 EVENT_COLUMNS = "id, event_type, source, message, level, tags, payload, recorded_at, created_at"
 

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from starter.core.db import Connection, Record
-from starter.monitoring.common import Where
+from starter.core.query import Where
 
 METRIC_COLUMNS = "id, name, metric_type, value, labels, recorded_at, created_at"
 # The SQL of each aggregation an alert rule may name; the key comes from the typed rule.
