@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { StatusBadge } from "./Badge";
 import { Button } from "./Button";
 import { TextField } from "./Field";
+import { Pager } from "./Pager";
 import { Table } from "./Table";
 
 describe("TextField", () => {
@@ -30,6 +31,26 @@ describe("Button", () => {
     expect(button.getAttribute("aria-busy")).toBe("true");
     await userEvent.click(button);
     expect(onClick).not.toHaveBeenCalled();
+  });
+});
+
+describe("Pager", () => {
+  it("shows the range of a counted list and stops at its last row", async () => {
+    const onOffset = vi.fn();
+    render(<Pager offset={20} limit={20} shown={5} total={25} onOffset={onOffset} rangeTestId="range" />);
+    expect(screen.getByTestId("range").textContent).toBe("21–25 of 25");
+    expect(screen.getByRole("button", { name: "Next" })).toHaveProperty("disabled", true);
+    await userEvent.click(screen.getByRole("button", { name: "Previous" }));
+    expect(onOffset).toHaveBeenCalledWith(0);
+  });
+
+  it("offers the next page of an uncounted list while pages come back full", async () => {
+    const onOffset = vi.fn();
+    render(<Pager offset={0} limit={20} shown={20} total={null} onOffset={onOffset} />);
+    expect(screen.getByText("Rows 1–20")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Previous" })).toHaveProperty("disabled", true);
+    await userEvent.click(screen.getByRole("button", { name: "Next" }));
+    expect(onOffset).toHaveBeenCalledWith(20);
   });
 });
 

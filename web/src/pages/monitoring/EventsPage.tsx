@@ -5,6 +5,7 @@ import { api, unwrap } from "../../api/client";
 import { choices, EVENT_TYPES, type CreateEventBody, type MonitoringEvent } from "../../api/types";
 import { LevelBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { Pager } from "../../components/Pager";
 import { SelectField, TextArea, TextField } from "../../components/Field";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
@@ -228,18 +229,14 @@ export function EventsPage() {
           empty="No events match."
         />
       )}
-      <nav aria-label="Pagination" className="mb-6 mt-4 flex justify-between">
-        <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
-          Previous
-        </Button>
-        <Button
-          variant="secondary"
-          disabled={(events.data?.length ?? 0) < LIMIT}
-          onClick={() => setOffset(offset + LIMIT)}
-        >
-          Next
-        </Button>
-      </nav>
+      <Pager
+        offset={offset}
+        limit={LIMIT}
+        shown={events.data?.length ?? 0}
+        total={null}
+        onOffset={setOffset}
+        className="mb-6"
+      />
       <CreateEvent />
       <EventDialog id={opened} onClose={() => openEvent(null)} />
     </>

@@ -6,6 +6,7 @@ import { api, unwrap } from "../../api/client";
 import { choices, INCIDENT_STATUSES, SEVERITIES, type Incident, type IncidentStatus } from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { Pager } from "../../components/Pager";
 import {
   FormError,
   FormSelectField,
@@ -135,18 +136,14 @@ export function IncidentsPage() {
           empty="No incidents. Good."
         />
       )}
-      <nav aria-label="Pagination" className="mb-6 mt-4 flex justify-between">
-        <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
-          Previous
-        </Button>
-        <Button
-          variant="secondary"
-          disabled={(incidents.data?.length ?? 0) < LIMIT}
-          onClick={() => setOffset(offset + LIMIT)}
-        >
-          Next
-        </Button>
-      </nav>
+      <Pager
+        offset={offset}
+        limit={LIMIT}
+        shown={incidents.data?.length ?? 0}
+        total={null}
+        onOffset={setOffset}
+        className="mb-6"
+      />
       <CreateIncident />
     </>
   );

@@ -3,6 +3,7 @@ import { lazy, Suspense, useMemo, useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { choices, METRIC_TYPES, type CreateMetricBody, type Metric } from "../../api/types";
 import { Button } from "../../components/Button";
+import { Pager } from "../../components/Pager";
 import { SelectField, TextArea, TextField } from "../../components/Field";
 import { Card, ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
@@ -213,18 +214,14 @@ export function MetricsPage() {
           empty="No metrics match."
         />
       )}
-      <nav aria-label="Pagination" className="mb-6 mt-4 flex justify-between">
-        <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
-          Previous
-        </Button>
-        <Button
-          variant="secondary"
-          disabled={(metrics.data?.length ?? 0) < LIMIT}
-          onClick={() => setOffset(offset + LIMIT)}
-        >
-          Next
-        </Button>
-      </nav>
+      <Pager
+        offset={offset}
+        limit={LIMIT}
+        shown={metrics.data?.length ?? 0}
+        total={null}
+        onOffset={setOffset}
+        className="mb-6"
+      />
       <CreateMetric />
     </>
   );

@@ -3,12 +3,12 @@ import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { choices, type Task } from "../../api/types";
 import { Button } from "../../components/Button";
+import { Pager } from "../../components/Pager";
 import { useConfirm } from "../../components/Confirm";
 import { SelectField } from "../../components/Field";
 import { ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { relativeTime, shortId } from "../../lib/format";
-import { rangeLabel } from "../../lib/listing";
 import { BulkBar, useBulkAction, useSelection } from "./bulk";
 import { TaskActions } from "./taskActions";
 import { searchTasks, type BulkFilter } from "./tasksApi";
@@ -78,7 +78,6 @@ export function DeadLetterPage() {
   const rows = tasks.data?.rows ?? [];
   const total = tasks.data?.total ?? null;
   const selection = useSelection();
-  const hasNext = total === null ? rows.length === LIMIT : offset + rows.length < total;
 
   return (
     <>
@@ -122,17 +121,14 @@ export function DeadLetterPage() {
           empty="No failed tasks."
         />
       )}
-      <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-2 text-sm">
-        <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
-          Previous
-        </Button>
-        <span aria-live="polite" data-testid="dead-letter-range">
-          {rangeLabel(offset, rows.length, total)}
-        </span>
-        <Button variant="secondary" disabled={!hasNext} onClick={() => setOffset(offset + LIMIT)}>
-          Next
-        </Button>
-      </nav>
+      <Pager
+        offset={offset}
+        limit={LIMIT}
+        shown={rows.length}
+        total={total}
+        onOffset={setOffset}
+        rangeTestId="dead-letter-range"
+      />
     </>
   );
 }

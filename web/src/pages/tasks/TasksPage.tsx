@@ -4,12 +4,11 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { choices, PRIORITIES, TASK_STATUSES, type Task } from "../../api/types";
 import { StatusBadge } from "../../components/Badge";
-import { Button } from "../../components/Button";
+import { Pager } from "../../components/Pager";
 import { SelectField, TextField } from "../../components/Field";
 import { ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { relativeTime, shortId } from "../../lib/format";
-import { rangeLabel } from "../../lib/listing";
 import { useDebounced } from "../../lib/useDebounced";
 import { useFallbackInterval } from "../../live/LiveUpdates";
 import { BulkBar, useSelection } from "./bulk";
@@ -159,7 +158,6 @@ export function TasksPage() {
     setSort(next);
     setOffset(0);
   };
-  const hasNext = total === null ? rows.length === limit : offset + rows.length < total;
 
   return (
     <>
@@ -194,13 +192,14 @@ export function TasksPage() {
           empty="No tasks match these filters."
         />
       )}
-      <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
-        <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - limit))}>
-          Previous
-        </Button>
-        <span aria-live="polite" data-testid="task-range">
-          {rangeLabel(offset, rows.length, total)}
-        </span>
+      <Pager
+        offset={offset}
+        limit={limit}
+        shown={rows.length}
+        total={total}
+        onOffset={setOffset}
+        rangeTestId="task-range"
+      >
         <label className="inline-flex items-center gap-2">
           Per page
           <select
@@ -216,10 +215,7 @@ export function TasksPage() {
             ))}
           </select>
         </label>
-        <Button variant="secondary" disabled={!hasNext} onClick={() => setOffset(offset + limit)}>
-          Next
-        </Button>
-      </nav>
+      </Pager>
     </>
   );
 }

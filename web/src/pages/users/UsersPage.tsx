@@ -5,12 +5,12 @@ import { choices, ROLES, type UserProfile } from "../../api/types";
 import { atLeast, useSession } from "../../auth/session";
 import { Badge, StatusBadge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { Pager } from "../../components/Pager";
 import { useConfirm } from "../../components/Confirm";
 import { SelectField, TextField } from "../../components/Field";
 import { ErrorNotice, Loading, PageHeader } from "../../components/Layout";
 import { Table, type Column } from "../../components/Table";
 import { relativeTime } from "../../lib/format";
-import { rangeLabel } from "../../lib/listing";
 import { useAction } from "../../lib/useAction";
 import { useDebounced } from "../../lib/useDebounced";
 import { useSelection, type Selection } from "../tasks/bulk";
@@ -150,7 +150,6 @@ export function UsersPage() {
   const selection = useSelection();
   // The server applies the single-account rules to each id (a moderator changes plain users only).
   const selectable = atLeast(me?.role, "moderator");
-  const hasNext = total === null ? rows.length === LIMIT : offset + rows.length < total;
   const reset =
     <T,>(set: (value: T) => void) =>
     (value: T) => {
@@ -224,17 +223,14 @@ export function UsersPage() {
           empty="No users found."
         />
       )}
-      <nav aria-label="Pagination" className="mt-4 flex items-center justify-between gap-2 text-sm">
-        <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
-          Previous
-        </Button>
-        <span aria-live="polite" data-testid="user-range">
-          {rangeLabel(offset, rows.length, total)}
-        </span>
-        <Button variant="secondary" disabled={!hasNext} onClick={() => setOffset(offset + LIMIT)}>
-          Next
-        </Button>
-      </nav>
+      <Pager
+        offset={offset}
+        limit={LIMIT}
+        shown={rows.length}
+        total={total}
+        onOffset={setOffset}
+        rangeTestId="user-range"
+      />
     </>
   );
 }
