@@ -44,6 +44,21 @@ def _all_healthy(components: dict[str, ComponentHealth]) -> bool:
     return all(component.status == "healthy" for component in components.values())
 
 
+def _probe(
+    probe: str, components: dict[str, ComponentHealth], *, passed: str, failed: str
+) -> CompactJSONResponse:
+    """A readiness or startup probe's answer: `passed` with 200 when every check is healthy,
+    else `failed` with 503."""
+    healthy = _all_healthy(components)
+    data = ProbeResponse(
+        status=passed if healthy else failed,
+        timestamp=datetime.now(UTC),
+        probe=probe,
+        checks=components,
+    )
+    return _envelope(data, healthy)
+
+
 @router.get(
     "",
     summary="Basic health",
@@ -101,14 +116,7 @@ async def health_ready(request: Request) -> CompactJSONResponse:
         "database": await checks.check_database(request.app.state.pool),
         "application": checks.check_application(request.app.state.settings),
     }
-    healthy = _all_healthy(components)
-    data = ProbeResponse(
-        status="ready" if healthy else "not_ready",
-        timestamp=datetime.now(UTC),
-        probe="readiness",
-        checks=components,
-    )
-    return _envelope(data, healthy)
+    return _probe("readiness", components, passed="ready", failed="not_ready")
 
 
 @router.get(
@@ -123,14 +131,7 @@ async def health_startup(request: Request) -> CompactJSONResponse:
         "database": await checks.check_database(pool),
         "schema": await checks.check_schema(pool),
     }
-    healthy = _all_healthy(components)
-    data = ProbeResponse(
-        status="started" if healthy else "starting",
-        timestamp=datetime.now(UTC),
-        probe="startup",
-        checks=components,
-    )
-    return _envelope(data, healthy)
+    return _probe("startup", components, passed="started", failed="starting")
 
 
 @admin_router.get(
