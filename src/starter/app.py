@@ -65,9 +65,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A standby (or writes switched off): reads are served, writes answer 503.
         log.warning("startup.read_only", hint="built-in task types are registered when writable")
     app.state.started_monotonic = time.monotonic()
-    usage: ApiKeyUsageRecorder = app.state.api_key_usage
+    # What one run learns (pending key usage, cached principals) starts empty with each run.
+    usage = app.state.api_key_usage = ApiKeyUsageRecorder()
     flusher = asyncio.create_task(usage.run(app.state.pool, API_KEY_USAGE_FLUSH_SECS))
-    principals: PrincipalCache = app.state.principal_cache
+    principals = app.state.principal_cache = PrincipalCache(
+        settings.auth.principal_cache_secs, settings.auth.principal_cache_entries
+    )
     invalidations = asyncio.create_task(
         NotificationListener(
             listen_url,
@@ -141,7 +144,9 @@ def _middleware(settings: Settings) -> list[Middleware]:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """Build the app. No side effects until the lifespan starts (pool, background flush)."""
+    """Build the app. No side effects until the lifespan starts (pool, background flush);
+    the state of a run (pool, caches) is made by the lifespan, so a built app can be run
+    again."""
     # No `default_response_class`: with FastAPI's own default, response models are serialized
     # straight to compact JSON bytes by pydantic-core. Errors and hand-built bodies use
     # `CompactJSONResponse` explicitly.
@@ -158,11 +163,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.router.redirect_slashes = False
     app.state.settings = settings
-    app.state.api_key_usage = ApiKeyUsageRecorder()
     app.state.mail_queue = enqueue_mail
-    app.state.principal_cache = PrincipalCache(
-        settings.auth.principal_cache_secs, settings.auth.principal_cache_entries
-    )
     app.state.started_monotonic = time.monotonic()
     install_error_handlers(app, wrong_method=authentication_before_method)
     include_api(app)
