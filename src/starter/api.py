@@ -15,6 +15,7 @@ from starter.auth import account_router as account_routes
 from starter.auth import router as auth_routes
 from starter.auth.deps import GUARDS, resolve_principal
 from starter.core.errors import AppError, Unauthorized
+from starter.core.routing import include
 from starter.health import router as health_routes
 from starter.modules import module_routers
 from starter.monitoring.alerts import router as monitoring_alerts
@@ -92,14 +93,14 @@ def include_api(app: FastAPI) -> None:
     being built.
     """
     for router in PUBLIC_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        include(app, router, API_PREFIX)
     for router in PROTECTED_ROUTERS:
         if missing := unguarded_routes(router):
             raise RuntimeError(f"protected routes without an auth guard first: {missing}")
-        app.include_router(router, prefix=API_PREFIX)
+        include(app, router, API_PREFIX)
     # Authenticated (401 first) by its own dependency, which borrows a pooled connection only
     # for the lookup: a long-lived stream must not hold the request's connection.
-    app.include_router(monitoring_stream.router, prefix=API_PREFIX)
+    include(app, monitoring_stream.router, API_PREFIX)
 
 
 @cache
