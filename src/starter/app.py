@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -145,6 +146,16 @@ def _middleware(settings: Settings) -> list[Middleware]:
             0, Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.server.trusted_proxies)
         )
     return stack
+
+
+def freeze_startup_objects(app: FastAPI) -> None:
+    """For a server process, once its app is built: what exists by then (modules, models, the
+    prepared routes) lives as long as the process, so the garbage collector's full passes
+    leave it out instead of walking all of it again every few thousand requests (~30 us of
+    CPU per list request; bench/README.md)."""
+    static_paths(app)  # the routes FastAPI would prepare on first use
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings) -> FastAPI:

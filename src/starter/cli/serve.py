@@ -86,13 +86,15 @@ def serve(
 
 def app_from_environment() -> object:
     """Factory for uvicorn worker processes: settings from the (inherited) environment."""
-    from starter.app import create_app
+    from starter.app import create_app, freeze_startup_objects
     from starter.cli.runtime import configure_logging_for
     from starter.core.config import load_settings
 
     settings = load_settings()
     configure_logging_for(settings)  # a worker process of `server --workers N` starts afresh
-    return create_app(settings)
+    app = create_app(settings)
+    freeze_startup_objects(app)
+    return app
 
 
 class _DevServer(uvicorn.Server):
