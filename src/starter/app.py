@@ -151,8 +151,8 @@ def _middleware(settings: Settings) -> list[Middleware]:
 def freeze_startup_objects(app: FastAPI) -> None:
     """For a server process, once its app is built: what exists by then (modules, models, the
     prepared routes) lives as long as the process, so the garbage collector's full passes
-    leave it out instead of walking all of it again every few thousand requests (~30 us of
-    CPU per list request; bench/README.md)."""
+    leave it out instead of walking all of it again every few thousand requests (figures in
+    bench/README.md)."""
     static_paths(app)  # the routes FastAPI would prepare on first use
     gc.collect()
     gc.freeze()

@@ -110,10 +110,10 @@ class ApiRouter(APIRouter):
     """An APIRouter that declines a request whose path cannot be one of its routes'.
 
     FastAPI matches a request against the included routers in turn, and each one tries every
-    route it has, at about a microsecond apiece: a route mounted late in the app paid for
-    every route before it (figures in bench/README.md). Every route's path begins with the
-    literal text its routes share (`/api/v1/tasks`, up to the first path parameter), so a
-    path that does not begin with it matches none of them and the router is skipped.
+    route it has: a route mounted late in the app paid for every route before it (figures in
+    bench/README.md). Every route's path begins with the literal text the router's routes
+    share (`/api/v1/tasks`, up to the first path parameter), so a path that does not begin
+    with it matches none of them and the router is skipped.
     """
 
     path_start: str | None = None  # set by `include`; None: this router is tried in full
