@@ -200,6 +200,24 @@ class Server:
     pid: int
 
 
+def summarize(
+    title: str, values: dict[str, list[float]], judged: Server, target: float, fmt: str
+) -> bool:
+    """Print each server's median and range; True when the judged server's meets `target`."""
+    for label, figures in values.items():
+        median = statistics.median(figures)
+        verdict = (
+            f"target ≥ {fmt.format(target)}: {'met' if median >= target else 'MISSED'}"
+            if label == judged.label
+            else "not judged (opt-in setting)"
+        )
+        print(
+            f"{title}, {label}: median {fmt.format(median)} (range {fmt.format(min(figures))}–"
+            f"{fmt.format(max(figures))}); {verdict}"
+        )
+    return statistics.median(values[judged.label]) >= target
+
+
 async def ingest(
     durable: Server, relaxed: Server, headers: dict[str, str], args: argparse.Namespace
 ) -> bool:
@@ -232,16 +250,9 @@ async def ingest(
             if one.errors or live.errors:
                 print("  errors in the round: the figures are not valid")
                 return False
-    for server in (relaxed, durable):
-        values = ratios[server.label]
-        ratio = statistics.median(values)
-        verdict = f"target ≥ {SINGLE_TARGET:.0%}: {'met' if ratio >= SINGLE_TARGET else 'MISSED'}"
-        print(
-            f"single event rate / /health/live, {server.label}: median {ratio:.0%} (range "
-            f"{min(values):.0%}–{max(values):.0%}); "
-            + (verdict if server is durable else "not judged (opt-in setting)")
-        )
-    single_ok = statistics.median(ratios[durable.label]) >= SINGLE_TARGET
+    single_ok = summarize(
+        "single event rate / /health/live", ratios, durable, SINGLE_TARGET, "{:.0%}"
+    )
     batch = orjson.dumps({"events": [event_body(n) for n in range(args.batch_size)]})
     rates: dict[str, list[float]] = {durable.label: [], relaxed.label: []}
     for round_no in range(args.rounds):
@@ -260,16 +271,7 @@ async def ingest(
                 f"{args.batch_concurrency} connections) "
                 f"{phase_line(phase, 'events/s', args.batch_size)}  ({server.label})"
             )
-    for server in (relaxed, durable):
-        values = rates[server.label]
-        rate = statistics.median(values)
-        verdict = f"target ≥ {BATCH_TARGET:,}: {'met' if rate >= BATCH_TARGET else 'MISSED'}"
-        print(
-            f"batch ingest, {server.label}: median {rate:,.0f} events/s (range "
-            f"{min(values):,.0f}–{max(values):,.0f}); "
-            + (verdict if server is durable else "not judged (opt-in setting)")
-        )
-    batch_ok = statistics.median(rates[durable.label]) >= BATCH_TARGET
+    batch_ok = summarize("batch ingest, events/s", rates, durable, BATCH_TARGET, "{:,.0f}")
     return single_ok and batch_ok
 
 
