@@ -36,7 +36,7 @@ SESSION_STATE = re.compile(
     r"""(?ix)
     add_listener\s*\(
     | pg_(?:try_)?advisory_lock(?:_shared)?\s*\(       # session-level (not _xact_) locks
-    | set_config\s*\(
+    | set_config\s*\((?![^)]*,\s*true\s*\))             # is_local true is SET LOCAL
     | (?:execute|fetch\w*)\s*\(\s*f?["']{1,3}\s*(?:LISTEN|SET\s+(?!LOCAL\b)|DECLARE\b|PREPARE\b)
     | CREATE\s+(?:TEMP|TEMPORARY)\s
     | WITH\s+HOLD\b
@@ -71,12 +71,14 @@ def test_only_dedicated_connections_create_session_state() -> None:
         "await conn.execute(\"SET statement_timeout = '1s'\")",
         'await conn.fetchval("SELECT pg_advisory_lock($1)", 1)',
         'await conn.execute("CREATE TEMP TABLE t (x int)")',
+        "SELECT set_config('synchronous_commit', 'off', false)",
     ],
 )
 def test_the_scan_recognizes_session_state(statement: str) -> None:
     assert SESSION_STATE.search(statement)
     assert not SESSION_STATE.search('await conn.execute("SET LOCAL statement_timeout = 1")')
     assert not SESSION_STATE.search('await conn.execute("SELECT pg_advisory_xact_lock($1)")')
+    assert not SESSION_STATE.search("SELECT set_config('synchronous_commit', 'off', true)")
 
 
 @pytest.fixture

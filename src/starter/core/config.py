@@ -197,6 +197,9 @@ class MonitoringSettings(BaseModel):
     http_metrics: bool = True
     # The platform's own figures (queue, HTTP, pool) sampled into the metrics store; 0 = off.
     platform_metrics_secs: float = Field(default=60, ge=0)
+    # False: the event ingest endpoints commit without waiting for the WAL flush
+    # (docs/monitoring.md, "Ingest durability"); everything else stays durable.
+    ingest_synchronous_commit: bool = True
 
 
 class Settings(BaseSettings):

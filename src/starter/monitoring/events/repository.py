@@ -16,6 +16,18 @@ from starter.core.query import Where
 EVENT_COLUMNS = "id, event_type, source, message, level, tags, payload, recorded_at, created_at"
 
 
+# Telemetry ingest may opt out of waiting for the WAL flush (docs/monitoring.md, "Ingest
+# durability"): `set_config(…, true)` is SET LOCAL inside the statement's own transaction,
+# so it costs no round trip and ends with that transaction. It must run, so it is read.
+_RELAXED = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true))"
+_INSERT_VALUES = "$1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, COALESCE($7, NOW())"
+_INSERT_EVENT_SQL = f"""INSERT INTO events (event_type, source, message, level, tags, payload, recorded_at)
+    VALUES ({_INSERT_VALUES}) RETURNING {EVENT_COLUMNS}"""
+_INSERT_EVENT_RELAXED_SQL = f"""WITH {_RELAXED}
+    INSERT INTO events (event_type, source, message, level, tags, payload, recorded_at)
+    SELECT {_INSERT_VALUES} FROM relaxed RETURNING {EVENT_COLUMNS}"""
+
+
 async def insert_event(
     conn: Connection,
     *,
@@ -26,12 +38,13 @@ async def insert_event(
     tags: str,
     payload: str,
     recorded_at: datetime | None = None,
+    synchronous_commit: bool = True,
 ) -> Record:
-    """`tags` and `payload` are JSON text (the caller has serialized them already)."""
+    """`tags` and `payload` are JSON text (the caller has serialized them already).
+    `synchronous_commit=False` lets the transaction the statement is in commit without
+    waiting for the WAL flush."""
     row = await conn.fetchrow(
-        f"""INSERT INTO events (event_type, source, message, level, tags, payload, recorded_at)
-            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, COALESCE($7, NOW()))
-            RETURNING {EVENT_COLUMNS}""",
+        _INSERT_EVENT_SQL if synchronous_commit else _INSERT_EVENT_RELAXED_SQL,
         event_type,
         source,
         message,
@@ -61,8 +74,8 @@ class EventColumns:
 # first notable event, with how many the batch holds), so a batch of errors cannot flood the
 # live stream's bounded client queues.
 _INSERT_BATCH_SQL = """
-WITH input AS MATERIALIZED (
-    SELECT gen_random_uuid() AS id, u.ord, u.event_type, u.source, u.message, u.level,
+WITH {relaxed}input AS MATERIALIZED (
+    SELECT event_id() AS id, u.ord, u.event_type, u.source, u.message, u.level,
            u.tags::jsonb AS tags, u.payload::jsonb AS payload,
            COALESCE(u.recorded_at, now()) AS recorded_at
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
@@ -81,16 +94,25 @@ SELECT (SELECT array_agg(id ORDER BY ord) FROM input) AS ids,
                  'kind', 'event', 'id', id::text, 'event_type', event_type, 'source', source,
                  'level', level, 'message', left(COALESCE(message, ''), 200),
                  'notable_in_batch', notable)::text)
-          FROM notable) AS notified
+          FROM notable) AS notified{relaxed_from}
 """
+_INSERT_BATCH_DURABLE_SQL = _INSERT_BATCH_SQL.format(relaxed="", relaxed_from="")
+_INSERT_BATCH_RELAXED_SQL = _INSERT_BATCH_SQL.format(
+    relaxed=f"{_RELAXED}, ", relaxed_from="\n  FROM relaxed"
+)
 
 
 async def insert_events(
-    conn: Connection, rows: EventColumns, notify_levels: Sequence[str]
+    conn: Connection,
+    rows: EventColumns,
+    notify_levels: Sequence[str],
+    *,
+    synchronous_commit: bool = True,
 ) -> list[UUID]:
-    """Insert the rows in one statement; their new ids, in order."""
+    """Insert the rows in one statement; their new ids, in order (`synchronous_commit` as
+    for `insert_event`)."""
     record = await conn.fetchrow(
-        _INSERT_BATCH_SQL,
+        _INSERT_BATCH_DURABLE_SQL if synchronous_commit else _INSERT_BATCH_RELAXED_SQL,
         rows.event_type,
         rows.source,
         rows.message,

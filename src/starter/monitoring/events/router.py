@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from starlette.responses import Response
 
 from starter.auth.deps import CurrentUser
+from starter.core.config import Settings
 from starter.core.deps import Conn
 from starter.core.envelope import ApiResponse, InputTimestamp, ok
 from starter.core.listing import list_response, record_response
@@ -26,6 +27,12 @@ from starter.monitoring.events.schemas import (
 router = api_router(tags=["Monitoring"])
 
 ListPage = Annotated[Page, Depends(page_params(100, 1000))]
+
+
+def _synchronous_commit(request: Request) -> bool:
+    """The ingest durability setting (docs/monitoring.md, "Ingest durability")."""
+    settings: Settings = request.app.state.settings
+    return settings.monitoring.ingest_synchronous_commit
 
 
 @router.get(
@@ -56,8 +63,13 @@ async def get_events(
     description="Users may only write their own or generic sources (see the source rules).",
     response_model=ApiResponse[Event],
 )
-async def create_event(principal: CurrentUser, body: CreateEventRequest, conn: Conn) -> Response:
-    return record_response(Event, await service.create_event(conn, principal, body))
+async def create_event(
+    request: Request, principal: CurrentUser, body: CreateEventRequest, conn: Conn
+) -> Response:
+    row = await service.create_event(
+        conn, principal, body, synchronous_commit=_synchronous_commit(request)
+    )
+    return record_response(Event, row)
 
 
 @router.post(
@@ -69,9 +81,12 @@ async def create_event(principal: CurrentUser, body: CreateEventRequest, conn: C
     "400 `BATCH_TOO_LARGE` (docs/monitoring.md, Batch ingest).",
 )
 async def create_events(
-    principal: CurrentUser, body: CreateEventBatchRequest, conn: Conn
+    request: Request, principal: CurrentUser, body: CreateEventBatchRequest, conn: Conn
 ) -> ApiResponse[BatchResult]:
-    return ok(await service.create_events(conn, principal, body))
+    result = await service.create_events(
+        conn, principal, body, synchronous_commit=_synchronous_commit(request)
+    )
+    return ok(result)
 
 
 @router.get("/monitoring/events/{id}", summary="Get an event")

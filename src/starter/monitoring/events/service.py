@@ -21,6 +21,7 @@ from starter.monitoring.events.schemas import CreateEventBatchRequest, CreateEve
 from starter.monitoring.events.tags import parse_tag_filter
 
 NOTIFY_LEVELS = frozenset({"error", "warn", "warning"})
+_NOTIFY_ORDER = sorted(NOTIFY_LEVELS)
 EVENT_TYPES = frozenset({"log", "metric", "trace", "alert"})
 MAX_EVENT_TYPE_BYTES = 50
 MAX_SOURCE_BYTES = 200
@@ -64,7 +65,7 @@ def _json(value: dict[str, Any] | None) -> str:
     return orjson.dumps(value or {}).decode()
 
 
-async def _store(conn: Connection, fields: _Fields) -> Record:
+async def _store(conn: Connection, fields: _Fields, *, synchronous_commit: bool = True) -> Record:
     row = await repo.insert_event(
         conn,
         event_type=fields.event_type,
@@ -74,6 +75,7 @@ async def _store(conn: Connection, fields: _Fields) -> Record:
         tags=fields.tags,
         payload=fields.payload,
         recorded_at=fields.recorded_at,
+        synchronous_commit=synchronous_commit,
     )
     # Moderators watching the live stream hear about problems, not about every event.
     if fields.level is not None and fields.level.lower() in NOTIFY_LEVELS:
@@ -116,14 +118,21 @@ def _validate_event(body: CreateEventRequest) -> tuple[str, str]:
     return tags.decode(), payload.decode()
 
 
-async def create_event(conn: Connection, principal: Principal, body: CreateEventRequest) -> Record:
-    """The stored row (rendered as `Event`)."""
+async def create_event(
+    conn: Connection,
+    principal: Principal,
+    body: CreateEventRequest,
+    *,
+    synchronous_commit: bool = True,
+) -> Record:
+    """The stored row (rendered as `Event`); `synchronous_commit=False`: the insert's commit
+    does not wait for the WAL flush (the ingest setting)."""
     require_source(principal.role, principal.username, principal.id, body.source)
     tags, payload = _validate_event(body)
     fields = _Fields(
         body.event_type, body.source, body.message, body.level, tags, payload, body.recorded_at
     )
-    return await _store(conn, fields)
+    return await _store(conn, fields, synchronous_commit=synchronous_commit)
 
 
 def _checked(principal: Principal, item: object, *, rows: repo.EventColumns) -> None:
@@ -141,13 +150,21 @@ def _checked(principal: Principal, item: object, *, rows: repo.EventColumns) -> 
 
 
 async def create_events(
-    conn: Connection, principal: Principal, body: CreateEventBatchRequest
+    conn: Connection,
+    principal: Principal,
+    body: CreateEventBatchRequest,
+    *,
+    synchronous_commit: bool = True,
 ) -> batch.BatchResult:
     """Store the elements that pass, in one statement; report the others by index."""
     batch.require_size(len(body.events), "events")
     rows = repo.EventColumns()
     stored, rejected = batch.sort_out(body.events, partial(_checked, principal, rows=rows))
-    ids = await repo.insert_events(conn, rows, sorted(NOTIFY_LEVELS)) if stored else []
+    ids = (
+        await repo.insert_events(conn, rows, _NOTIFY_ORDER, synchronous_commit=synchronous_commit)
+        if stored
+        else []
+    )
     return batch.result(len(body.events), stored, ids, rejected)
 
 

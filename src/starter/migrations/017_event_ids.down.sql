@@ -1,0 +1,3 @@
+ALTER TABLE events ALTER COLUMN id SET DEFAULT gen_random_uuid();
+DROP FUNCTION IF EXISTS event_id();
+DROP SEQUENCE IF EXISTS events_id_seq;
