@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from starter.cli import admin_users
-from starter.cli.runtime import database_url, run, settings_or_exit
-from starter.core import db
+from starter.cli.runtime import connection, run, settings_or_exit
 from starter.tasks import cli as tasks_cli
 
 app = typer.Typer(help="Direct-database maintenance commands.", no_args_is_help=True)
@@ -24,7 +23,7 @@ def cleanup_sessions() -> None:
     settings = settings_or_exit()
 
     async def go() -> int:
-        async with db.connect_once(await database_url(settings)) as conn:
+        async with connection(settings) as conn:
             return await cleanup_expired_sessions(conn, settings.auth)
 
     ended = run(go())
@@ -49,7 +48,7 @@ def create_admin(
     password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
     async def go() -> str:
-        async with db.connect_once(await database_url(settings)) as conn:
+        async with connection(settings) as conn:
             # Validation and uniqueness errors (AppError) become one line via `run`.
             user = await create_account(
                 conn, username, email, password, Role.ADMIN, email_verified=True
@@ -73,7 +72,7 @@ def evaluate_alerts() -> None:
     settings = settings_or_exit()
 
     async def go() -> EvaluationSummary:
-        async with db.connect_once(await database_url(settings)) as conn:
+        async with connection(settings) as conn:
             return await evaluate(conn, count_tasks=count_in_status)
 
     summary = run(go())
@@ -110,7 +109,7 @@ def prune_monitoring(
     settings = settings_or_exit()
 
     async def go() -> dict[str, int]:
-        async with db.connect_once(await database_url(settings)) as conn:
+        async with connection(settings) as conn:
             return await prune_old_data(conn, older_than_days, dry_run=dry_run)
 
     counts = run(go())

@@ -8,19 +8,16 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from starter.auth.schemas import UserProfile
-from starter.cli.runtime import database_url, run, settings_or_exit
-from starter.core import db
-from starter.core.db import Connection
-from starter.core.errors import NotFound
+from starter.cli.runtime import connection, run, settings_or_exit
 from starter.rbac.roles import Role
-from starter.users import service
+
+if TYPE_CHECKING:
+    from starter.auth.schemas import UserProfile
+    from starter.core.db import Connection
 
 T = TypeVar("T")
 
@@ -40,13 +37,16 @@ def _with_connection(work: Callable[[Connection], Awaitable[T]]) -> T:
     settings = settings_or_exit()
 
     async def go() -> T:
-        async with db.connect_once(await database_url(settings)) as conn:
+        async with connection(settings) as conn:
             return await work(conn)
 
     return run(go())
 
 
 async def _find(conn: Connection, key: str) -> UserProfile:
+    from starter.core.errors import NotFound
+    from starter.users import service
+
     try:
         return await service.find_account(conn, key)
     except NotFound:
@@ -67,6 +67,11 @@ def list_users(
     as_json: AsJson = False,
 ) -> None:
     """List accounts, newest first, inactive ones too."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from starter.users import service
+
     active = None if status is Status.ALL else status is Status.ACTIVE
     users = _with_connection(lambda conn: service.accounts(conn, limit, active))
     if as_json:
@@ -100,6 +105,8 @@ def set_role(
     """Give an account a role (the last active admin keeps `admin`)."""
 
     async def work(conn: Connection) -> UserProfile:
+        from starter.users import service
+
         target = await _find(conn, user)
         return await service.update_role(conn, None, target.id, role.value)
 
@@ -116,6 +123,8 @@ def set_active(
     """Reactivate (yes) or deactivate (no) an account; deactivating ends its sessions."""
 
     async def work(conn: Connection) -> UserProfile:
+        from starter.users import service
+
         target = await _find(conn, user)
         return await service.update_status(conn, None, target.id, active)
 
@@ -138,6 +147,8 @@ def reset_password(
     )
 
     async def work(conn: Connection) -> UserProfile:
+        from starter.users import service
+
         target = await _find(conn, user)
         await service.reset_password(conn, None, target.id, new_password)
         return target

@@ -8,9 +8,7 @@ from typing import Annotated
 
 import typer
 
-from starter.cli.runtime import database_url, fail, run, settings_or_exit
-from starter.core import db
-from starter.core.migrate import migrate_down, migration_status
+from starter.cli.runtime import connection, fail, run, settings_or_exit
 from starter.generator.derived import WEB_SCHEMA_NOTE, DerivedFailed, regenerate, tidy_python
 from starter.generator.generate import apply_generate, plan_generate
 from starter.generator.names import InvalidName
@@ -82,8 +80,10 @@ def generate_module(
 
 async def _revert_migration(version: int) -> bool:
     """Revert the module's migration if it is applied and the latest; False if not applied."""
+    from starter.core.migrate import migrate_down, migration_status
+
     settings = settings_or_exit()
-    async with db.connect_once(await database_url(settings)) as conn:
+    async with connection(settings) as conn:
         statuses = await migration_status(conn, Path.cwd() / MIGRATIONS)  # creates the table
         if not any(s.version == version and s.applied for s in statuses):
             return False

@@ -6,14 +6,14 @@ import json
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from starter.cli import admin, generate
 from starter.cli.runtime import (
     CliError,
-    database_url,
+    connection,
     describe_error,
     fail,
     prepare_database,
@@ -21,9 +21,9 @@ from starter.cli.runtime import (
     warn_unknown_variables,
 )
 from starter.cli.runtime import run as run_command
-from starter.core import db
-from starter.core.config import Settings
-from starter.core.migrate import migrate_down, migrate_up, migration_status
+
+if TYPE_CHECKING:
+    from starter.core.config import Settings
 
 T = TypeVar("T")
 
@@ -146,13 +146,14 @@ def migrate(
     steps: Annotated[int, typer.Option(min=1, help="How many to revert with `down`")] = 1,
 ) -> None:
     """Apply (`up`), revert (`down`) or list (`status`) schema migrations."""
+    from starter.core.migrate import migrate_down, migrate_up, migration_status
+
     if direction not in {"up", "down", "status"}:
         fail(f"unknown direction '{direction}': use up, down or status")
     settings = settings_or_exit()
 
     async def go() -> None:
-        url = await database_url(settings)
-        async with db.connect_once(url) as conn:
+        async with connection(settings) as conn:
             if direction == "up":
                 applied = await migrate_up(conn)
                 typer.echo(f"Applied {len(applied)} migration(s)")
@@ -181,6 +182,8 @@ def health_check(
     ] = False,
 ) -> None:
     """Probe the database (never starts one): prints OK and exits 0, or one line and exits 1."""
+    from starter.core import db
+
     settings = settings_or_exit()
     if worker:
         from starter.worker.health import check_worker_health

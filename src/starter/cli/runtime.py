@@ -1,24 +1,20 @@
-"""What every command needs: settings or a one-line error, and a migrated database."""
+"""What every command needs: settings or a one-line error, and a migrated database.
+
+Every `starter` run imports this module and the command tree (for `--help`), so the settings,
+the database driver and the rest are imported by the functions that use them: a command pays
+only for what it runs."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any, NoReturn, TypeVar
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
-from starter.core import db
-from starter.core.config import (
-    ConfigError,
-    Settings,
-    environment_names,
-    load_settings,
-    unknown_variable_warnings,
-)
-from starter.core.errors import AppError
-from starter.core.logging import configure_logging
-from starter.core.migrate import MigrationError, migrate_up
+if TYPE_CHECKING:
+    from starter.core.config import Settings
+    from starter.core.db import Connection
 
 T = TypeVar("T")
 
@@ -34,6 +30,11 @@ def fail(message: str) -> NoReturn:
 
 def describe_error(error: BaseException) -> str:
     """One readable line for any failure a command can meet."""
+    from starter.core import db
+    from starter.core.config import ConfigError
+    from starter.core.errors import AppError
+    from starter.core.migrate import MigrationError
+
     if isinstance(error, CliError | MigrationError | ConfigError):
         return str(error)
     if isinstance(error, AppError):
@@ -47,6 +48,8 @@ def describe_error(error: BaseException) -> str:
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a command's coroutine; any failure becomes one line on stderr and exit code 1."""
+    import asyncio
+
     try:
         return asyncio.run(coroutine)
     except (KeyboardInterrupt, typer.Exit, typer.Abort):
@@ -56,6 +59,8 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def configure_logging_for(settings: Settings) -> None:
+    from starter.core.logging import configure_logging
+
     json_logs = (
         settings.log_json
         if settings.log_json is not None
@@ -66,12 +71,16 @@ def configure_logging_for(settings: Settings) -> None:
 
 def warn_unknown_variables() -> None:
     """One line per `STARTER__…` name that no setting reads (a typo), naming the nearest."""
+    from starter.core.config import environment_names, unknown_variable_warnings
+
     for line in unknown_variable_warnings(environment_names()):
         typer.secho(line, err=True, fg=typer.colors.YELLOW)
 
 
 def settings_or_exit() -> Settings:
     """Settings from the environment, or one line and exit 1."""
+    from starter.core.config import ConfigError, load_settings
+
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -84,16 +93,29 @@ async def database_url(settings: Settings) -> str:
     """The URL of a command's own connection, created if missing (starting embedded PostgreSQL
     if needed). It is the direct one (`listen_url`): migrations hold a session advisory lock,
     which a transaction pooler would leave on whichever server connection ran it."""
+    from starter.core import db
+
     url = db.resolve_listen_url(settings.database, db.resolve_database_url(settings.database))
     await db.ensure_database_exists(url)
     return url
 
 
+@asynccontextmanager
+async def connection(settings: Settings) -> AsyncIterator[Connection]:
+    """A command's own connection to the database of `database_url`."""
+    from starter.core import db
+
+    async with db.connect_once(await database_url(settings)) as conn:
+        yield conn
+
+
 async def prepare_database(settings: Settings, *, initial_admin: bool) -> str:
     """Migrate, and optionally create the initial admin. Returns the URL to pool connections to."""
     from starter.auth.service import ensure_initial_admin
+    from starter.core import db
+    from starter.core.migrate import migrate_up
 
-    async with db.connect_once(await database_url(settings)) as conn:
+    async with connection(settings) as conn:
         await migrate_up(conn)
         if initial_admin:
             password = settings.initial_admin_password

@@ -1,26 +1,26 @@
 """`starter admin` task commands: list-tasks, task-stats, clear-completed,
-retry-failed. Direct database access; rich tables for people, `--json` for machines."""
+retry-failed. Direct database access; rich tables for people, `--json` for machines.
+
+Every `starter` run builds the command tree, this group included, so the database, the tasks
+service and rich are imported by the commands that use them."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from starter.core import db
-from starter.core.config import ConfigError, Settings, load_settings
-from starter.core.db import Connection
-from starter.core.logging import configure_logging
-from starter.tasks import service
-from starter.tasks.schemas import TaskResponse
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from starter.core.config import Settings
+    from starter.core.db import Connection
+    from starter.tasks.schemas import TaskResponse
 
 T = TypeVar("T")
 DELETE_BATCH = 1000
@@ -33,7 +33,16 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+def configure_logging(level: str, *, json: bool) -> None:
+    """`core.logging.configure_logging`, imported (with structlog) on first use."""
+    from starter.core.logging import configure_logging as configure
+
+    configure(level, json=json)
+
+
 def _settings() -> Settings:
+    from starter.core.config import ConfigError, load_settings
+
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -44,6 +53,8 @@ def _settings() -> Settings:
 
 @asynccontextmanager
 async def _connection(settings: Settings) -> AsyncIterator[Connection]:
+    from starter.core import db
+
     url = db.resolve_listen_url(settings.database, db.resolve_database_url(settings.database))
     await db.ensure_database_exists(url)
     async with db.connect_once(url) as conn:
@@ -52,6 +63,10 @@ async def _connection(settings: Settings) -> AsyncIterator[Connection]:
 
 def _with_connection(work: Callable[[Connection], Awaitable[T]]) -> T:
     """Run `work` on one connection; an unreachable database is one line and exit 1."""
+    import asyncio
+
+    from starter.core import db
+
     settings = _settings()
 
     async def go() -> T:
@@ -66,6 +81,8 @@ def _with_connection(work: Callable[[Connection], Awaitable[T]]) -> T:
 
 def _console() -> Console:
     """Rich output; piped output gets room for a full row instead of 80 columns."""
+    from rich.console import Console
+
     return Console() if sys.stdout.isatty() else Console(width=240)
 
 
@@ -74,6 +91,8 @@ def _print_json(value: Any) -> None:
 
 
 def _tasks_table(tasks: list[TaskResponse], verbose: bool) -> Table:
+    from rich.table import Table
+
     table = Table(show_lines=False)
     table.add_column("ID", no_wrap=True, overflow="fold")
     table.add_column("Type")
@@ -107,6 +126,8 @@ def list_tasks(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON")] = False,
 ) -> None:
     """List tasks, newest first."""
+    from starter.tasks import service
+
     tasks = _with_connection(
         lambda conn: service.recent_tasks(conn, status=status, task_type=task_type, limit=limit)
     )
@@ -127,6 +148,10 @@ def task_stats(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON")] = False,
 ) -> None:
     """Task counts by status, the total and the average completion time."""
+    from rich.table import Table
+
+    from starter.tasks import service
+
     report = _with_connection(lambda conn: service.status_report(conn, tag))
     if as_json:
         _print_json(
@@ -153,6 +178,10 @@ def task_stats(
 
 
 async def _delete_in_batches(conn: Connection, older_than_days: int, total: int) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from starter.tasks import service
+
     cutoff = service.completed_cutoff(older_than_days)
     deleted = 0
     with Progress(
@@ -176,6 +205,7 @@ def clear_completed(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count")] = False,
 ) -> None:
     """Delete completed tasks older than N days (in batches, with a progress bar)."""
+    from starter.tasks import service
 
     async def work(conn: Connection) -> int:
         total = await service.count_completed_before(
@@ -199,5 +229,7 @@ def retry_failed(
     task_type: Annotated[str | None, typer.Option(help="Only failed tasks of this type")] = None,
 ) -> None:
     """Reset failed tasks to pending (fresh attempt count) and wake the workers."""
+    from starter.tasks import service
+
     count = _with_connection(lambda conn: service.retry_all_failed(conn, task_type))
     typer.echo(f"🔄 Reset {count} failed tasks to pending")
