@@ -129,8 +129,9 @@ async def test_periodic_jobs_run_once_per_tick_across_workers(
     await asyncio.sleep(window)
     runs = await direct.fetchval(query) - before
     elapsed = time.monotonic() - started
-    # Once per interval however many workers tick; both workers running it would double this.
-    assert elapsed / REAPER_INTERVAL_SECS - 1 <= runs <= elapsed / REAPER_INTERVAL_SECS + 1
+    # Once per interval however many workers tick: both workers running it would double this.
+    # A loaded machine may tick late, never early, so only the upper bound is tight.
+    assert 2 <= runs <= elapsed / REAPER_INTERVAL_SECS + 1
     by = await direct.fetchval(
         "SELECT count(DISTINCT last_run_by) FROM worker_jobs WHERE last_run_by IS NOT NULL"
     )

@@ -39,7 +39,8 @@ async def test_each_tick_runs_on_exactly_one_of_three_workers(
     ):
         await asyncio.sleep(2.2)
     runs = await conn.fetch("SELECT ran_at FROM job_runs ORDER BY tick")
-    assert 4 <= len(runs) <= 6, len(runs)
+    # A loaded machine may tick late, never early: no two runs closer than the interval.
+    assert 2 <= len(runs) <= 6, len(runs)
     gaps = [(b["ran_at"] - a["ran_at"]).total_seconds() for a, b in itertools.pairwise(runs)]
     assert min(gaps) >= 0.45, gaps
     state = await conn.fetchrow("SELECT * FROM worker_jobs WHERE name = 'test.tick'")
