@@ -4,6 +4,7 @@ value gets."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, timedelta
 from typing import Any
@@ -95,6 +96,23 @@ async def test_a_bad_id_prefix_is_400(
     response = await client.get(f"{API}/tasks", params={"id": prefix}, headers=user.headers)
     assert_error(response, 400, "VALIDATION_FAILED")
     assert response.json()["error"]["message"].startswith("Validation failed for id: must be")
+
+
+async def test_the_id_prefix_rule_is_published_as_the_parameters_pattern(
+    client: httpx.AsyncClient, user: AppUser
+) -> None:
+    """A client (or a fuzzer) reading the document knows which prefixes are accepted: values
+    matching the published pattern are, the others are refused, with nothing in between."""
+    document = (await client.get("/api-docs/openapi.json")).json()
+    parameter = next(
+        p for p in document["paths"]["/tasks"]["get"]["parameters"] if p["name"] == "id"
+    )
+    pattern = re.compile(parameter["schema"]["anyOf"][0]["pattern"])
+    candidates = ["3f2a", "3F2A9C1B", "3f2a9c1b-", "3f2a9c1b-07aa-1", "3f2a9c1b-07aa-1234-a"]
+    candidates += ["3f2", "3f2a-", "3f2a9c1b07", "3f2a9c1b-07aa-1234-abcd-0123456789abc", "x3f2a"]
+    for prefix in candidates:
+        response = await client.get(f"{API}/tasks", params={"id": prefix}, headers=user.headers)
+        assert (response.status_code == 200) is bool(pattern.fullmatch(prefix)), prefix
 
 
 async def test_created_range(

@@ -10,42 +10,46 @@ and keep every matching row, wide columns included, before the first one is retu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from starter.core.db import Connection, Record
 
 TOTAL_COLUMN = "total_count"
 R = TypeVar("R")
-_UUID_SHAPE = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-_HEX = frozenset("0123456789abcdef")
-ID_PREFIX_MIN_DIGITS = 4
+# The start of an id as written: at least 4 hex digits, hyphens where a UUID has them
+# (`3f2a`, `3f2a9c1b-07`). Published as the parameter's pattern, so clients see the rule.
+_H = "[0-9a-fA-F]"
+ID_PREFIX_PATTERN = (
+    f"^(?:{_H}{{4,8}}|{_H}{{8}}-(?:{_H}{{0,4}}|{_H}{{4}}-(?:{_H}{{0,4}}"
+    f"|{_H}{{4}}-(?:{_H}{{0,4}}|{_H}{{4}}-{_H}{{0,12}}))))$"
+)
+_ID_PREFIX = re.compile(ID_PREFIX_PATTERN)
 
 
 def _id_prefix(value: str) -> str:
-    """The start of an id as written (hyphens where a UUID has them), as lowercase hex."""
-    text = value.lower()
-    shaped = len(text) <= len(_UUID_SHAPE) and all(
-        (char == "-") if shape == "-" else (char in _HEX)
-        for char, shape in zip(text, _UUID_SHAPE, strict=False)
-    )
-    digits = text.replace("-", "")
-    if not shaped or len(digits) < ID_PREFIX_MIN_DIGITS:
+    """The start of an id as written, as lowercase hex digits."""
+    if not _ID_PREFIX.fullmatch(value):
         raise PydanticCustomError(
             "id_prefix",
             "must be the start of an id: at least 4 hexadecimal digits, hyphens where an id "
             "has them",
         )
-    return digits
+    return value.lower().replace("-", "")
 
 
-# A query parameter naming ids by their first hex digits (`3f2a`, `3f2a9c1b-07`).
-IdPrefix = Annotated[str, AfterValidator(_id_prefix)]
+# A query parameter naming ids by their first hex digits.
+IdPrefix = Annotated[
+    str,
+    AfterValidator(_id_prefix),
+    WithJsonSchema({"type": "string", "pattern": ID_PREFIX_PATTERN}),
+]
 
 
 def id_prefix_range(digits: str) -> tuple[UUID, UUID]:
