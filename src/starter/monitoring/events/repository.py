@@ -75,7 +75,7 @@ class EventColumns:
 # live stream's bounded client queues.
 _INSERT_BATCH_SQL = """
 WITH {relaxed}input AS MATERIALIZED (
-    SELECT event_id() AS id, u.ord, u.event_type, u.source, u.message, u.level,
+    SELECT gen_random_uuid() AS id, u.ord, u.event_type, u.source, u.message, u.level,
            u.tags::jsonb AS tags, u.payload::jsonb AS payload,
            COALESCE(u.recorded_at, now()) AS recorded_at
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],

@@ -1,3 +1,0 @@
-ALTER TABLE events ALTER COLUMN id SET DEFAULT gen_random_uuid();
-DROP FUNCTION IF EXISTS event_id();
-DROP SEQUENCE IF EXISTS events_id_seq;
