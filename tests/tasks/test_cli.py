@@ -15,9 +15,9 @@ import structlog
 from click.testing import Result
 from typer.testing import CliRunner
 
+from starter.cli import runtime
 from starter.cli.main import app as root
 from starter.core.channels import TASKS_READY
-from starter.tasks import cli as tasks_cli
 from starter.tasks.service import register_builtin_types
 from tests.tasks.conftest import insert_task
 
@@ -30,7 +30,7 @@ async def invoke(
 ) -> Invoke:
     # configure_logging would bind structlog to CliRunner's temporary stderr, which is closed
     # after the run and would break later log lines in this test process.
-    monkeypatch.setattr(tasks_cli, "configure_logging", lambda *_a, **_k: None)
+    monkeypatch.setattr(runtime, "configure_logging_for", lambda _settings: None)
     await register_builtin_types(db)
     runner = CliRunner()
 

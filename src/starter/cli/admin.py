@@ -6,12 +6,11 @@ from typing import Annotated
 
 import typer
 
-from starter.cli import admin_users
+from starter.cli import admin_tasks, admin_users
 from starter.cli.runtime import connection, run, settings_or_exit
-from starter.tasks import cli as tasks_cli
 
 app = typer.Typer(help="Direct-database maintenance commands.", no_args_is_help=True)
-app.add_typer(tasks_cli.app)  # list-tasks, task-stats, clear-completed, retry-failed
+app.add_typer(admin_tasks.app)  # list-tasks, task-stats, clear-completed, retry-failed
 app.add_typer(admin_users.app)  # users list | set-role | set-active | reset-password
 
 

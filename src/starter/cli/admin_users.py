@@ -5,14 +5,12 @@ can sign in to the web app. The users service acts as the system (actor=None), w
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from starter.cli.runtime import connection, run, settings_or_exit
+from starter.cli.runtime import console, with_connection
 from starter.rbac.roles import Role
 
 if TYPE_CHECKING:
@@ -31,16 +29,6 @@ class Status(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
     ALL = "all"
-
-
-def _with_connection(work: Callable[[Connection], Awaitable[T]]) -> T:
-    settings = settings_or_exit()
-
-    async def go() -> T:
-        async with connection(settings) as conn:
-            return await work(conn)
-
-    return run(go())
 
 
 async def _find(conn: Connection, key: str) -> UserProfile:
@@ -67,13 +55,12 @@ def list_users(
     as_json: AsJson = False,
 ) -> None:
     """List accounts, newest first, inactive ones too."""
-    from rich.console import Console
     from rich.table import Table
 
     from starter.users import service
 
     active = None if status is Status.ALL else status is Status.ACTIVE
-    users = _with_connection(lambda conn: service.accounts(conn, limit, active))
+    users = with_connection(lambda conn: service.accounts(conn, limit, active))
     if as_json:
         typer.echo(json.dumps([user.model_dump(mode="json") for user in users]))
         return
@@ -92,8 +79,7 @@ def list_users(
             user.created_at.strftime("%Y-%m-%d %H:%M"),
             user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "-",
         )
-    console = Console() if sys.stdout.isatty() else Console(width=240)
-    console.print(table)
+    console().print(table)
 
 
 @app.command("set-role")
@@ -110,7 +96,7 @@ def set_role(
         target = await _find(conn, user)
         return await service.update_role(conn, None, target.id, role.value)
 
-    changed = _with_connection(work)
+    changed = with_connection(work)
     _show(changed, as_json, f"{changed.username} is now {changed.role}")
 
 
@@ -128,7 +114,7 @@ def set_active(
         target = await _find(conn, user)
         return await service.update_status(conn, None, target.id, active)
 
-    changed = _with_connection(work)
+    changed = with_connection(work)
     state = "active" if changed.is_active else "inactive (its sessions ended)"
     _show(changed, as_json, f"{changed.username} is now {state}")
 
@@ -153,5 +139,5 @@ def reset_password(
         await service.reset_password(conn, None, target.id, new_password)
         return target
 
-    changed = _with_connection(work)
+    changed = with_connection(work)
     _show(changed, as_json, f"Password of {changed.username} reset; its sessions ended")

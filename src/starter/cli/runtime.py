@@ -6,13 +6,16 @@ only for what it runs."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Coroutine
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from starter.core.config import Settings
     from starter.core.db import Connection
 
@@ -107,6 +110,25 @@ async def connection(settings: Settings) -> AsyncIterator[Connection]:
 
     async with db.connect_once(await database_url(settings)) as conn:
         yield conn
+
+
+def console() -> Console:
+    """Rich output for a command; piped output gets room for a full row instead of 80 columns."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=240)
+
+
+def with_connection(work: Callable[[Connection], Awaitable[T]]) -> T:
+    """Run `work` on a command's own connection (settings from the environment); any failure,
+    an unreachable database included, is one line on stderr and exit code 1."""
+    settings = settings_or_exit()
+
+    async def go() -> T:
+        async with connection(settings) as conn:
+            return await work(conn)
+
+    return run(go())
 
 
 async def prepare_database(settings: Settings, *, initial_admin: bool) -> str:

@@ -1,89 +1,25 @@
-"""`starter admin` task commands: list-tasks, task-stats, clear-completed,
-retry-failed. Direct database access; rich tables for people, `--json` for machines.
-
-Every `starter` run builds the command tree, this group included, so the database, the tasks
-service and rich are imported by the commands that use them."""
+"""`starter admin` task commands: list-tasks, task-stats, clear-completed, retry-failed.
+Direct database access; rich tables for people, `--json` for machines. The tasks service and
+rich are imported by the commands that use them (every `starter` run builds this group)."""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from starter.cli.runtime import console, with_connection
+
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.table import Table
 
-    from starter.core.config import Settings
     from starter.core.db import Connection
     from starter.tasks.schemas import TaskResponse
 
-T = TypeVar("T")
 DELETE_BATCH = 1000
 
 app = typer.Typer(help="Task maintenance.")
-
-
-def _fail(message: str) -> NoReturn:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
-
-
-def configure_logging(level: str, *, json: bool) -> None:
-    """`core.logging.configure_logging`, imported (with structlog) on first use."""
-    from starter.core.logging import configure_logging as configure
-
-    configure(level, json=json)
-
-
-def _settings() -> Settings:
-    from starter.core.config import ConfigError, load_settings
-
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        _fail(str(error))
-    configure_logging(settings.log_level, json=settings.environment == "production")
-    return settings
-
-
-@asynccontextmanager
-async def _connection(settings: Settings) -> AsyncIterator[Connection]:
-    from starter.core import db
-
-    url = db.resolve_listen_url(settings.database, db.resolve_database_url(settings.database))
-    await db.ensure_database_exists(url)
-    async with db.connect_once(url) as conn:
-        yield conn
-
-
-def _with_connection(work: Callable[[Connection], Awaitable[T]]) -> T:
-    """Run `work` on one connection; an unreachable database is one line and exit 1."""
-    import asyncio
-
-    from starter.core import db
-
-    settings = _settings()
-
-    async def go() -> T:
-        async with _connection(settings) as conn:
-            return await work(conn)
-
-    try:
-        return asyncio.run(go())
-    except db.CONNECTION_ERRORS as error:
-        _fail(f"database unreachable: {type(error).__name__}: {error}")
-
-
-def _console() -> Console:
-    """Rich output; piped output gets room for a full row instead of 80 columns."""
-    from rich.console import Console
-
-    return Console() if sys.stdout.isatty() else Console(width=240)
 
 
 def _print_json(value: Any) -> None:
@@ -128,7 +64,7 @@ def list_tasks(
     """List tasks, newest first."""
     from starter.tasks import service
 
-    tasks = _with_connection(
+    tasks = with_connection(
         lambda conn: service.recent_tasks(conn, status=status, task_type=task_type, limit=limit)
     )
     if as_json:
@@ -137,9 +73,9 @@ def list_tasks(
     if not tasks:
         typer.echo("No tasks found")
         return
-    console = _console()
-    console.print(f"📋 Found {len(tasks)} tasks:")
-    console.print(_tasks_table(tasks, verbose))
+    out = console()
+    out.print(f"📋 Found {len(tasks)} tasks:")
+    out.print(_tasks_table(tasks, verbose))
 
 
 @app.command("task-stats")
@@ -152,7 +88,7 @@ def task_stats(
 
     from starter.tasks import service
 
-    report = _with_connection(lambda conn: service.status_report(conn, tag))
+    report = with_connection(lambda conn: service.status_report(conn, tag))
     if as_json:
         _print_json(
             {
@@ -163,18 +99,18 @@ def task_stats(
             }
         )
         return
-    console = _console()
+    out = console()
     title = f"Task Statistics for tag '{tag}'" if tag else "Overall Task Statistics"
-    console.print(f"📊 {title}:")
+    out.print(f"📊 {title}:")
     table = Table()
     table.add_column("Status")
     table.add_column("Count", justify="right")
     for status, count in report.by_status.items():
         table.add_row(status, str(count))
     table.add_row("Total", str(report.total), style="bold")
-    console.print(table)
+    out.print(table)
     if report.average_completion_secs is not None:
-        console.print(f"  Average completion time: {report.average_completion_secs:.2f}s")
+        out.print(f"  Average completion time: {report.average_completion_secs:.2f}s")
 
 
 async def _delete_in_batches(conn: Connection, older_than_days: int, total: int) -> int:
@@ -215,7 +151,7 @@ def clear_completed(
             return total
         return await _delete_in_batches(conn, older_than_days, total)
 
-    count = _with_connection(work)
+    count = with_connection(work)
     if dry_run:
         typer.echo(
             f"🔍 DRY RUN: Would delete {count} completed tasks older than {older_than_days} days"
@@ -231,5 +167,5 @@ def retry_failed(
     """Reset failed tasks to pending (fresh attempt count) and wake the workers."""
     from starter.tasks import service
 
-    count = _with_connection(lambda conn: service.retry_all_failed(conn, task_type))
+    count = with_connection(lambda conn: service.retry_all_failed(conn, task_type))
     typer.echo(f"🔄 Reset {count} failed tasks to pending")
