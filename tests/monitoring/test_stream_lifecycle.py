@@ -20,6 +20,11 @@ async def listener_pids(db: asyncpg.Connection) -> list[int]:
     return [row["pid"] for row in rows]
 
 
+async def _idle(db: asyncpg.Connection, pids: list[int]) -> bool:
+    states = await db.fetch("SELECT state FROM pg_stat_activity WHERE pid = ANY($1)", pids)
+    return all(row["state"] == "idle" for row in states)
+
+
 async def listener_connections(db: asyncpg.Connection) -> int:
     return len(await listener_pids(db))
 
@@ -88,9 +93,11 @@ async def test_stream_reconnects_its_listener_after_it_is_killed(
         await server.wait_subscribers(1)
         [old] = await listener_pids(db)
         await db.execute("SELECT pg_terminate_backend($1)", old)
-        for _ in range(100):
+        for _ in range(200):
             pids = await listener_pids(db)
-            if pids and old not in pids:
+            # `query` shows a statement from its start: wait until the new LISTEN has finished,
+            # or the notification below could arrive before it listens.
+            if pids and old not in pids and await _idle(db, pids):
                 break
             await asyncio.sleep(0.05)
         assert len(pids) == 1 and old not in pids
