@@ -8,6 +8,12 @@ PORT ?= $(or $(STARTER__SERVER__PORT),3000)
 
 .PHONY: install install-dev run dev test lint typecheck check-openapi bench clean
 
+# Python keeps its bytecode caches (the git-ignored __pycache__ folders) even where the
+# environment says not to (PYTHONDONTWRITEBYTECODE, common in containers and CI images): without
+# them every process compiles each module it imports again, about 2-4 s for each server, worker
+# or CLI command started, and the test suite starts many.
+unexport PYTHONDONTWRITEBYTECODE
+
 # `make run` needs the runtime dependencies only; test and lint tools come with `install-dev`.
 # The Python install and the web build are independent: run them side by side. Bytecode is
 # compiled on first import, for the modules actually used, instead of for every installed file.
@@ -38,8 +44,10 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Four test processes on two cores: the suite waits more than it computes (servers and workers
+# starting, leases expiring, outages injected), and with two processes the cores are half idle.
 test: install-dev lint web-check browser pgbouncer
-	$(BIN)/pytest -n 2 -q -m "not e2e"
+	$(BIN)/pytest -n 4 -q -m "not e2e"
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 # Each script prints its figures and exits non-zero when it misses a target. All of them run;
