@@ -170,3 +170,30 @@ def test_new_task_form_follows_a_registered_types_payload_schema(
     page.wait_for_url(re.compile(r"/admin/tasks/[0-9a-f-]{36}$"))
     expect(page.get_by_role("region", name="Payload")).to_contain_text('"count": 9')
     expect(page.get_by_role("region", name="Payload")).to_contain_text('"fast": true')
+
+
+def test_a_change_the_stream_never_announced_still_reaches_the_page(
+    page: Page, admin_account: Account, stack: Stack
+) -> None:
+    """The live stream is the fast path, not the only one: a status written without a
+    notification (as a missed one would leave it) is on the page within the slow recheck."""
+    task_id = uuid.uuid4()
+    stack.sql(
+        """INSERT INTO tasks (id, task_type, payload, status, started_at, locked_until)
+           VALUES ($1, 'delay_task', '{"delay_seconds": 0}', 'running', NOW(),
+                   NOW() + INTERVAL '1 hour')""",
+        task_id,
+    )
+    login(page, admin_account)
+    expect(page.locator("[data-testid=live-indicator]:visible")).to_have_attribute(
+        "data-state", "live"
+    )
+    page.goto(f"/admin/tasks/{task_id}")
+    status = page.get_by_test_id("task-status")
+    expect(status).to_have_text("running")
+    stack.sql(
+        """UPDATE tasks SET status = 'completed', completed_at = NOW(), locked_until = NULL
+            WHERE id = $1""",
+        task_id,
+    )
+    expect(status).to_have_text("completed", timeout=45_000)

@@ -2,7 +2,7 @@
  * Live updates from GET /api/v1/stream (Server-Sent Events, authenticated by the session
  * cookie). Task status changes patch the cached task and refresh task lists; incidents,
  * alerts and events refresh their lists. When the stream is unavailable, pages fall back
- * to polling through `useFallbackInterval`.
+ * to polling through `useFallbackInterval`, and while it is live they still re-read slowly.
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
@@ -93,9 +93,17 @@ export function useLiveState(): LiveState {
   return useContext(LiveContext);
 }
 
-/** A refetch interval for data that the stream keeps fresh: none while live, polling otherwise. */
-export function useFallbackInterval(ms = 5_000): number | false {
-  return useLiveState() === "live" ? false : ms;
+/**
+ * While the stream is live, a page still re-reads its data this often: an update the stream
+ * missed (one that raced the page's own fetch, or came during a reconnect) stays on screen at
+ * most this long instead of until the next change.
+ */
+export const LIVE_RECHECK_MS = 30_000;
+
+/** A refetch interval for data that the stream keeps fresh: `ms` without the stream, the slow
+ * recheck with it. */
+export function useFallbackInterval(ms = 5_000): number {
+  return useLiveState() === "live" ? Math.max(ms, LIVE_RECHECK_MS) : ms;
 }
 
 export function LiveIndicator() {
