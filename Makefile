@@ -46,9 +46,10 @@ lint: install-dev
 
 # Four test processes on two cores: the suite waits more than it computes (servers and workers
 # starting, leases expiring, outages injected), and with two processes the cores are half idle.
+# The browser journeys run in two, each with its own server, worker, database and Chromium.
 test: install-dev lint web-check browser pgbouncer
 	$(BIN)/pytest -n 4 -q -m "not e2e"
-	$(BIN)/pytest -q -m e2e tests/e2e
+	$(BIN)/pytest -n 2 -q -m e2e tests/e2e
 
 # Each script prints its figures and exits non-zero when it misses a target. All of them run;
 # then `make bench` fails, naming the scripts that missed, if any did.
