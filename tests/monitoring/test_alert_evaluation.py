@@ -225,9 +225,13 @@ async def test_overflowing_sum_is_skipped_and_others_still_evaluated(
     assert outcomes[0].reason is not None and outcomes[0].reason.startswith("cannot compute")
 
 
+LONG_NAME = "cpu-above-ninety-percent-on-every-host-of-the-eu-west-cluster"
+
+
 @pytest.mark.slow
 async def test_admin_evaluate_alerts_command(db: asyncpg.Connection, database_url: str) -> None:
     await add_alert(db, "metric cpu last over 720h", 50, name="cpu-now")
+    await add_alert(db, "metric cpu last over 720h", 90, name=LONG_NAME)
     await db.execute("INSERT INTO metrics (name, metric_type, value) VALUES ('cpu', 'gauge', 75)")
     env = {**os.environ, "STARTER__DATABASE__URL": database_url}
     starter = Path(sys.executable).parent / "starter"
@@ -243,8 +247,10 @@ async def test_admin_evaluate_alerts_command(db: asyncpg.Connection, database_ur
     assert process.returncode == 0, stderr.decode()
     output = stdout.decode()
     assert "cpu-now" in output and "fired" in output and "> 50" in output
-    assert "Evaluated 1 alert(s): 1 fired, 0 resolved, 0 skipped" in output
+    assert "Evaluated 2 alert(s): 1 fired, 0 resolved, 0 skipped" in output
     assert await db.fetchval("SELECT firing FROM alerts") is True
+    # Piped, a row keeps its whole width: a long alert name is not wrapped or cut.
+    assert LONG_NAME in output, output
 
 
 async def test_worker_runs_the_evaluation_every_alert_interval(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from starter.cli import admin_tasks, admin_users
-from starter.cli.runtime import connection, run, settings_or_exit
+from starter.cli.runtime import connection, console, run, settings_or_exit, with_connection
 
 app = typer.Typer(help="Direct-database maintenance commands.", no_args_is_help=True)
 app.add_typer(admin_tasks.app)  # list-tasks, task-stats, clear-completed, retry-failed
@@ -61,20 +61,12 @@ def create_admin(
 @app.command("evaluate-alerts")
 def evaluate_alerts() -> None:
     """Evaluate every active or silenced alert now (the worker also does this periodically)."""
-    from rich.console import Console
     from rich.table import Table
 
-    from starter.monitoring.alerts.evaluation import EvaluationSummary
     from starter.monitoring.alerts.evaluation import evaluate_alerts as evaluate
     from starter.tasks.service import count_in_status
 
-    settings = settings_or_exit()
-
-    async def go() -> EvaluationSummary:
-        async with connection(settings) as conn:
-            return await evaluate(conn, count_tasks=count_in_status)
-
-    summary = run(go())
+    summary = with_connection(lambda conn: evaluate(conn, count_tasks=count_in_status))
     table = Table("alert", "status", "value", "condition", "firing", "change", "note")
     for outcome in summary.outcomes:
         table.add_row(
@@ -86,10 +78,10 @@ def evaluate_alerts() -> None:
             outcome.change,
             outcome.reason or (f"incident {outcome.incident_id}" if outcome.incident_id else ""),
         )
-    console = Console()
+    out = console()
     if summary.outcomes:
-        console.print(table)
-    console.print(
+        out.print(table)
+    out.print(
         f"Evaluated {len(summary.outcomes)} alert(s): {summary.count('fired')} fired, "
         f"{summary.count('resolved')} resolved, {summary.count('skipped')} skipped"
     )
@@ -105,12 +97,6 @@ def prune_monitoring(
     """Delete monitoring events and metrics older than N days (the worker does this hourly)."""
     from starter.monitoring.retention.service import prune_old_data
 
-    settings = settings_or_exit()
-
-    async def go() -> dict[str, int]:
-        async with connection(settings) as conn:
-            return await prune_old_data(conn, older_than_days, dry_run=dry_run)
-
-    counts = run(go())
+    counts = with_connection(lambda conn: prune_old_data(conn, older_than_days, dry_run=dry_run))
     verb = "Would delete" if dry_run else "Deleted"
     typer.echo(f"{verb} {counts['events']} event(s) and {counts['metrics']} metric(s)")

@@ -13,17 +13,18 @@ import typer
 from starter.cli import admin, generate
 from starter.cli.runtime import (
     CliError,
-    connection,
     describe_error,
     fail,
     prepare_database,
     settings_or_exit,
     warn_unknown_variables,
+    with_connection,
 )
 from starter.cli.runtime import run as run_command
 
 if TYPE_CHECKING:
     from starter.core.config import Settings
+    from starter.core.db import Connection
 
 T = TypeVar("T")
 
@@ -150,28 +151,26 @@ def migrate(
 
     if direction not in {"up", "down", "status"}:
         fail(f"unknown direction '{direction}': use up, down or status")
-    settings = settings_or_exit()
 
-    async def go() -> None:
-        async with connection(settings) as conn:
-            if direction == "up":
-                applied = await migrate_up(conn)
-                typer.echo(f"Applied {len(applied)} migration(s)")
-                for m in applied:
-                    typer.echo(f"  {m.version:03d} {m.name}")
-            elif direction == "down":
-                reverted = await migrate_down(conn, steps)
-                typer.echo(f"Reverted {len(reverted)} migration(s)")
-                for m in reverted:
-                    typer.echo(f"  {m.version:03d} {m.name}")
-            else:
-                for status in await migration_status(conn):
-                    mark = "applied" if status.applied else "pending"
-                    if status.applied and not status.checksum_ok:
-                        mark = "applied (CHANGED since applied)"
-                    typer.echo(f"{status.version:03d} {status.name:<30} {mark}")
+    async def go(conn: Connection) -> None:
+        if direction == "up":
+            applied = await migrate_up(conn)
+            typer.echo(f"Applied {len(applied)} migration(s)")
+            for m in applied:
+                typer.echo(f"  {m.version:03d} {m.name}")
+        elif direction == "down":
+            reverted = await migrate_down(conn, steps)
+            typer.echo(f"Reverted {len(reverted)} migration(s)")
+            for m in reverted:
+                typer.echo(f"  {m.version:03d} {m.name}")
+        else:
+            for status in await migration_status(conn):
+                mark = "applied" if status.applied else "pending"
+                if status.applied and not status.checksum_ok:
+                    mark = "applied (CHANGED since applied)"
+                typer.echo(f"{status.version:03d} {status.name:<30} {mark}")
 
-    run(go())
+    with_connection(go)
 
 
 @app.command("health-check")
