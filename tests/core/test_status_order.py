@@ -1,11 +1,13 @@
-"""Which error a request with several problems gets (docs/api-conventions.md): authentication
-401, role 403, then path 400, query 400, body 415/400/422, and only then the handler."""
+"""Which error a request with several problems gets (docs/api-conventions.md): the edge's checks
+of the request target (a NUL character) and size, then authentication 401, role 403, then path
+400, query 400, body 415/400/422, and only then the handler."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
+from starter.core.config import Settings
 from tests.support.errors import assert_error
 from tests.support.users import AppUser
 
@@ -21,6 +23,28 @@ def ordered(item: str = ITEM, query: str = "limit=5") -> str:
 async def test_everything_wrong_and_anonymous_is_401(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post(ordered("nope", "limit=x"), content=b"{", headers=TEXT)
     assert_error(response, 401, "UNAUTHORIZED")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ordered("a%00b"), ordered(query="limit=a%00b"), "/api/v1/no-such-path%00"],
+    ids=["path", "query", "unknown-path"],
+)
+async def test_a_nul_in_the_target_is_400_before_authentication(
+    probe_client: httpx.AsyncClient, path: str
+) -> None:
+    """No route could accept the value, so the edge refuses it before any route is chosen."""
+    response = await probe_client.post(path, content=b"{", headers=TEXT)
+    assert_error(response, 400, "VALIDATION_FAILED")
+    assert "must not contain NUL characters" in response.json()["error"]["message"]
+
+
+async def test_a_body_over_the_limit_is_413_before_authentication(
+    probe_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    too_large = b"x" * (settings.server.max_body_bytes + 1)
+    response = await probe_client.post(ordered("nope", "limit=x"), content=too_large, headers=TEXT)
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
 
 
 async def test_everything_wrong_without_the_role_is_403(
