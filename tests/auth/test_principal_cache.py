@@ -19,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from structlog.testing import capture_logs
 
 from starter.auth.principal_cache import PrincipalCache, forget_user, serve_forgetting
 from starter.auth.schemas import Principal
@@ -590,15 +591,19 @@ async def test_listener_loss_clears_and_disables_until_reconnected(
                      AND query LIKE 'LISTEN %starter_auth%'"""
     [old_pid] = [row["pid"] for row in await db.fetch(listeners)]
     generation = cache.generation
-    assert await db.fetchval("SELECT pg_terminate_backend($1)", old_pid)
+    with capture_logs() as logs:
+        assert await db.fetchval("SELECT pg_terminate_backend($1)", old_pid)
 
-    await eventually(lambda: not cache.listening.is_set(), what="the loss to be noticed")
-    assert not cache.enabled
-    assert len(cache) == 0
-    assert cache.generation > generation
-    assert (await me(client, user.headers)).status_code == 200  # looked up, still served
+        await eventually(lambda: not cache.listening.is_set(), what="the loss to be noticed")
+        assert not cache.enabled
+        assert len(cache) == 0
+        assert cache.generation > generation
+        assert (await me(client, user.headers)).status_code == 200  # looked up, still served
 
-    await eventually(lambda: cache.enabled, what="the listener to reconnect")
+        await eventually(lambda: cache.enabled, what="the listener to reconnect")
+    # The log tells an operator it went down and came back, not only the first half.
+    said = [(e["event"], e["log_level"]) for e in logs if e.get("listener") == "principal-cache"]
+    assert said == [("listener.lost", "warning"), ("listener.recovered", "info")], logs
     [new_pid] = [row["pid"] for row in await db.fetch(listeners)]
     assert new_pid != old_pid
     assert (await me(client, user.headers)).status_code == 200

@@ -3,13 +3,16 @@
 It reconnects with backoff, checks a quiet connection every 30 s (a silently dead socket is
 only noticed when used), and tells its owner each time it starts or stops listening: whatever
 was announced while it was not listening is lost, so owners that keep derived state (caches,
-subscribers) must treat "stopped" as "everything may have changed".
+subscribers) must treat "stopped" as "everything may have changed". The log says so too: a
+`listener.lost` warning for every ended connection or failed attempt, and one
+`listener.recovered` line (with how long it was down) once it listens again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Mapping
 
 import asyncpg
@@ -58,6 +61,8 @@ class NotificationListener:
         self._connect_timeout = connect_timeout
         self._on_listening = on_listening
         self._max_backoff = max_backoff
+        self._listened = False  # since the last loss
+        self._lost_at: float | None = None  # monotonic time of the first loss not yet recovered
 
     async def run(self) -> None:
         """Listen until cancelled, reconnecting after every loss."""
@@ -65,15 +70,26 @@ class NotificationListener:
         while True:
             try:
                 await self._listen_once()
-                backoff = FIRST_BACKOFF_SECS
             except LISTENER_ERRORS as error:
                 log.warning("listener.lost", listener=self._name, error=str(error))
             except Exception:
                 # Keep the supervisor alive whatever happened; the owner was told we stopped.
                 log.exception("listener.failed", listener=self._name)
             _stop_if_cancelled()
+            if self._lost_at is None:
+                self._lost_at = time.monotonic()
+            if self._listened:  # it was up: the first retry comes soon again
+                self._listened, backoff = False, FIRST_BACKOFF_SECS
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, self._max_backoff)
+
+    def _listening(self) -> None:
+        if self._lost_at is not None:
+            down_secs = round(time.monotonic() - self._lost_at, 1)
+            log.info("listener.recovered", listener=self._name, down_secs=down_secs)
+            self._lost_at = None
+        self._listened = True
+        self._on_listening(True)
 
     def _dispatch(self, _conn: object, _pid: int, channel: str, payload: object) -> None:
         self._handlers[channel](str(payload))
@@ -85,12 +101,13 @@ class NotificationListener:
         try:
             for channel in self._handlers:
                 await conn.add_listener(channel, self._dispatch)
-            self._on_listening(True)
+            self._listening()
             while not lost.is_set():
                 try:
                     await asyncio.wait_for(lost.wait(), timeout=LIVENESS_CHECK_SECS)
                 except TimeoutError:
                     await conn.execute("SELECT 1", timeout=self._connect_timeout)
+            raise ConnectionResetError("the server ended the connection")
         finally:
             self._on_listening(False)
             with contextlib.suppress(Exception):
