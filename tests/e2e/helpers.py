@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.e2e.conftest import ARTIFACTS
 
 if TYPE_CHECKING:
@@ -41,6 +43,22 @@ def toast(page: Page, text: str | re.Pattern[str]) -> None:
     page.locator("[role=region][aria-label^=Notifications] li").filter(
         has_text=text
     ).first.wait_for()
+
+
+FITS_WINDOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def fits_window_after_resize(page: Page, timeout_ms: float = 5_000) -> None:
+    """After a resize the page is as wide as the window, once it has been laid out again: a chart
+    keeps its old width until its resize observer redraws it (a frame or two, longer on a busy
+    machine), so the width is awaited rather than read once."""
+    try:
+        page.wait_for_function(FITS_WINDOW, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        raise AssertionError(
+            f"the page scrolls sideways: {widths[0]}px in a {widths[1]}px window"
+        ) from None
 
 
 def centred(page: Page, box: dict[str, float] | None) -> None:
