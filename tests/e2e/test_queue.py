@@ -97,6 +97,12 @@ def test_dashboard_shows_the_queue_and_a_quiet_user_gets_an_explained_empty_stat
     login(page, admin_account)
     queue = page.get_by_role("region", name="Queue")
     expect(queue.get_by_test_id("queue-summary")).to_contain_text("Waiting")
+    # One word, one meaning on the page: "Running" is the queue's running tasks alone, and the
+    # statistics' count of everything not finished has its own name.
+    stats = page.get_by_role("region", name="Task statistics")
+    expect(stats).to_contain_text("Unfinished")
+    expect(stats.get_by_text("Running", exact=True)).to_have_count(0)
+    expect(queue.get_by_text("Running", exact=True)).to_have_count(1)
     chart = page.get_by_role("img", name=re.compile("Tasks created and completed"))
     expect(chart.locator(".recharts-bar-rectangle").first).to_be_attached(timeout=10_000)
     shot(page, "dashboard")

@@ -31,8 +31,9 @@ function TaskStatsCards() {
   return (
     <section aria-label="Task statistics" className="grid grid-cols-2 gap-4 sm:grid-cols-4">
       <StatCard label="All tasks" value={s?.total ?? "…"} />
+      {/* Not "Running": the Queue section below counts the running ones alone. */}
       <StatCard
-        label="Running"
+        label="Unfinished"
         value={s ? s.running + s.pending + s.retrying : "…"}
         hint="pending, running or retrying"
       />
