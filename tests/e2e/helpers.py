@@ -49,9 +49,10 @@ FITS_WINDOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def fits_window_after_resize(page: Page, timeout_ms: float = 5_000) -> None:
-    """After a resize the page is as wide as the window, once it has been laid out again: a chart
-    keeps its old width until its resize observer redraws it (a frame or two, longer on a busy
-    machine), so the width is awaited rather than read once."""
+    """After a resize the page is as wide as the window once it has been laid out again. Read at
+    once, it need not be yet: right after going from 1280 to 375 px the Queue page measured
+    471 px with its charts already redrawn, and a moment later 375 (longer on a busy machine),
+    so the width is awaited rather than read once."""
     try:
         page.wait_for_function(FITS_WINDOW, timeout=timeout_ms)
     except PlaywrightTimeout:
