@@ -120,10 +120,11 @@ async def test_enqueue_with_schedule_strategy_and_metadata(conn: asyncpg.Connect
             "linear": {"base_delay": 1, "increment": 2, "max_delay": 10, "max_attempts": 4}
         },
     )
-    assert row["scheduled_at"] == when
-    assert row["metadata"] == {"source": "test"}
-    assert row["max_attempts"] == 4
-    assert row["retry_strategy"]["linear"]["increment"] == 2
+    stored = await conn.fetchrow("SELECT * FROM tasks WHERE id = $1", row["id"])
+    assert stored["scheduled_at"] == when
+    assert stored["metadata"] == {"source": "test"}
+    assert stored["max_attempts"] == 4
+    assert stored["retry_strategy"]["linear"]["increment"] == 2
 
 
 async def test_enqueue_rejects_bad_input(conn: asyncpg.Connection) -> None:
@@ -153,10 +154,12 @@ async def test_enqueue_many_is_one_statement_with_its_events_and_notifications(
     assert heard.count((TASKS_READY, "delay_task")) == 1  # one, however many tasks
     statuses = [payload for channel, payload in heard if channel == TASK_STATUS]
     assert sorted(json.loads(p)["id"] for p in statuses) == sorted(str(i) for i in ids)
-    rows = await conn.fetch("SELECT payload, status FROM tasks ORDER BY payload->>'delay_seconds'")
-    assert [(r["payload"], r["status"]) for r in rows] == [
-        ({"delay_seconds": n}, "pending") for n in range(3)
-    ]
+    rows = await conn.fetch(
+        "SELECT id, payload, status FROM tasks ORDER BY payload->>'delay_seconds'"
+    )
+    assert [(r["id"], r["payload"], r["status"]) for r in rows] == [
+        (ids[n], {"delay_seconds": n}, "pending") for n in range(3)
+    ]  # the ids in the payloads' order
     tagged = await conn.fetch("SELECT tags->>'task_id' AS id FROM events WHERE source = 'tasks'")
     assert sorted(r["id"] for r in tagged) == sorted(str(i) for i in ids)
 

@@ -148,8 +148,10 @@ async def enqueue(
     retry_strategy: Any = None,
     max_attempts: int | None = None,
     checked: RegisteredType | None = None,
+    whole_row: bool = False,
 ) -> Record:
-    """Insert a pending task (in the caller's transaction) and wake workers on commit.
+    """Insert a pending task (in the caller's transaction) and wake workers on commit; its
+    id, task_type, status and created_by, or every column with `whole_row` (an API answer).
 
     One statement: the insert, its creation event and both NOTIFYs, so there is nothing to
     roll back on its own and no transaction to open. `scheduled_at` defaults to now;
@@ -165,6 +167,7 @@ async def enqueue(
     for _ in range(STALE_TYPE_RETRIES):
         row = await repository.insert_task(
             conn,
+            whole_row=whole_row,
             task_type=task_type,
             type_version=entry.version,
             payload=payload,

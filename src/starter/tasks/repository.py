@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
 from starter.core.db import Connection, Record
@@ -109,35 +109,52 @@ async def active_type_version(conn: Connection, task_type: str) -> Record | None
 _CHECKED_TYPE = """SELECT task_type FROM task_types
                     WHERE task_type = $1 AND is_active AND xmin::text::bigint = $2"""
 # The creation event of every inserted row (docs/tasks.md: a status change, its NOTIFY and
-# its event exist together), written by the same statement.
-_CREATED_EVENTS = task_event_insert_sql("inserted", EVENT_SOURCE, worker_id_param=None)
+# its event exist together), written by the same statement. New tasks and their events get
+# their ids (uuid4) from the enqueuing process rather than from `gen_random_uuid()`: that moves
+# work off PostgreSQL, the one part every process shares (bench/README.md).
+_CREATED_EVENT = task_event_insert_sql("inserted", EVENT_SOURCE, worker_id_param=None, id_sql="$11")
+# What an enqueue answers: enough for the creation event and both NOTIFYs, or the whole row.
+_ENQUEUED_COLUMNS = "id, task_type, status, created_by"
 
-INSERT_TASK_SQL = f"""
+
+def _insert_task_sql(returning: str) -> str:
+    return f"""
 WITH checked AS ({_CHECKED_TYPE}), inserted AS (
-    INSERT INTO tasks (task_type, payload, priority, scheduled_at, created_by, metadata,
+    INSERT INTO tasks (id, task_type, payload, priority, scheduled_at, created_by, metadata,
                        retry_strategy, max_attempts)
-    SELECT c.task_type, COALESCE($3::jsonb, 'null'::jsonb), $4, COALESCE($5, NOW()), $6,
+    SELECT $10, c.task_type, COALESCE($3::jsonb, 'null'::jsonb), $4, COALESCE($5, NOW()), $6,
            $7::jsonb, $8::jsonb, $9
       FROM checked c
-    RETURNING {TASK_COLUMNS}
-), ev AS ({_CREATED_EVENTS})
+    RETURNING {returning}
+), ev AS ({_CREATED_EVENT})
 SELECT i.*, {_notify_ready("i")}, {_notify_status("i")} FROM inserted i
 """
 
+
+INSERT_TASK_SQL = _insert_task_sql(_ENQUEUED_COLUMNS)
+# Sending back every column costs PostgreSQL about as much as the creation event
+# (bench/README.md), and only the API's answer needs them.
+INSERT_TASK_ROW_SQL = _insert_task_sql(TASK_COLUMNS)
+
 # Many tasks of one type: one ready notification for the statement (a worker claims as many
-# as it has slots for), a status notification per task for the live stream.
+# as it has slots for), a status notification per task for the live stream. Any pairing of
+# rows and given event ids will do, so each inserted row takes the next.
+_CREATED_EVENTS = task_event_insert_sql(
+    "inserted", EVENT_SOURCE, worker_id_param=None, id_sql="($11::uuid[])[row_number() OVER ()]"
+)
 INSERT_TASKS_SQL = f"""
 WITH checked AS ({_CHECKED_TYPE}), inserted AS (
-    INSERT INTO tasks (task_type, payload, priority, scheduled_at, created_by, metadata,
+    INSERT INTO tasks (id, task_type, payload, priority, scheduled_at, created_by, metadata,
                        retry_strategy, max_attempts)
-    SELECT c.task_type, p.payload::jsonb, $4, COALESCE($5, NOW()), $6, $7::jsonb, $8::jsonb, $9
-      FROM checked c, unnest($3::text[]) WITH ORDINALITY AS p(payload, n)
+    SELECT p.id, c.task_type, p.payload::jsonb, $4, COALESCE($5, NOW()), $6, $7::jsonb,
+           $8::jsonb, $9
+      FROM checked c, unnest($3::text[], $10::uuid[]) WITH ORDINALITY AS p(payload, id, n)
      ORDER BY p.n
-    RETURNING id, task_type, status, created_by
+    RETURNING {_ENQUEUED_COLUMNS}
 ), ev AS ({_CREATED_EVENTS}), notified AS (
     SELECT i.id, {_notify_status("i")} FROM inserted i
 )
-SELECT array_agg(n.id) AS ids,
+SELECT count(*) AS inserted,
        CASE WHEN count(*) > 0 THEN pg_notify('{TASKS_READY}', $1) END AS notified_ready
   FROM notified n
 """
@@ -146,6 +163,7 @@ SELECT array_agg(n.id) AS ids,
 async def insert_task(
     conn: Connection,
     *,
+    whole_row: bool,
     task_type: str,
     type_version: int,
     payload: Any,
@@ -156,10 +174,11 @@ async def insert_task(
     retry_strategy: Any,
     max_attempts: int,
 ) -> Record | None:
-    """Insert a pending task with its creation event, and wake the workers (all on commit);
-    None when the type is not active at `type_version`."""
+    """Insert a pending task with its creation event, and wake the workers (all on commit):
+    its id, task_type, status and created_by, or every column with `whole_row`; None when the
+    type is not active at `type_version`."""
     return await conn.fetchrow(
-        INSERT_TASK_SQL,
+        INSERT_TASK_ROW_SQL if whole_row else INSERT_TASK_SQL,
         task_type,
         type_version,
         payload,
@@ -169,6 +188,8 @@ async def insert_task(
         metadata,
         retry_strategy,
         max_attempts,
+        uuid4(),
+        uuid4(),
     )
 
 
@@ -185,9 +206,10 @@ async def insert_tasks(
     retry_strategy: Any,
     max_attempts: int,
 ) -> list[UUID] | None:
-    """`insert_task` for many payloads (JSON texts) at once; the new ids, or None when the
-    type is not active at `type_version`."""
-    row = await conn.fetchrow(
+    """`insert_task` for many payloads (JSON texts) at once; the new ids in the payloads'
+    order, or None when the type is not active at `type_version`."""
+    ids = [uuid4() for _ in payloads_json]
+    inserted = await conn.fetchval(
         INSERT_TASKS_SQL,
         task_type,
         type_version,
@@ -198,9 +220,10 @@ async def insert_tasks(
         metadata,
         retry_strategy,
         max_attempts,
+        ids,
+        [uuid4() for _ in payloads_json],
     )
-    ids: list[UUID] | None = row["ids"] if row is not None else None
-    return ids
+    return ids if inserted else None
 
 
 @dataclass(frozen=True, slots=True)

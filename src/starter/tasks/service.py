@@ -132,6 +132,7 @@ async def create_task(
         retry_strategy=request.retry_strategy,
         max_attempts=request.max_attempts,
         checked=registered,
+        whole_row=True,
     )
     return task_response(row)
 

@@ -186,6 +186,7 @@ def task_event_insert_sql(
     *,
     worker_id_param: str | None = "$1",
     message_sql: str | None = None,
+    id_sql: str | None = None,
 ) -> str:
     """A data-modifying CTE body: one `log`/`info` event per task row of `alias` (columns id,
     task_type, status, and current_attempt with a worker), for the one-statement task changes
@@ -193,7 +194,8 @@ def task_event_insert_sql(
 
     `source`, `where` and `message_sql` are SQL text from the callers' own constants, never
     input; `worker_id_param` names the enclosing statement's parameter holding the worker id
-    (None: no worker, an empty payload); `message_sql` defaults to "Task … is now <status>".
+    (None: no worker, an empty payload); `message_sql` defaults to "Task … is now <status>";
+    `id_sql` is each event's id (default: the column's own, `gen_random_uuid()`).
     """
     a = alias
     message = message_sql or _TASK_EVENT_MESSAGE.format(a=a)
@@ -202,6 +204,7 @@ def task_event_insert_sql(
         if worker_id_param
         else "'{}'::jsonb"
     )
-    return f"""INSERT INTO events (event_type, source, message, level, tags, payload)
-               SELECT 'log', '{source}', {message}, 'info', {_TASK_EVENT_TAGS.format(a=a)}, {payload}
+    id_column, id_value = ("id, ", f"{id_sql}, ") if id_sql else ("", "")
+    return f"""INSERT INTO events ({id_column}event_type, source, message, level, tags, payload)
+               SELECT {id_value}'log', '{source}', {message}, 'info', {_TASK_EVENT_TAGS.format(a=a)}, {payload}
                FROM {a} WHERE {where}"""
