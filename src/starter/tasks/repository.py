@@ -18,7 +18,7 @@ from starter.core.query import (
     like_pattern,
     sort_order,
 )
-from starter.monitoring.events.repository import task_event_insert_sql
+from starter.monitoring.events.repository import new_event_ids, task_event_insert_sql
 
 TASK_COLUMNS = (
     "id, task_type, status, priority, max_attempts, current_attempt, last_error, created_at, "
@@ -109,10 +109,11 @@ async def active_type_version(conn: Connection, task_type: str) -> Record | None
 _CHECKED_TYPE = """SELECT task_type FROM task_types
                     WHERE task_type = $1 AND is_active AND xmin::text::bigint = $2"""
 # The creation event of every inserted row (docs/tasks.md: a status change, its NOTIFY and
-# its event exist together), written by the same statement. New tasks and their events get
-# their ids (uuid4) from the enqueuing process rather than from `gen_random_uuid()`: that moves
-# work off PostgreSQL, the one part every process shares (bench/README.md).
-_CREATED_EVENT = task_event_insert_sql("inserted", EVENT_SOURCE, worker_id_param=None, id_sql="$11")
+# its event exist together), written by the same statement. New tasks, like their events,
+# get their ids (uuid4) from the enqueuing process, not from PostgreSQL.
+_CREATED_EVENTS = task_event_insert_sql(
+    "inserted", EVENT_SOURCE, worker_id_param=None, ids_param="$11"
+)
 # What an enqueue answers: enough for the creation event and both NOTIFYs, or the whole row.
 _ENQUEUED_COLUMNS = "id, task_type, status, created_by"
 
@@ -126,7 +127,7 @@ WITH checked AS ({_CHECKED_TYPE}), inserted AS (
            $7::jsonb, $8::jsonb, $9
       FROM checked c
     RETURNING {returning}
-), ev AS ({_CREATED_EVENT})
+), ev AS ({_CREATED_EVENTS})
 SELECT i.*, {_notify_ready("i")}, {_notify_status("i")} FROM inserted i
 """
 
@@ -137,11 +138,7 @@ INSERT_TASK_SQL = _insert_task_sql(_ENQUEUED_COLUMNS)
 INSERT_TASK_ROW_SQL = _insert_task_sql(TASK_COLUMNS)
 
 # Many tasks of one type: one ready notification for the statement (a worker claims as many
-# as it has slots for), a status notification per task for the live stream. Any pairing of
-# rows and given event ids will do, so each inserted row takes the next.
-_CREATED_EVENTS = task_event_insert_sql(
-    "inserted", EVENT_SOURCE, worker_id_param=None, id_sql="($11::uuid[])[row_number() OVER ()]"
-)
+# as it has slots for), a status notification per task for the live stream.
 INSERT_TASKS_SQL = f"""
 WITH checked AS ({_CHECKED_TYPE}), inserted AS (
     INSERT INTO tasks (id, task_type, payload, priority, scheduled_at, created_by, metadata,
@@ -189,7 +186,7 @@ async def insert_task(
         retry_strategy,
         max_attempts,
         uuid4(),
-        uuid4(),
+        new_event_ids(1),
     )
 
 
@@ -221,7 +218,7 @@ async def insert_tasks(
         retry_strategy,
         max_attempts,
         ids,
-        [uuid4() for _ in payloads_json],
+        new_event_ids(len(ids)),
     )
     return ids if inserted else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from starter.core.channels import MONITORING
 from starter.core.db import Connection, Record
@@ -179,6 +179,11 @@ _TASK_EVENT_TAGS = (
 _TASK_EVENT_MESSAGE = "'Task ' || {a}.id || ' (' || {a}.task_type || ') is now ' || {a}.status"
 
 
+def new_event_ids(count: int) -> list[UUID]:
+    """Ids for the events of a `task_event_insert_sql` statement (its `ids_param`)."""
+    return [uuid4() for _ in range(count)]
+
+
 def task_event_insert_sql(
     alias: str,
     source: str,
@@ -186,7 +191,7 @@ def task_event_insert_sql(
     *,
     worker_id_param: str | None = "$1",
     message_sql: str | None = None,
-    id_sql: str | None = None,
+    ids_param: str | None = None,
 ) -> str:
     """A data-modifying CTE body: one `log`/`info` event per task row of `alias` (columns id,
     task_type, status, and current_attempt with a worker), for the one-statement task changes
@@ -195,7 +200,10 @@ def task_event_insert_sql(
     `source`, `where` and `message_sql` are SQL text from the callers' own constants, never
     input; `worker_id_param` names the enclosing statement's parameter holding the worker id
     (None: no worker, an empty payload); `message_sql` defaults to "Task … is now <status>";
-    `id_sql` is each event's id (default: the column's own, `gen_random_uuid()`).
+    `ids_param` names a `uuid[]` parameter with an id for each event (at least as many as
+    rows; any pairing will do), made by the caller with `new_event_ids`: the calling process
+    generates them rather than PostgreSQL, the part every process shares (bench/README.md).
+    Without it each event gets the column's default, `gen_random_uuid()`.
     """
     a = alias
     message = message_sql or _TASK_EVENT_MESSAGE.format(a=a)
@@ -204,7 +212,9 @@ def task_event_insert_sql(
         if worker_id_param
         else "'{}'::jsonb"
     )
-    id_column, id_value = ("id, ", f"{id_sql}, ") if id_sql else ("", "")
+    id_column, id_value = (
+        ("id, ", f"({ids_param}::uuid[])[row_number() OVER ()], ") if ids_param else ("", "")
+    )
     return f"""INSERT INTO events ({id_column}event_type, source, message, level, tags, payload)
                SELECT {id_value}'log', '{source}', {message}, 'info', {_TASK_EVENT_TAGS.format(a=a)}, {payload}
                FROM {a} WHERE {where}"""
