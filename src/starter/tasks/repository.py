@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY
+from starter.core.channels import TASK_CANCEL, TASK_STATUS, TASKS_READY, task_status_payload_sql
 from starter.core.db import Connection, Record
 from starter.core.query import (
     Counted,
@@ -42,11 +42,7 @@ def _notify_ready(alias: str) -> str:
 
 
 def _notify_status(alias: str) -> str:
-    return (
-        f"pg_notify('{TASK_STATUS}', jsonb_build_object('id', {alias}.id, 'task_type', "
-        f"{alias}.task_type, 'status', {alias}.status, 'created_by', {alias}.created_by)::text)"
-        " AS notified_status"
-    )
+    return f"pg_notify('{TASK_STATUS}', {task_status_payload_sql(alias)}) AS notified_status"
 
 
 # --- task types --------------------------------------------------------------------------------

@@ -13,14 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from starter.core.channels import TASK_STATUS, TASKS_READY
+from starter.core.channels import TASK_STATUS, TASKS_READY, task_status_payload_sql
 from starter.core.db import Connection, Record
 from starter.monitoring.events.repository import task_event_insert_sql as _info_events
 
-_STATUS_JSON = (
-    "jsonb_build_object('id', {a}.id, 'task_type', {a}.task_type, 'status', {a}.status, "
-    "'created_by', {a}.created_by)::text"
-)
 # The attempt-history row of each run ended by the statement (GET /tasks/{id}/attempts).
 _ATTEMPT_INSERT = (
     "INSERT INTO task_attempts (task_id, attempt, worker_id, started_at, outcome, error, traceback)"
@@ -52,7 +48,7 @@ SELECT c.id, c.task_type, c.payload, c.retry_strategy, c.max_attempts, c.current
        c.created_by, c.metadata,
        extract(epoch FROM c.started_at - c.scheduled_at)::float8 AS waited_secs,
        (SELECT tt.timeout_secs FROM task_types tt WHERE tt.task_type = c.task_type) AS timeout_secs,
-       pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="c")}) AS notified
+       pg_notify('{TASK_STATUS}', {task_status_payload_sql("c")}) AS notified
   FROM claimed c
  ORDER BY c.priority_rank, c.scheduled_at, c.created_at
 """
@@ -87,7 +83,7 @@ WITH r AS (
     SELECT f.id, f.current_attempt, $1, f.started_at, f.status, r.error, r.traceback
       FROM finished f JOIN r ON r.id = f.id AND r.attempt = f.current_attempt)
 SELECT f.id, f.task_type, f.status, f.current_attempt, f.last_error, f.scheduled_at,
-       pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="f")}) AS notified,
+       pg_notify('{TASK_STATUS}', {task_status_payload_sql("f")}) AS notified,
        CASE WHEN f.status = 'retrying' THEN pg_notify('{TASKS_READY}', f.task_type) END AS ready
   FROM finished f
 """
@@ -103,7 +99,7 @@ WITH released AS (
     RETURNING t.id, t.task_type, t.status, t.created_by, t.current_attempt
 ), ev AS ({_info_events("released", "tasks")})
 SELECT r.id, r.task_type, r.status,
-       pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="r")}) AS notified,
+       pg_notify('{TASK_STATUS}', {task_status_payload_sql("r")}) AS notified,
        pg_notify('{TASKS_READY}', r.task_type) AS ready
   FROM released r
 """
@@ -138,7 +134,7 @@ WITH expired AS (
     SELECT r.id, r.current_attempt, r.lost_by, r.started_at, r.status, r.last_error, NULL
       FROM reaped r)
 SELECT r.id, r.task_type, r.status, r.created_by, r.current_attempt, r.last_error,
-       pg_notify('{TASK_STATUS}', {_STATUS_JSON.format(a="r")}) AS notified,
+       pg_notify('{TASK_STATUS}', {task_status_payload_sql("r")}) AS notified,
        CASE WHEN r.status = 'retrying' THEN pg_notify('{TASKS_READY}', r.task_type) END AS ready
   FROM reaped r
 """
