@@ -26,7 +26,8 @@ Permission = Literal["owner", "write", "read"]
 OrderBy = Literal["created_at", "updated_at", "title"]
 Order = Literal["asc", "desc"]
 
-# Lengths are checked by the service (in characters, after trimming), with its own messages.
+# Lengths are checked by the service (in characters as sent; a title or tag is then trimmed),
+# with its own messages.
 Title = Annotated[str, CheckedByService(max_length=TITLE_MAX_CHARS, min_length=1)]
 Content = Annotated[str, CheckedByService(max_length=CONTENT_MAX_CHARS)]
 Tag = Annotated[str, CheckedByService(max_length=TAG_MAX_CHARS, min_length=1)]

@@ -48,12 +48,16 @@ MARK = re.compile(r"(</?mark>)")
 # --- values -------------------------------------------------------------------------------
 
 
+# A limit counts the characters as sent (the `maxLength` the API document publishes); the
+# blanks around a title or tag are then trimmed, and one of only blanks is empty.
+
+
 def _title(value: str) -> str:
+    if len(value) > TITLE_MAX_CHARS:
+        raise ValidationFailed("title", f"Title must be at most {TITLE_MAX_CHARS} characters")
     title = value.strip()
     if not title:
         raise ValidationFailed("title", "Title cannot be empty")
-    if len(title) > TITLE_MAX_CHARS:
-        raise ValidationFailed("title", f"Title must be at most {TITLE_MAX_CHARS} characters")
     return title
 
 
@@ -71,7 +75,7 @@ def _tags(values: list[str]) -> list[str]:
     for value in values:
         trimmed = value.strip()
         # Counted before lower-casing, which can lengthen a tag ("İ" becomes two characters).
-        if not trimmed or len(trimmed) > TAG_MAX_CHARS:
+        if not trimmed or len(value) > TAG_MAX_CHARS:
             raise ValidationFailed("tags", f"Each tag must be 1–{TAG_MAX_CHARS} characters")
         tag = trimmed.lower()
         if tag not in tags:
