@@ -50,8 +50,6 @@ MARK = re.compile(r"(</?mark>)")
 
 # A limit counts the characters as sent (the `maxLength` the API document publishes); the
 # blanks around a title or tag are then trimmed, and one of only blanks is empty.
-
-
 def _title(value: str) -> str:
     if len(value) > TITLE_MAX_CHARS:
         raise ValidationFailed("title", f"Title must be at most {TITLE_MAX_CHARS} characters")
