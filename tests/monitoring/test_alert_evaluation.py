@@ -248,7 +248,8 @@ async def test_admin_evaluate_alerts_command(db: asyncpg.Connection, database_ur
     output = stdout.decode()
     assert "cpu-now" in output and "fired" in output and "> 50" in output
     assert "Evaluated 2 alert(s): 1 fired, 0 resolved, 0 skipped" in output
-    assert await db.fetchval("SELECT firing FROM alerts") is True
+    firing = dict(await db.fetch("SELECT name, firing FROM alerts"))
+    assert firing == {"cpu-now": True, LONG_NAME: False}
     # Piped, a row keeps its whole width: a long alert name is not wrapped or cut.
     assert LONG_NAME in output, output
 
