@@ -46,6 +46,7 @@ def _bad_input(route: APIRoute) -> str | None:
         for name, present in (
             ("path parameter", _has_path_params(route)),
             ("query parameter", any(d.query_params for d in _dependants(route.dependant))),
+            ("header", any(d.header_params for d in _dependants(route.dependant))),
             ("JSON body or a field past its limit", route.body_field is not None),
         )
         if present

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
+import httpx
 import orjson
 import pytest
 
 from tests.monitoring.stream_server import LiveServer, SseReader, live_server
+from tests.support.errors import assert_error
 from tests.support.users import AppUser, MakeUser
 
 
@@ -118,3 +120,23 @@ async def test_a_client_that_saw_everything_gets_no_replay(
         await server.wait_subscribers(1)
         live = await notify_task(db, alice)
         assert (await again.next_event()).json() == live
+
+
+async def test_an_overlong_last_event_id_is_a_documented_400(
+    client: httpx.AsyncClient, user: AppUser
+) -> None:
+    """The id the stream sends is short; a longer one is refused before anything is streamed,
+    and the document says so (schemathesis found the 400 missing from it)."""
+    response = await client.get(
+        "/api/v1/stream", headers={**user.headers, "Last-Event-ID": "0" * 41}
+    )
+    assert_error(
+        response,
+        400,
+        "VALIDATION_FAILED",
+        "Validation failed for last-event-id: string should have at most 40 characters",
+    )
+    document = (await client.get("/api-docs/openapi.json")).json()
+    assert document["paths"]["/stream"]["get"]["responses"]["400"]["description"] == (
+        "Invalid header"
+    )

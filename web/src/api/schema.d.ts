@@ -9469,6 +9469,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
